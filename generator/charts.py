@@ -1,0 +1,91 @@
+"""Chart geometry: figures to the shapes of an inline SVG chart, no I/O.
+
+Charts are drawn at build time as inline SVG (no JavaScript, readable offline and in
+print); the template `bars.svg.j2` turns this geometry into markup, escaping labels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: One colour per contribution kind, distinguishable on Material's light and dark palettes and in print.
+KIND_COLOURS: dict[str, str] = {
+    "research": "#0072b2",
+    "structure": "#56b4e9",
+    "drafting": "#009e73",
+    "analysis": "#6a51a3",
+    "exploration": "#cc79a7",
+    "direction": "#e69f00",
+    "context": "#d55e00",
+    "refinement": "#b8a200",
+    "review": "#8c6d31",
+    "decision": "#b2182b",
+    "other": "#8f8f8f",
+}
+
+LABEL_WIDTH = 170
+BAR_WIDTH = 420
+ROW_HEIGHT = 26
+BAR_HEIGHT = 18
+LEGEND_ROW = 20
+
+
+@dataclass(frozen=True)
+class Segment:
+    x: float
+    width: float
+    colour: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Row:
+    y: int
+    label: str
+    total: int
+    segments: tuple[Segment, ...]
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    x: int
+    y: int
+    colour: str
+    label: str
+
+
+@dataclass(frozen=True)
+class BarChart:
+    title: str
+    width: int
+    height: int
+    label_width: int
+    rows: tuple[Row, ...]
+    legend: tuple[LegendItem, ...]
+
+
+def stacked_bars(title: str, rows: list[tuple[str, dict[str, int]]], kinds: tuple[str, ...]) -> BarChart:
+    """Horizontal stacked bars, one row per label, scaled to the largest total."""
+    largest = max((sum(counts.values()) for _, counts in rows), default=0) or 1
+    shaped = []
+    for i, (label, counts) in enumerate(rows):
+        x = float(LABEL_WIDTH)
+        segments = []
+        for kind in kinds:
+            n = counts.get(kind, 0)
+            if not n:
+                continue
+            width = round(BAR_WIDTH * n / largest, 2)
+            segments.append(Segment(round(x, 2), width, KIND_COLOURS.get(kind, "#8f8f8f"), kind, n))
+            x += width
+        shaped.append(Row(i * ROW_HEIGHT, label, sum(counts.values()), tuple(segments)))
+    used = [k for k in kinds if any(counts.get(k) for _, counts in rows)]
+    per_line = 5
+    top = len(rows) * ROW_HEIGHT + 10
+    legend = tuple(
+        LegendItem((i % per_line) * 120, top + (i // per_line) * LEGEND_ROW, KIND_COLOURS.get(k, "#8f8f8f"), k)
+        for i, k in enumerate(used)
+    )
+    height = top + ((len(used) + per_line - 1) // per_line) * LEGEND_ROW
+    return BarChart(title, LABEL_WIDTH + BAR_WIDTH + 40, height, LABEL_WIDTH, tuple(shaped), legend)

@@ -1,0 +1,333 @@
+"""Read a journal folder: YAML files to plain data, keeping the node tree for error positions.
+
+YAML is composed (never constructed by PyYAML) so that no tag can build an object,
+duplicate keys can be caught, and every value keeps its line and column. Values are
+built from the nodes by `_Builder`, which refuses foreign tags, recursive aliases and
+alias bombs.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from .errors import LocatedError
+
+Kind = Literal["partners", "case-study", "session"]
+
+#: Records are a few KB; anything this large is a mistake, refused before it is read.
+MAX_FILE_BYTES = 1_000_000
+#: Values one document may expand to, aliases included; a record has a few hundred.
+MAX_VALUES = 100_000
+#: Nesting a record can need is about five levels.
+MAX_DEPTH = 64
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_constructor = yaml.constructor.SafeConstructor()
+
+
+@dataclass(frozen=True)
+class Record:
+    """One YAML file, read: its data and the node tree that locates each value."""
+
+    path: Path
+    display: str
+    kind: Kind
+    data: Any = None
+    node: yaml.Node | None = None
+    errors: tuple[LocatedError, ...] = ()
+
+    @property
+    def stem(self) -> str:
+        return self.path.stem
+
+
+@dataclass
+class RawJournal:
+    """Every record of a journal folder, read but not yet validated."""
+
+    root: Path
+    partners: Record | None
+    case_studies: list[Record] = field(default_factory=list)
+    sessions: list[Record] = field(default_factory=list)
+    errors: list[LocatedError] = field(default_factory=list)
+
+    def records(self) -> list[Record]:
+        head = [self.partners] if self.partners else []
+        return [*head, *self.case_studies, *self.sessions]
+
+
+#: Parsed records by path, reused while (mtime, size) are unchanged: `serve` re-reads only edits.
+Cache = dict[Path, tuple[tuple[int, int], Record]]
+
+
+class _YamlProblem(Exception):
+    def __init__(self, message: str, node: yaml.Node | None = None):
+        super().__init__(message)
+        self.message = message
+        self.node = node
+
+
+def display_path(path: Path, root: Path) -> str:
+    """The path as a user should read it: relative to the working folder when inside it."""
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        try:
+            return path.relative_to(root.parent).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
+def load_journal(root: Path, cache: Cache | None = None) -> RawJournal:
+    """Find and read every record under `root`; problems are collected, never raised."""
+    root = root.absolute()
+    journal = RawJournal(root=root, partners=None)
+    if not root.is_dir():
+        journal.errors.append(LocatedError(str(root), message="journal folder not found"))
+        return journal
+    partners_path = _first_existing(root, "partners")
+    if partners_path is None:
+        journal.errors.append(
+            LocatedError(display_path(root / "partners.yaml", root), message="missing: every journal needs a partners.yaml listing its partners")
+        )
+    else:
+        journal.partners = _read(partners_path, root, "partners", cache)
+    for path in _find_yaml(root / "case-studies", root, journal.errors):
+        journal.case_studies.append(_read(path, root, "case-study", cache))
+    for path in _find_yaml(root / "sessions", root, journal.errors):
+        journal.sessions.append(_read(path, root, "session", cache))
+    return journal
+
+
+def _first_existing(root: Path, stem: str) -> Path | None:
+    for suffix in (".yaml", ".yml"):
+        if (root / f"{stem}{suffix}").is_file():
+            return root / f"{stem}{suffix}"
+    return None
+
+
+def _find_yaml(folder: Path, root: Path, errors: list[LocatedError]) -> list[Path]:
+    """Every .yaml/.yml file below `folder`, sorted; hidden names skipped, escaping links refused."""
+    if not folder.is_dir():
+        return []
+    real_root = root.resolve()
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        here = Path(dirpath)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for d in dirnames:
+            if (here / d).is_symlink():
+                _check_link(here / d, real_root, root, errors)
+        for name in filenames:
+            if name.startswith(".") or not name.endswith((".yaml", ".yml")):
+                continue
+            path = here / name
+            if path.is_symlink() and not _check_link(path, real_root, root, errors):
+                continue
+            found.append(path)
+    return sorted(found)
+
+
+def _check_link(path: Path, real_root: Path, root: Path, errors: list[LocatedError]) -> bool:
+    """A symbolic link may point only inside the journal: a record must not read files elsewhere."""
+    target = path.resolve()
+    if target.is_relative_to(real_root) and not path.is_dir():
+        return True
+    if not target.is_relative_to(real_root):
+        errors.append(
+            LocatedError(display_path(path, root), message="symbolic link points outside the journal folder; not read")
+        )
+    elif path.is_dir():
+        errors.append(LocatedError(display_path(path, root), message="linked folders are not followed; not read"))
+    return False
+
+
+def _read(path: Path, root: Path, kind: Kind, cache: Cache | None) -> Record:
+    shown = display_path(path, root)
+    try:
+        stat = path.stat()
+    except OSError as e:
+        return Record(path, shown, kind, errors=(LocatedError(shown, message=f"cannot read: {e.strerror}"),))
+    key = (stat.st_mtime_ns, stat.st_size)
+    if cache is not None and path in cache and cache[path][0] == key:
+        return cache[path][1]
+    record = _parse(path, shown, kind, stat.st_size)
+    if cache is not None:
+        cache[path] = (key, record)
+    return record
+
+
+def _parse(path: Path, shown: str, kind: Kind, size: int) -> Record:
+    def fail(message: str, line: int = 0, col: int = 0) -> Record:
+        return Record(path, shown, kind, errors=(LocatedError(shown, line, col, message),))
+
+    if size > MAX_FILE_BYTES:
+        return fail(f"file is {size:,} bytes; a record may be at most {MAX_FILE_BYTES:,} bytes")
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        return fail(f"cannot read: {e.strerror}")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line, col = _position(raw, e.start)
+        return fail(f"not valid UTF-8 (byte 0x{raw[e.start]:02x}); save the file as UTF-8", line, col)
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        said = ", ".join(part for part in (e.context, e.problem) if part)
+        return fail(f"YAML syntax: {said}", mark.line + 1 if mark else 0, mark.column + 1 if mark else 0)
+    except yaml.reader.ReaderError as e:
+        line, col = _position(text, e.position)
+        code = e.character if isinstance(e.character, int) else ord(e.character)
+        return fail(f"YAML syntax: control character U+{code:04X} is not allowed; remove it", line, col)
+    except yaml.YAMLError as e:
+        return fail(f"YAML syntax: {e}")
+    except RecursionError:
+        return fail(f"nested too deeply (records need at most {MAX_DEPTH} levels)")
+    if node is None:
+        return fail("file is empty; a record needs at least its required fields")
+    try:
+        data = _Builder().build(node)
+    except _YamlProblem as e:
+        line, col = mark_of(e.node)
+        return fail(e.message, line, col)
+    return Record(path, shown, kind, data=data, node=node)
+
+
+def _position(text: str | bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column of an offset."""
+    newline = "\n" if isinstance(text, str) else b"\n"
+    line = text.count(newline, 0, offset) + 1
+    start = text.rfind(newline, 0, offset) + 1
+    return line, offset - start + 1
+
+
+def mark_of(node: yaml.Node | None) -> tuple[int, int]:
+    """1-based line and column where a node starts (0, 0 when unknown)."""
+    if node is None or node.start_mark is None:
+        return 0, 0
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _Builder:
+    """Builds plain Python data from a composed node tree, safely.
+
+    PyYAML's constructors keep the last of two equal keys and follow aliases without
+    limit; here both are errors, as is any tag that is not plain data.
+    """
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.open: set[int] = set()
+
+    def build(self, node: yaml.Node, depth: int = 0) -> Any:
+        self.count += 1
+        if self.count > MAX_VALUES:
+            raise _YamlProblem(
+                f"document expands to more than {MAX_VALUES:,} values; aliases (*name) repeated too often", node
+            )
+        if depth > MAX_DEPTH:
+            raise _YamlProblem(f"nested more than {MAX_DEPTH} levels deep", node)
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node)
+        if id(node) in self.open:
+            raise _YamlProblem("an alias refers to a value that contains it (recursive alias)", node)
+        self.open.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                self._expect_tag(node, _SEQ_TAG)
+                return [self.build(item, depth + 1) for item in node.value]
+            self._expect_tag(node, _MAP_TAG)
+            return self._mapping(node, depth)
+        finally:
+            self.open.discard(id(node))
+
+    def _mapping(self, node: yaml.MappingNode, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        merged: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE_TAG:
+                merged.update(self._merge(value_node, depth))
+                continue
+            key = self.key(key_node)
+            if key in result:
+                line, _ = mark_of(_key_node(node, key))
+                raise _YamlProblem(f"duplicate key '{key}' (first given on line {line})", key_node)
+            result[key] = self.build(value_node, depth + 1)
+        return {**merged, **result}
+
+    def _merge(self, node: yaml.Node, depth: int) -> dict[str, Any]:
+        sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        merged: dict[str, Any] = {}
+        for source in reversed(sources):
+            value = self.build(source, depth + 1)
+            if not isinstance(value, dict):
+                raise _YamlProblem("a merge key (<<) takes a mapping or a list of mappings", source)
+            merged.update(value)
+        return merged
+
+    def key(self, node: yaml.Node) -> str:
+        if not isinstance(node, yaml.ScalarNode):
+            raise _YamlProblem("a key must be plain text, not a list or mapping", node)
+        self._expect_tag(node, *_SCALAR_TAGS)
+        return str(node.value)
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        self._expect_tag(node, *_SCALAR_TAGS)
+        try:
+            return _constructor.construct_object(node)
+        except (ValueError, yaml.constructor.ConstructorError):
+            return node.value  # e.g. 2026-13-45: validation reports it as a bad date, located
+
+    @staticmethod
+    def _expect_tag(node: yaml.Node, *allowed: str) -> None:
+        if node.tag not in allowed:
+            raise _YamlProblem(f"tag '{node.tag}' is not allowed: records hold plain text, numbers, dates, lists and mappings", node)
+
+
+def _key_node(mapping: yaml.MappingNode, key: str) -> yaml.Node | None:
+    for key_node, _ in mapping.value:
+        if isinstance(key_node, yaml.ScalarNode) and str(key_node.value) == key:
+            return key_node
+    return None
+
+
+def locate(root: yaml.Node | None, loc: tuple[str | int, ...], *, at_key: bool = False) -> tuple[int, int]:
+    """Line and column of the value at a path such as ("contributions", 0, "by").
+
+    Walks as far as the path exists, so a missing field points at the mapping that lacks
+    it; `at_key` points at the key itself (for an unknown field) rather than its value.
+    """
+    node = root
+    key_node: yaml.Node | None = None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+            hit = next(
+                ((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and str(k.value) == part), None
+            )
+            if hit is None:
+                continue  # a union's branch name, or a field that is missing
+            key_node, node = hit
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            key_node, node = None, node.value[part]
+        else:
+            continue
+    return mark_of(key_node if at_key and key_node is not None else node)

@@ -1,0 +1,88 @@
+"""User text to safe HTML, ready to sit inside a generated Markdown page.
+
+Text fields take Markdown, but a record is untrusted: raw HTML in it is shown as text,
+links may only be http(s), mailto or relative, and the result is cleaned by a real
+sanitizer (nh3) as a second line of defence. The HTML is then escaped once more for
+the page's own Markdown pass, so MkDocs cannot read it as Markdown, attribute lists,
+snippets or template syntax a second time.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+
+import markdown
+import nh3
+
+_INLINE_TAGS = {"a", "em", "strong", "code", "del", "s", "br", "sub", "sup", "kbd", "mark", "abbr"}
+_BLOCK_TAGS = _INLINE_TAGS | {
+    "p", "ul", "ol", "li", "blockquote", "pre", "hr", "h3", "h4", "h5", "h6", "img",
+    "table", "thead", "tbody", "tr", "th", "td",
+}  # fmt: skip
+_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"}}
+_SCHEMES = {"http", "https", "mailto"}
+
+#: Characters MkDocs' Markdown pass would read as syntax, in text between tags.
+_MARKDOWN_SIGNIFICANT = re.compile(r"[\\`*_\[\]{}|~^=$!:+]")
+#: Text with none of these is plain: no Markdown to render, nothing to escape.
+_PLAIN = re.compile(r"^[^\\`*_\[\]{}|~^=$!#:+<>&\n\r]*$")
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>|&#?\w+;)")
+
+
+def _converter() -> markdown.Markdown:
+    md = markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"])
+    md.preprocessors.deregister("html_block")  # raw HTML stays text
+    md.inlinePatterns.deregister("html")
+    return md
+
+
+_md = _converter()
+
+
+def _escape_text(fragment: str) -> str:
+    """Escape Markdown syntax in the text between tags, leaving the tags as they are."""
+    parts = _TAG_OR_TEXT.split(fragment)
+    for i in range(0, len(parts), 2):
+        parts[i] = _MARKDOWN_SIGNIFICANT.sub(lambda m: f"&#{ord(m.group())};", parts[i])
+    return "".join(parts)
+
+
+def _shift_headings(fragment: str) -> str:
+    """A heading in a notes field sits under the page's own headings: # becomes h3."""
+    return re.sub(r"<(/?)h([1-6])>", lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 2, 6)}>", fragment)
+
+
+@lru_cache(maxsize=65536)
+def inline(text: str) -> str:
+    """One line of inline Markdown as safe HTML, for table cells, list items and headings."""
+    text = " ".join(str(text).split())
+    if _PLAIN.match(text):
+        return text
+    _md.reset()
+    rendered = _md.convert(text)
+    rendered = nh3.clean(rendered, tags=_INLINE_TAGS, attributes=_ATTRIBUTES, url_schemes=_SCHEMES,
+                         link_rel="noopener noreferrer nofollow")  # fmt: skip
+    return _escape_text(" ".join(rendered.split()))
+
+
+@lru_cache(maxsize=16384)
+def block(text: str) -> str:
+    """Block Markdown (paragraphs, lists, quotes, code) as safe HTML in one raw HTML block."""
+    _md.reset()
+    rendered = _shift_headings(_md.convert(str(text)))
+    rendered = nh3.clean(rendered, tags=_BLOCK_TAGS, attributes=_ATTRIBUTES, url_schemes=_SCHEMES,
+                         link_rel="noopener noreferrer nofollow")  # fmt: skip
+    return f'<div class="pj-text" markdown="0">\n{_escape_text(rendered.strip())}\n</div>'
+
+
+def plain(text: str) -> str:
+    """A title as plain text that stays inert wherever a theme puts it (nav, <title>, header).
+
+    Themes print page titles unescaped and through `striptags`, which decodes entities,
+    so '<' and '>' must not survive at all: they become look-alike angle quotes.
+    """
+    rendered = re.sub(r"<[^>]*>", "", inline(text))
+    text = html.unescape(rendered)
+    return text.replace("&", "&amp;").replace("<", "\u2039").replace(">", "\u203a")

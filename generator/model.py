@@ -1,0 +1,422 @@
+"""The record format as typed models, and `validate`: raw records to a checked `Journal`.
+
+Field names are the YAML keys verbatim, so a pydantic error's `loc` is the path the
+user sees. Every model forbids unknown fields: a typo must fail, not vanish.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag, ValidationError
+
+from .errors import JournalError, LocatedError
+from .load import RawJournal, Record, locate
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+Id = Annotated[str, StringConstraints(pattern=SLUG.pattern, max_length=80)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5_000)]
+LongText = Annotated[str, StringConstraints(max_length=200_000)]
+Confidence = Annotated[float, Field(ge=0, le=1, description="How sure the partner said it was, 0 to 1.")]
+
+PartnerKind = Literal["human", "ai"]
+ContributionKind = Literal[
+    "research", "structure", "drafting", "analysis", "exploration",
+    "direction", "context", "refinement", "review", "decision", "other",
+]  # fmt: skip
+Outcome = Literal["adopted", "compromise", "new-approach", "deferred", "unresolved"]
+FeedbackAbout = Literal["accuracy", "usefulness", "timing", "style", "process", "other"]
+
+
+class Model(BaseModel):
+    """Base of every record model: unknown fields are errors, numbers may stand for text."""
+
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, populate_by_name=True)
+
+
+class Partner(Model):
+    """A human or AI partner, from partners.yaml."""
+
+    id: Id
+    name: Text
+    kind: PartnerKind
+    description: Text | None = None
+    model: Text | None = Field(None, description="Which AI system (ai partners only).")
+    strengths: list[Text] = []
+    anonymous: bool = Field(False, description="Publish only as `alias`, never by name or id.")
+    alias: Text | None = None
+
+
+class CaseStudy(Model):
+    """A narrative that groups sessions."""
+
+    id: Id
+    title: Text
+    summary: Text
+    domain: Text | None = None
+    tags: list[Text] = []
+    narrative: LongText | None = None
+    attribution: Text | None = Field(None, description="Overrides the generated attribution statement.")
+
+
+class SessionPartner(Model):
+    partner: Id
+    role: Text | None = None
+
+
+class Contribution(Model):
+    by: Id
+    kind: ContributionKind
+    summary: Text
+    confidence: Confidence | None = None
+    uncertainty: Text | None = None
+    held_up: bool | None = Field(None, description="Verified later; absent means unknown.")
+
+
+class Position(Model):
+    by: Id
+    stance: Text
+    reasoning: Text | None = None
+    confidence: Confidence | None = None
+
+
+class Resolution(Model):
+    outcome: Outcome
+    adopted: Id | None = Field(None, description="Whose position, when outcome is adopted.")
+    decided_by: Id | None = None
+    summary: Text | None = None
+
+
+class Disagreement(Model):
+    topic: Text
+    positions: list[Position] = Field(min_length=1)
+    resolution: Resolution | None = None
+    held_up: bool | None = None
+
+
+class Feedback(Model):
+    from_: Id = Field(alias="from")
+    to: Id
+    about: FeedbackAbout
+    text: Text
+    acted_on: bool | None = None
+
+
+class Handoff(Model):
+    from_: Id = Field(alias="from")
+    to: Id
+    what: Text
+
+
+class Lesson(Model):
+    lesson: Text
+    tags: list[Text] = []
+
+
+def _lesson_branch(value: Any) -> str:
+    return "lesson-entry" if isinstance(value, dict) else "lesson-text"
+
+
+LessonItem = Annotated[
+    Union[Annotated[Text, Tag("lesson-text")], Annotated[Lesson, Tag("lesson-entry")]],
+    Discriminator(_lesson_branch),
+]
+_UNION_TAGS = {"lesson-text", "lesson-entry"}
+
+
+class Session(Model):
+    """One working session between partners."""
+
+    id: Id
+    title: Text
+    date: dt.date
+    status: Literal["draft", "published"] = "published"
+    case_study: Id | None = None
+    domain: Text | None = None
+    tags: list[Text] = []
+    partners: list[SessionPartner] = Field(min_length=2)
+    goal: Text
+    constraints: list[Text] = []
+    contributions: list[Contribution] = Field(min_length=1)
+    disagreements: list[Disagreement] = []
+    feedback: list[Feedback] = []
+    handoffs: list[Handoff] = []
+    outcome: LongText | None = None
+    lessons: list[LessonItem] = []
+    attribution: Text | None = Field(None, description="Overrides the generated attribution statement.")
+    notes: LongText | None = None
+
+    @property
+    def lesson_entries(self) -> list[Lesson]:
+        """Lessons in one shape: plain strings become untagged entries."""
+        return [item if isinstance(item, Lesson) else Lesson(lesson=item) for item in self.lessons]
+
+
+@dataclass
+class Journal:
+    """A validated journal: partners and case studies by id, sessions by date."""
+
+    root: Path
+    partners: dict[str, Partner]
+    case_studies: dict[str, CaseStudy]
+    sessions: list[Session]
+    sources: dict[tuple[str, str], Path] = field(default_factory=dict)
+    warnings: list[LocatedError] = field(default_factory=list)
+
+    def source(self, kind: str, id: str) -> Path:
+        """The YAML file a record came from ("partners", "case-study" or "session")."""
+        return self.sources[(kind, id)]
+
+
+_FIELD_NAMES = sorted(
+    {f.alias or n for m in (Partner, CaseStudy, Session, SessionPartner, Contribution, Position,
+                             Resolution, Disagreement, Feedback, Handoff, Lesson)
+     for n, f in m.model_fields.items()}
+)  # fmt: skip
+
+
+def format_loc(loc: tuple[str | int, ...]) -> str:
+    """("contributions", 0, "by") -> "contributions[0].by"."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part not in _UNION_TAGS:
+            out += f".{part}" if out else part
+    return out
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing (null)"
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _message(error: dict[str, Any]) -> str:
+    """A pydantic error as one sentence: what was expected, what was found."""
+    kind, loc = error["type"], error["loc"]
+    name = str(loc[-1]) if loc else ""
+    if kind == "extra_forbidden":
+        near = difflib.get_close_matches(name, _FIELD_NAMES, n=1)
+        return f"unknown field '{name}'" + (f"; did you mean '{near[0]}'?" if near else "")
+    if kind == "missing":
+        return "required field is missing"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return f"expected a mapping of fields, found {_show(error['input'])}"
+    if kind == "list_type":
+        return f"expected a list, found {_show(error['input'])}"
+    message = error["msg"]
+    message = message[0].lower() + message[1:]
+    if kind == "string_type" and (isinstance(error["input"], (bool, dt.date)) or error["input"] is None):
+        message += " (put it in quotes if you meant text)"
+    return f"{message}, found {_show(error['input'])}"
+
+
+def _errors_from(exc: ValidationError, record: Record, prefix: tuple[str | int, ...] = ()) -> list[LocatedError]:
+    found = []
+    for error in exc.errors(include_url=False):
+        loc = prefix + tuple(error["loc"])
+        at_key = error["type"] == "extra_forbidden"
+        line, col = locate(record.node, loc, at_key=at_key)
+        where = format_loc(loc)
+        text = _message(error)
+        found.append(LocatedError(record.display, line, col, f"{where}: {text}" if where else text))
+    return found
+
+
+class _Checker:
+    """Collects located problems for one record."""
+
+    def __init__(self, record: Record, errors: list[LocatedError], warnings: list[LocatedError]):
+        self.record, self.errors, self.warnings = record, errors, warnings
+
+    def add(self, loc: tuple[str | int, ...], message: str, *, warning: bool = False) -> None:
+        line, col = locate(self.record.node, loc)
+        where = format_loc(loc)
+        problem = LocatedError(
+            self.record.display, line, col, f"{where}: {message}" if where else message,
+            "warning" if warning else "error",
+        )  # fmt: skip
+        (self.warnings if warning else self.errors).append(problem)
+
+
+def _with_id(record: Record, errors: list[LocatedError]) -> dict[str, Any] | None:
+    """The record's mapping with `id` defaulted to the file name, or None if it can't be a record."""
+    if not isinstance(record.data, dict):
+        if record.data is not None:
+            errors.append(LocatedError(record.display, 1, 1, f"expected a mapping of fields, found {_show(record.data)}"))
+        return None
+    if "id" in record.data:
+        return record.data
+    if not SLUG.match(record.stem):
+        errors.append(
+            LocatedError(
+                record.display, 1, 1,
+                f"file name '{record.stem}' is not a valid id (lowercase letters, digits and '-'); "
+                "rename the file or add an id field",
+            )
+        )  # fmt: skip
+        return None
+    return {"id": record.stem, **record.data}
+
+
+def validate(raw: RawJournal) -> Journal:
+    """Check every record and every reference between them; raise one JournalError listing all errors."""
+    errors: list[LocatedError] = list(raw.errors)
+    warnings: list[LocatedError] = []
+    for record in raw.records():
+        errors.extend(record.errors)
+    journal = Journal(root=raw.root, partners={}, case_studies={}, sessions=[])
+
+    if raw.partners is not None and raw.partners.node is not None:
+        _validate_partners(raw.partners, journal, errors, warnings)
+    for record in raw.case_studies:
+        data = _with_id(record, errors)
+        if data is None:
+            continue
+        try:
+            study = CaseStudy.model_validate(data)
+        except ValidationError as e:
+            errors.extend(_errors_from(e, record))
+            continue
+        if _claim(journal, "case-study", study.id, record, errors):
+            journal.case_studies[study.id] = study
+    for record in raw.sessions:
+        data = _with_id(record, errors)
+        if data is None:
+            continue
+        _check_references(data, _Checker(record, errors, warnings), journal)
+        try:
+            session = Session.model_validate(data)
+        except ValidationError as e:
+            errors.extend(_errors_from(e, record))
+            continue
+        if _claim(journal, "session", session.id, record, errors):
+            journal.sessions.append(session)
+    journal.sessions.sort(key=lambda s: (s.date, s.id))
+    journal.warnings = warnings
+    if errors:
+        raise JournalError(errors, warnings)
+    return journal
+
+
+def _validate_partners(record: Record, journal: Journal, errors: list[LocatedError], warnings: list[LocatedError]) -> None:
+    if not isinstance(record.data, list):
+        errors.append(LocatedError(record.display, 1, 1, f"expected a list of partners, found {_show(record.data)}"))
+        return
+    check = _Checker(record, errors, warnings)
+    for index, item in enumerate(record.data):
+        try:
+            partner = Partner.model_validate(item)
+        except ValidationError as e:
+            errors.extend(_errors_from(e, record, (index,)))
+            continue
+        if partner.id == "index":
+            check.add((index, "id"), "'index' is reserved for the list of partners; choose another id")
+            continue
+        if partner.id in journal.partners:
+            check.add((index, "id"), f"duplicate partner id '{partner.id}'")
+            continue
+        if partner.model and partner.kind != "ai":
+            check.add((index, "model"), "model is for ai partners only")
+        if partner.alias and not partner.anonymous:
+            check.add((index, "alias"), "alias is used only when anonymous: true", warning=True)
+        journal.partners[partner.id] = partner
+        journal.sources[("partners", partner.id)] = record.path
+
+
+def _claim(journal: Journal, kind: str, id: str, record: Record, errors: list[LocatedError]) -> bool:
+    """Register a record's id; a second record with the same id is an error on the later file."""
+    if id == "index":
+        errors.append(LocatedError(record.display, 1, 1, f"'index' is reserved for the list of {kind} pages; choose another id"))
+        return False
+    if (kind, id) in journal.sources:
+        other = journal.sources[(kind, id)]
+        line, col = locate(record.node, ("id",)) if "id" in record.data else (1, 1)
+        errors.append(LocatedError(record.display, line, col, f"duplicate {kind} id '{id}' (also {other.name})"))
+        return False
+    journal.sources[(kind, id)] = record.path
+    return True
+
+
+def _items(data: Any, key: str) -> list[tuple[int, dict[str, Any]]]:
+    """The mappings in a list field of raw data, with their indexes; anything else is skipped."""
+    value = data.get(key) if isinstance(data, dict) else None
+    return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _ref(item: dict[str, Any], key: str) -> str | None:
+    value = item.get(key)
+    return value if isinstance(value, str) else None
+
+
+def _check_references(data: dict[str, Any], check: _Checker, journal: Journal) -> None:
+    """Every id a session names must exist, and name a partner of the session.
+
+    Works on the raw mapping, so a record with a type error still gets its references checked.
+    """
+    known = journal.partners
+    listed = {_ref(p, "partner") for _, p in _items(data, "partners")}
+
+    def partner(loc: tuple[str | int, ...], id: str | None) -> None:
+        if id is None:
+            return
+        if id not in known:
+            near = difflib.get_close_matches(id, list(known), n=1)
+            hint = f"; did you mean '{near[0]}'?" if near else ""
+            check.add(loc, f"unknown partner '{id}'{hint}")
+        elif id not in listed:
+            check.add(loc, f"'{id}' is not listed in this session's partners", warning=True)
+
+    seen: set[str] = set()
+    for i, p in _items(data, "partners"):
+        id = _ref(p, "partner")
+        partner(("partners", i, "partner"), id)
+        if id in seen:
+            check.add(("partners", i, "partner"), f"partner '{id}' is listed twice")
+        seen.add(id or "")
+    case_study = data.get("case_study")
+    if isinstance(case_study, str) and case_study not in journal.case_studies:
+        near = difflib.get_close_matches(case_study, list(journal.case_studies), n=1)
+        hint = f"; did you mean '{near[0]}'?" if near else ""
+        check.add(("case_study",), f"unknown case study '{case_study}'{hint}")
+    for i, c in _items(data, "contributions"):
+        partner(("contributions", i, "by"), _ref(c, "by"))
+    for i, d in _items(data, "disagreements"):
+        sides = set()
+        for j, p in _items(d, "positions"):
+            partner(("disagreements", i, "positions", j, "by"), _ref(p, "by"))
+            sides.add(_ref(p, "by"))
+        r = d.get("resolution")
+        if not isinstance(r, dict):
+            continue
+        loc = ("disagreements", i, "resolution")
+        adopted = _ref(r, "adopted")
+        partner((*loc, "decided_by"), _ref(r, "decided_by"))
+        partner((*loc, "adopted"), adopted)
+        if r.get("outcome") == "adopted" and adopted is None:
+            check.add(loc, "outcome 'adopted' needs 'adopted': whose position was adopted")
+        elif adopted is not None and adopted in known and adopted not in sides:
+            taken = ", ".join(sorted(s for s in sides if s))
+            check.add((*loc, "adopted"), f"'{adopted}' took no position in this disagreement (positions by {taken})")
+        elif adopted is not None and r.get("outcome") != "adopted":
+            check.add((*loc, "adopted"), f"'adopted' is ignored when outcome is '{r.get('outcome')}'", warning=True)
+    for name in ("feedback", "handoffs"):
+        for i, item in _items(data, name):
+            partner((name, i, "from"), _ref(item, "from"))
+            partner((name, i, "to"), _ref(item, "to"))
+    kinds = {known[id].kind for id in listed if id in known}
+    if kinds and kinds != {"human", "ai"} and listed <= set(known):
+        missing = "AI" if "ai" not in kinds else "human"
+        check.add(("partners",), f"session has no {missing} partner; the journal is about human-AI work", warning=True)

@@ -1,0 +1,257 @@
+"""The MkDocs plugin, and the one place that meets MkDocs (`build_site`, `serve_site` for the CLI).
+
+Records are loaded, validated and rendered in `on_config`, before MkDocs empties the site
+folder, so a broken record stops the build with the last good site still in place; pages
+are handed over as generated files in `on_files`, nothing is written into docs/.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import posixpath
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+from mkdocs.commands.build import build
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page as MkPage
+
+from .analyze import published
+from .errors import JournalError
+from .load import Cache, load_journal
+from .model import validate
+from .render import Page, render_site
+
+log = get_plugin_logger("partnership-journal")
+
+PLUGIN_NAME = "partnership-journal"
+#: Options that `pjournal build --drafts` / `serve --drafts` set for the plugin of this process.
+OVERRIDES: dict[str, Any] = {}
+
+
+class PluginConfig(Config):
+    journal_dir = c.Dir(exists=True, default="journal")
+    prefix = c.Type(str, default="journal")
+    drafts = c.Type(bool, default=False)
+
+
+class JournalPlugin(BasePlugin[PluginConfig]):
+    """Publishes a journal folder as generated pages under `prefix`."""
+
+    def __init__(self) -> None:
+        self.pages: dict[str, Page] = {}
+        self.cache: Cache = {}
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Defined so MkDocs keeps this instance across `serve` rebuilds, and with it the parse cache."""
+        self.is_serve = command == "serve"
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.config.update({k: v for k, v in OVERRIDES.items() if k in self.config})
+        self.prefix = _clean_prefix(self.config.prefix)
+        journal_dir = Path(self.config.journal_dir)
+        if str(journal_dir) not in config.watch:
+            config.watch.append(str(journal_dir))
+        try:
+            journal = validate(load_journal(journal_dir, self.cache))
+        except JournalError as e:
+            for warning in e.warnings:
+                log.warning(str(warning))
+            raise PluginError(f"The journal has {len(e.errors)} error(s):\n" + "\n".join(map(str, e.errors))) from None
+        for warning in journal.warnings:
+            log.warning(str(warning))
+        self.pages = render_site(published(journal, self.config.drafts))
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        docs_dir = Path(config.docs_dir)
+        for page in self.pages.values():
+            src_uri = posixpath.join(self.prefix, page.src_uri) if self.prefix else page.src_uri
+            if files.get_file_from_path(src_uri) is not None:
+                raise PluginError(f"'{src_uri}' exists in docs_dir and is also a journal page; move it or change 'prefix'")
+            file = File.generated(config, src_uri, content=page.content)
+            if page.source is not None:
+                file.edit_uri = Path(os.path.relpath(page.source, docs_dir)).as_posix()
+            if not page.in_nav:
+                file.inclusion = InclusionLevel.NOT_IN_NAV
+            files.append(file)
+        return files
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        """Put the journal's few top pages into one compact section; sessions stay out of the sidebar."""
+        ours = {self._uri(p.src_uri) for p in self.pages.values() if p.in_nav}
+        if config.nav is not None and any(_mentions(item, ours) for item in nav.items):
+            return nav  # the site lists journal pages itself
+        section = self._section(files)
+        items, position = _without(nav.items, ours)
+        position = position if position is not None else len(items)
+        items[position:position] = [section] if self.prefix else section.children
+        return _navigation(items)
+
+    def _uri(self, uri: str) -> str:
+        return posixpath.join(self.prefix, uri) if self.prefix else uri
+
+    def _section(self, files: Files) -> Section:
+        def page(uri: str) -> MkPage:
+            file = files.get_file_from_path(self._uri(uri))
+            assert file is not None and file.page is not None
+            return file.page
+
+        studies = [page(p.src_uri) for p in self.pages.values() if p.in_nav and p.src_uri.startswith("case-studies/")]
+        children = [page("index.md"), Section("Case studies", studies), page("partners/index.md"), page("sessions/index.md")]
+        return Section("Journal", children)
+
+
+def _clean_prefix(prefix: str) -> str:
+    """The prefix as a relative path inside the site; anything that could escape it is refused."""
+    cleaned = prefix.strip().strip("/")
+    if any(part in ("..", ".") for part in cleaned.split("/")) or "\\" in cleaned:
+        raise PluginError(f"prefix '{prefix}' must be a folder inside the site, like 'journal'")
+    return cleaned
+
+
+def _mentions(item: Any, uris: set[str]) -> bool:
+    if isinstance(item, MkPage):
+        return item.file.src_uri in uris
+    return any(_mentions(child, uris) for child in (item.children or []))
+
+
+def _without(items: list[Any], uris: set[str]) -> tuple[list[Any], int | None]:
+    """The nav items minus journal pages (and sections left empty), and where the first one stood."""
+    kept: list[Any] = []
+    position = None
+    for item in items:
+        if isinstance(item, MkPage) and item.file.src_uri in uris:
+            position = len(kept) if position is None else position
+            continue
+        if isinstance(item, Section):
+            children, inner = _without(item.children, uris)
+            if inner is not None and position is None:
+                position = len(kept) if not children else len(kept) + 1
+            if not children:
+                continue
+            item.children = children
+        kept.append(item)
+    return kept, position
+
+
+def _navigation(items: list[Any]) -> Navigation:
+    """A Navigation with parent, previous and next links set, as MkDocs builds its own."""
+    pages: list[MkPage] = []
+
+    def walk(children: list[Any], parent: Section | None) -> None:
+        for item in children:
+            item.parent = parent
+            if isinstance(item, MkPage):
+                pages.append(item)
+            if isinstance(item, Section):
+                walk(item.children, item)
+
+    walk(items, None)
+    for before, page, after in zip([None, *pages[:-1]], pages, [*pages[1:], None]):
+        page.previous_page, page.next_page = before, after
+    return Navigation(items, pages)
+
+
+# The command line's way in: the same builds as `mkdocs build` / `mkdocs serve`, with journal defaults.
+
+
+class SiteError(Exception):
+    """A build that failed; MkDocs has already logged why."""
+
+
+def _default_config(journal_dir: Path, folder: Path) -> Path:
+    """A site for a journal folder alone: Material, the plugin, the site named after the folder."""
+    docs = folder / "docs"
+    docs.mkdir()
+    site_name = journal_dir.absolute().parent.name or "Journal"
+    config = {
+        "site_name": f"{site_name} journal",
+        "docs_dir": str(docs),
+        "site_dir": str(Path("site").absolute()),
+        "theme": {"name": "material", "features": ["navigation.indexes"]},
+        "markdown_extensions": ["tables", "toc"],
+        "plugins": ["search", {PLUGIN_NAME: {"journal_dir": str(journal_dir.absolute()), "prefix": ""}}],
+    }
+    path = folder / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@contextlib.contextmanager
+def site_config(config_file: Path | None, journal_dir: Path) -> Iterator[Path]:
+    """The mkdocs.yml to use: the one given or found here, else a default site in a temporary folder."""
+    if config_file is not None:
+        yield config_file
+    elif Path("mkdocs.yml").is_file():
+        yield Path("mkdocs.yml")
+    else:
+        with tempfile.TemporaryDirectory(prefix="pjournal-") as folder:
+            yield _default_config(journal_dir, Path(folder))
+
+
+def _load(config_file: Path, **options: Any) -> MkDocsConfig:
+    from mkdocs.config import load_config
+
+    try:
+        config = load_config(str(config_file), **options)
+    except ConfigurationError as e:
+        raise SiteError(f"{config_file}: {e}") from None
+    if PLUGIN_NAME not in config.plugins:
+        raise SiteError(f"{config_file} does not list the '{PLUGIN_NAME}' plugin under plugins:")
+    return config
+
+
+def build_site(config_file: Path, *, site_dir: Path | None, strict: bool, drafts: bool) -> Path:
+    """Build into a fresh folder and swap it in only on success: a failed build leaves the last site."""
+    OVERRIDES.update(drafts=drafts)
+    config = _load(config_file, strict=strict)
+    target = Path(site_dir).absolute() if site_dir else Path(config.site_dir)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    config.site_dir = str(staging)
+    try:
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
+        _swap(staging, target)
+    except (Abort, PluginError) as e:
+        raise SiteError(str(e)) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def _swap(new: Path, target: Path) -> None:
+    """Replace `target` with `new` by renames, so no reader ever sees half a site."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}-old-{os.getpid()}")
+        target.rename(old)
+    new.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def serve_site(config_file: Path, *, dev_addr: str | None, drafts: bool) -> None:
+    """`mkdocs serve` with live reload on (Click 8.2.2-8.3 turned it off by default: mkdocs #4032)."""
+    from mkdocs.commands.serve import serve
+
+    OVERRIDES.update(drafts=drafts)
+    _load(config_file)
+    try:
+        serve(str(config_file), livereload=True, dev_addr=dev_addr)
+    except (Abort, PluginError) as e:
+        raise SiteError(str(e)) from None

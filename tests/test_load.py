@@ -1,0 +1,166 @@
+"""Reading YAML safely, with every problem located: load.py."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from generator import load
+from generator.load import load_journal, locate
+from helpers import problems, write
+
+SESSION = "sessions/2026-01-10-outline.yaml"
+
+
+def first_line(root: Path) -> str:
+    found = problems(root)
+    assert found, "expected a problem"
+    return found[0]
+
+
+def test_positions_are_kept_for_every_value(journal_copy):
+    root = journal_copy("minimal")
+    record = load_journal(root).sessions[0]
+    assert record.data["contributions"][0]["by"] == "assistant"
+    assert locate(record.node, ("contributions", 0, "by")) == (8, 9)
+    assert locate(record.node, ("contributions", 0, "missing")) == (8, 5)  # points at the mapping
+    assert locate(record.node, ("goal",), at_key=True) == (6, 1)
+
+
+def test_sessions_are_found_at_any_depth_and_sorted(journal_copy):
+    root = journal_copy("minimal")
+    text = (root / SESSION).read_text()
+    write(root / "sessions/2025/q4/deep.yaml", text)
+    write(root / "sessions/.hidden.yaml", "not: read")
+    write(root / "sessions/notes.txt", "not a record")
+    found = [r.display for r in load_journal(root).sessions]
+    assert found == ["journal/sessions/2025/q4/deep.yaml", "journal/" + SESSION]
+
+
+def test_syntax_error_has_line_and_column(journal_copy):
+    root = journal_copy("minimal")
+    write(root / SESSION, "title: x\ndate: 2026-01-10\ngoal: [unclosed\n")
+    assert first_line(root).startswith("journal/sessions/2026-01-10-outline.yaml:4:1: YAML syntax:")
+
+
+def test_duplicate_keys_are_errors(journal_copy):
+    root = journal_copy("minimal")
+    text = (root / SESSION).read_text() + "title: Again\n"
+    write(root / SESSION, text)
+    assert first_line(root) == (
+        "journal/sessions/2026-01-10-outline.yaml:11:1: duplicate key 'title' (first given on line 1)"
+    )
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "!!python/object/apply:os.system ['touch pwned']",
+        "!!python/object/new:os.system ['touch pwned']",
+        "!!python/name:os.system",
+        "!custom value",
+        "!!binary aGVsbG8=",
+        "!!set {a, b}",
+    ],
+)
+def test_tags_that_build_objects_are_refused_and_nothing_runs(journal_copy, payload):
+    root = journal_copy("minimal")
+    write(root / SESSION, f"title: x\ngoal: {payload}\n")
+    line = first_line(root)
+    assert line.startswith("journal/sessions/2026-01-10-outline.yaml:2:7: tag ")
+    assert "is not allowed" in line
+    assert not Path("pwned").exists()
+
+
+def test_alias_bomb_is_refused(journal_copy):
+    root = journal_copy("minimal")
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 9):
+        prev, name = chr(ord("a") + i - 1), chr(ord("a") + i)
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+    write(root / SESSION, "\n".join(lines) + "\n")
+    assert "aliases (*name) repeated too often" in first_line(root)
+
+
+def test_recursive_alias_is_refused(journal_copy):
+    root = journal_copy("minimal")
+    write(root / SESSION, "title: &t\n  - *t\n")
+    assert "recursive alias" in first_line(root)
+
+
+def test_deep_nesting_is_refused(journal_copy):
+    root = journal_copy("minimal")
+    write(root / SESSION, "notes: " + "[" * 5000 + "]" * 5000 + "\n")
+    line = first_line(root)
+    assert line.startswith("journal/sessions/2026-01-10-outline.yaml:1:")
+    assert "deep" in line or "depth" in line
+
+
+def test_aliases_and_merge_keys_are_plain_data(journal_copy):
+    root = journal_copy("minimal")
+    text = (root / SESSION).read_text().replace("goal: Agree on an outline", "goal: &g Agree on an outline\noutcome: *g")
+    write(root / SESSION, text)
+    data = load_journal(root).sessions[0].data
+    assert data["outcome"] == data["goal"] == "Agree on an outline"
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", "journal/sessions/2026-01-10-outline.yaml: file is empty"),
+        (b"# only a comment\n", "journal/sessions/2026-01-10-outline.yaml: file is empty"),
+        (b"title: caf\xe9\n", "journal/sessions/2026-01-10-outline.yaml:1:11: not valid UTF-8 (byte 0xe9)"),
+        (b"- a\n- b\n", "journal/sessions/2026-01-10-outline.yaml:1:1: expected a mapping of fields, found a list"),
+        (b"just text\n", "journal/sessions/2026-01-10-outline.yaml:1:1: expected a mapping of fields, found 'just text'"),
+        (b"a: 1\n---\nb: 2\n", "journal/sessions/2026-01-10-outline.yaml:2:1: YAML syntax: expected a single document in the stream, but found another document"),
+        (b"title: \x07bell\n", "journal/sessions/2026-01-10-outline.yaml:1:8: YAML syntax: control character U+0007 is not allowed"),
+    ],
+)
+def test_unreadable_files_get_a_located_message(journal_copy, content, expected):
+    root = journal_copy("minimal")
+    (root / SESSION).write_bytes(content)
+    assert first_line(root).startswith(expected)
+
+
+def test_utf8_bom_is_accepted(journal_copy):
+    root = journal_copy("minimal")
+    (root / SESSION).write_bytes(b"\xef\xbb\xbf" + (root / SESSION).read_bytes())
+    assert problems(root) == []
+
+
+def test_oversized_file_is_refused_before_reading(journal_copy, monkeypatch):
+    root = journal_copy("minimal")
+    monkeypatch.setattr(load, "MAX_FILE_BYTES", 100)
+    assert first_line(root) == (
+        "journal/sessions/2026-01-10-outline.yaml: file is 216 bytes; a record may be at most 100 bytes"
+    )
+
+
+def test_symlink_out_of_the_journal_is_not_read(journal_copy, tmp_path):
+    root = journal_copy("minimal")
+    secret = write(tmp_path / "secret.yaml", "title: secret\n")
+    os.symlink(secret, root / "sessions/leak.yaml")
+    os.symlink(tmp_path, root / "sessions/outside")
+    assert problems(root) == [
+        "journal/sessions/leak.yaml: symbolic link points outside the journal folder; not read",
+        "journal/sessions/outside: symbolic link points outside the journal folder; not read",
+    ]
+
+
+def test_missing_partners_file(journal_copy):
+    root = journal_copy("minimal")
+    (root / "partners.yaml").unlink()
+    assert "journal/partners.yaml: missing: every journal needs a partners.yaml" in first_line(root)
+
+
+def test_unchanged_files_are_not_parsed_again(journal_copy):
+    root = journal_copy("minimal")
+    cache: load.Cache = {}
+    first = load_journal(root, cache).sessions[0]
+    assert load_journal(root, cache).sessions[0] is first
+    path = root / SESSION
+    path.write_text(path.read_text().replace("Agree on", "Settle"))
+    os.utime(path, ns=(1, 1))
+    assert load_journal(root, cache).sessions[0].data["goal"] == "Settle an outline"
