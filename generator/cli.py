@@ -115,3 +115,7 @@ def serve(drafts: bool, dev_addr: str | None, config_file: Path | None, journal_
 
 
 main = cli
+
+
+if __name__ == "__main__":
+    main()

@@ -19,10 +19,14 @@ class LocatedError:
     severity: Severity = field(default="error", compare=False)
 
     def __str__(self) -> str:
+        return self.format()
+
+    def format(self, *, severity: bool = True) -> str:
+        """`file:line:col: [warning: ]message`; without the label where a logger adds its own."""
         where = self.path
         if self.line:
             where += f":{self.line}:{self.col or 1}"
-        label = "" if self.severity == "error" else "warning: "
+        label = "warning: " if severity and self.severity == "warning" else ""
         return f"{where}: {label}{self.message}"
 
 

@@ -24,10 +24,11 @@ _BLOCK_TAGS = _INLINE_TAGS | {
 _ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"}}
 _SCHEMES = {"http", "https", "mailto"}
 
-#: Characters MkDocs' Markdown pass would read as syntax, in text between tags.
-_MARKDOWN_SIGNIFICANT = re.compile(r"[\\`*_\[\]{}|~^=$!:+]")
+#: Characters MkDocs' Markdown pass (and common extensions: attr_list, macros, footnotes,
+#: tables, pymdownx) would read as syntax, in text between tags.
+_MARKDOWN_SIGNIFICANT = re.compile(r"[\\`*_\[\]{}|~^]")
 #: Text with none of these is plain: no Markdown to render, nothing to escape.
-_PLAIN = re.compile(r"^[^\\`*_\[\]{}|~^=$!#:+<>&\n\r]*$")
+_PLAIN = re.compile(r"^[^\\`*_\[\]{}|~^<>&!#\n\r]*$")
 _TAG_OR_TEXT = re.compile(r"(<[^>]*>|&#?\w+;)")
 
 

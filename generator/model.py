@@ -214,6 +214,11 @@ def _message(error: dict[str, Any]) -> str:
         return "required field is missing"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         return f"expected a mapping of fields, found {_show(error['input'])}"
+    if kind == "string_pattern_mismatch":
+        return f"an id is lowercase letters, digits and '-', not starting with '-', found {_show(error['input'])}"
+    if kind == "too_short":
+        need, found = error["ctx"]["min_length"], error["ctx"]["actual_length"]
+        return f"needs at least {need} item{'s' if need != 1 else ''}, found {found or 'none'}"
     if kind == "list_type":
         return f"expected a list, found {_show(error['input'])}"
     message = error["msg"]

@@ -8,6 +8,7 @@ are handed over as generated files in `on_files`, nothing is written into docs/.
 from __future__ import annotations
 
 import contextlib
+from html import escape
 import os
 import posixpath
 import shutil
@@ -27,7 +28,7 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page as MkPage
 
 from .analyze import published
-from .errors import JournalError
+from .errors import JournalError, LocatedError
 from .load import Cache, load_journal
 from .model import validate
 from .render import Page, render_site
@@ -51,6 +52,8 @@ class JournalPlugin(BasePlugin[PluginConfig]):
     def __init__(self) -> None:
         self.pages: dict[str, Page] = {}
         self.cache: Cache = {}
+        self.problems: list[LocatedError] = []
+        self.is_serve = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so MkDocs keeps this instance across `serve` rebuilds, and with it the parse cache."""
@@ -66,12 +69,36 @@ class JournalPlugin(BasePlugin[PluginConfig]):
             journal = validate(load_journal(journal_dir, self.cache))
         except JournalError as e:
             for warning in e.warnings:
-                log.warning(str(warning))
-            raise PluginError(f"The journal has {len(e.errors)} error(s):\n" + "\n".join(map(str, e.errors))) from None
+                log.warning(warning.format(severity=False))
+            if not self.is_serve:
+                raise PluginError(f"The journal has {len(e.errors)} error(s):\n" + "\n".join(map(str, e.errors))) from None
+            self._keep_serving(e.errors)
+            return config
         for warning in journal.warnings:
-            log.warning(str(warning))
+            log.warning(warning.format(severity=False))
+        self.problems = []
         self.pages = render_site(published(journal, self.config.drafts))
         return config
+
+    def _keep_serving(self, errors: list[LocatedError]) -> None:
+        """In `serve`, a bad edit must not stop the server: keep the last good pages and show the errors."""
+        for error in errors:
+            log.error(str(error))
+        self.problems = errors
+        if not self.pages:
+            self.pages = {"index.md": Page("index.md", "# Journal\n\nThe journal has errors; this page reloads when they are fixed.\n", in_nav=True)}
+
+    def on_page_content(self, html: str, *, page: MkPage, config: MkDocsConfig, files: Files) -> str:
+        """While the journal has errors (in `serve`), every page says so at the top."""
+        if not self.problems:
+            return html
+        listing = "\n".join(escape(str(p)) for p in self.problems)
+        banner = (
+            '<div class="admonition failure"><p class="admonition-title">'
+            f"The journal has {len(self.problems)} error(s); showing the last good version</p>"
+            f"<pre><code>{listing}</code></pre></div>\n"
+        )
+        return banner + html
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         docs_dir = Path(config.docs_dir)
@@ -82,8 +109,7 @@ class JournalPlugin(BasePlugin[PluginConfig]):
             file = File.generated(config, src_uri, content=page.content)
             if page.source is not None:
                 file.edit_uri = Path(os.path.relpath(page.source, docs_dir)).as_posix()
-            if not page.in_nav:
-                file.inclusion = InclusionLevel.NOT_IN_NAV
+            file.inclusion = InclusionLevel.NOT_IN_NAV  # on_nav places the few that belong in the sidebar
             files.append(file)
         return files
 
@@ -102,14 +128,14 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         return posixpath.join(self.prefix, uri) if self.prefix else uri
 
     def _section(self, files: Files) -> Section:
-        def page(uri: str) -> MkPage:
+        def page(uri: str) -> MkPage | None:
             file = files.get_file_from_path(self._uri(uri))
-            assert file is not None and file.page is not None
-            return file.page
+            return file.page if file is not None else None
 
         studies = [page(p.src_uri) for p in self.pages.values() if p.in_nav and p.src_uri.startswith("case-studies/")]
-        children = [page("index.md"), Section("Case studies", studies), page("partners/index.md"), page("sessions/index.md")]
-        return Section("Journal", children)
+        children = [page("index.md"), Section("Case studies", studies) if studies else None,
+                    page("partners/index.md"), page("sessions/index.md")]  # fmt: skip
+        return Section("Journal", [child for child in children if child is not None])
 
 
 def _clean_prefix(prefix: str) -> str:

@@ -1,0 +1,63 @@
+"""The documentation can't drift from the code: it is generated from, or checked against, it."""
+
+from __future__ import annotations
+
+import inspect
+import re
+
+import click
+
+from generator.cli import cli
+from generator.model import (
+    CaseStudy, Contribution, Disagreement, Feedback, Handoff, Lesson, Partner, Position, Resolution, Session,
+    SessionPartner,
+)  # fmt: skip
+
+from conftest import ROOT
+
+INTRO = """# Command line
+
+`pjournal` checks a journal and publishes it. This page is generated from the commands'
+own help (`pytest --update-golden` rewrites it), so it always matches the installed tool.
+
+Exit codes: `0` success (warnings alone do not fail, except under `build --strict`);
+`1` errors in the records or a failed build, each printed as `file:line:column: message`;
+`2` a mistake in the command line itself.
+"""
+
+
+def cli_reference() -> str:
+    """Markdown for every command, from Click's own help text."""
+    parts = [INTRO]
+    for name in sorted(cli.commands):
+        command = cli.commands[name]
+        with click.Context(command, info_name=f"pjournal {name}", help_option_names=["-h", "--help"]) as ctx:
+            usage = command.get_usage(ctx)
+            rows = [p.get_help_record(ctx) for p in command.get_params(ctx) if isinstance(p, click.Option)]
+        text = re.sub(r"^Example: (.+)$", r"Example: `\1`", inspect.cleandoc(command.help or ""), flags=re.M)
+        parts.append(f"## pjournal {name}\n\n```\n{usage}\n```\n\n{text}\n")
+        options = [r for r in rows if r]
+        if options:
+            table = "\n".join(f"| `{flags}` | {text} |" for flags, text in options)
+            parts.append(f"| Option | Meaning |\n|---|---|\n{table}\n")
+    return "\n".join(parts)
+
+
+def test_cli_reference_is_generated_from_the_commands(update_golden):
+    page = ROOT / "docs/cli.md"
+    if update_golden:
+        page.write_text(cli_reference(), encoding="utf-8")
+    assert page.read_text(encoding="utf-8") == cli_reference()
+
+
+def test_record_format_documents_every_field():
+    page = (ROOT / "docs/record-format.md").read_text(encoding="utf-8")
+    models = (Partner, CaseStudy, Session, SessionPartner, Contribution, Position, Resolution, Disagreement,
+              Feedback, Handoff, Lesson)  # fmt: skip
+    missing = [
+        f"{model.__name__}.{field.alias or name}"
+        for model in models
+        for name, field in model.model_fields.items()
+        if f"`{field.alias or name}`" not in page
+    ]
+    assert missing == []

@@ -1,0 +1,94 @@
+"""Generated Markdown: render.py and markup.py, against golden pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator import markup
+from generator.analyze import published
+from generator.render import render_site
+from helpers import valid, write
+
+from conftest import FIXTURES, GOLDEN
+
+
+def test_design_example_pages_match_golden_files(update_golden):
+    pages = render_site(valid(FIXTURES / "design"))
+    folder = GOLDEN / "design"
+    if update_golden:
+        for page in pages.values():
+            write(folder / page.src_uri, page.content)
+    expected = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.md"))
+    assert sorted(pages) == expected
+    for uri, page in pages.items():
+        assert page.content == (folder / uri).read_text(encoding="utf-8"), f"{uri} differs from its golden file"
+
+
+def test_rendering_is_deterministic():
+    journal = valid(FIXTURES / "design")
+    first = {uri: p.content for uri, p in render_site(journal).items()}
+    assert first == {uri: p.content for uri, p in render_site(valid(FIXTURES / "design")).items()}
+
+
+def test_sessions_are_not_in_the_nav_but_the_top_pages_are():
+    pages = render_site(valid(FIXTURES / "design"))
+    in_nav = sorted(uri for uri, p in pages.items() if p.in_nav)
+    assert in_nav == [
+        "case-studies/index.md",
+        "case-studies/writing-beyond-the-manifesto.md",
+        "index.md",
+        "partners/index.md",
+        "sessions/index.md",
+    ]
+
+
+def test_anonymous_partner_appears_only_as_alias():
+    pages = render_site(valid(FIXTURES / "design"))
+    assert "partners/second-reader.md" in pages
+    for page in pages.values():
+        assert "Jane Roe" not in page.content
+        assert "reviewer" not in page.content
+
+
+def test_drafts_are_left_out_unless_asked(journal_copy):
+    root = journal_copy("minimal")
+    path = root / "sessions/2026-01-10-outline.yaml"
+    write(path, path.read_text() + "status: draft\n")
+    journal = valid(root)
+    assert "sessions/2026-01-10-outline.md" not in render_site(published(journal))
+    page = render_site(published(journal, drafts=True))["sessions/2026-01-10-outline.md"]
+    assert "**draft**" in page.content
+
+
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        ("plain words", "plain words"),
+        ("**bold** and *em*", "<strong>bold</strong> and <em>em</em>"),
+        ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
+        ("<img src=x onerror=alert(1)>", "&lt;img src=x onerror=alert(1)&gt;"),
+        ("[click](javascript:alert(1))", '<a rel="noopener noreferrer nofollow">click</a>'),
+        ("[site](https://example.org)", '<a href="https://example.org" rel="noopener noreferrer nofollow">site</a>'),
+        ("{{ config }} {% raw %}", "&#123;&#123; config &#125;&#125; &#123;% raw %&#125;"),
+        ("a | b", "a &#124; b"),
+        ("`<b>`", "<code>&lt;b&gt;</code>"),
+        ("{: onclick=alert(1) }", "&#123;: onclick=alert(1) &#125;"),
+    ],
+)
+def test_inline_text_is_markdown_but_never_markup(text, html):
+    assert markup.inline(text) == html
+
+
+def test_block_text_keeps_structure_and_drops_html():
+    html = markup.block("# Heading\n\n- one\n- two\n\n<!-- hidden --><iframe src=x></iframe>")
+    assert html.startswith('<div class="pj-text" markdown="0">\n<h3>Heading</h3>')
+    assert "<li>one</li>" in html
+    assert "<iframe" not in html and "&lt;iframe" in html
+    assert "&lt;!-- hidden --&gt;" in html
+
+
+def test_titles_are_inert_wherever_a_theme_prints_them():
+    assert markup.plain("Q&A: </title><script>x</script>") == "Q&amp;A: \u2039/title\u203a\u2039script\u203ax\u2039/script\u203a"
+    assert markup.plain("Writing *Beyond the Manifesto*") == "Writing Beyond the Manifesto"

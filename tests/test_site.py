@@ -1,0 +1,166 @@
+"""Real MkDocs builds and a real `serve`: the plugin in a stranger's site, the project's own site."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from mkdocs.__main__ import cli as mkdocs_cli
+
+from generator.cli import cli
+from helpers import write
+
+from conftest import FIXTURES, ROOT
+
+
+def stranger_site(tmp_path: Path, plugin: str = "- partnership-journal", extra: str = "") -> Path:
+    """Someone else's MkDocs site with docs of its own, adding the plugin to its mkdocs.yml."""
+    write(tmp_path / "docs/index.md", "# Our team docs\n\nWelcome.\n")
+    write(tmp_path / "docs/guide.md", "# Guide\n")
+    shutil.copytree(FIXTURES / "design", tmp_path / "journal")
+    write(
+        tmp_path / "mkdocs.yml",
+        "site_name: Team docs\nrepo_url: https://example.org/team/docs\nedit_uri: edit/main/docs/\n"
+        f"theme:\n  name: material\n  features: [content.action.edit]\nplugins:\n  - search\n  {plugin}\n{extra}",
+    )
+    return tmp_path
+
+
+def sidebar_links(html: str, page: str) -> list[str]:
+    """The sidebar's links, resolved to site paths ("journal/sessions/"), page anchors left out."""
+    nav = html[html.index("md-nav--primary") :]
+    links = re.findall(r'<a href="([^"#][^"]*)" class="md-nav__link', nav)
+    return [posixpath.normpath(posixpath.join(page, link)) + "/" for link in links]
+
+
+def test_plain_mkdocs_build_of_a_stranger_site_publishes_the_journal(tmp_path, runner, monkeypatch):
+    site = stranger_site(tmp_path)
+    monkeypatch.chdir(site)
+    result = runner.invoke(mkdocs_cli, ["build", "--strict"])
+    assert result.exit_code == 0, result.output
+    out = site / "site/journal"
+    for page in ["index.html", "sessions/index.html", "sessions/2026-02-03-follow-up-post/index.html",
+                 "case-studies/writing-beyond-the-manifesto/index.html", "partners/alexa/index.html",
+                 "partners/second-reader/index.html"]:  # fmt: skip
+        assert (out / page).is_file(), page
+    assert sorted(p.name for p in (site / "docs").iterdir()) == ["guide.md", "index.md"], "nothing written into docs/"
+    session = (out / "sessions/2026-02-03-follow-up-post/index.html").read_text()
+    assert "https://example.org/team/docs/edit/main/journal/sessions/2026-02-03-follow-up-post.yaml" in session
+    links = sidebar_links(session, "journal/sessions/2026-02-03-follow-up-post")
+    assert links == [
+        "./", "guide/", "journal/", "journal/case-studies/", "journal/case-studies/writing-beyond-the-manifesto/",
+        "journal/partners/", "journal/sessions/",
+    ], "a compact sidebar: no session is ever listed"
+
+
+def test_prefix_and_drafts_options(tmp_path, runner, monkeypatch):
+    site = stranger_site(tmp_path, "- partnership-journal:\n      prefix: /log/\n      drafts: true")
+    path = site / "journal/sessions/2026-02-03-follow-up-post.yaml"
+    write(path, path.read_text().replace("status: published", "status: draft"))
+    monkeypatch.chdir(site)
+    result = runner.invoke(mkdocs_cli, ["build"])
+    assert result.exit_code == 0, result.output
+    assert (site / "site/log/sessions/2026-02-03-follow-up-post/index.html").is_file()
+    assert not (site / "site/journal").exists()
+
+
+def test_a_site_nav_that_lists_journal_pages_is_left_alone(tmp_path, runner, monkeypatch):
+    nav = "nav:\n  - Home: index.md\n  - Our journal: journal/index.md\n"
+    site = stranger_site(tmp_path, extra=nav)
+    monkeypatch.chdir(site)
+    assert runner.invoke(mkdocs_cli, ["build"]).exit_code == 0
+    home = (site / "site/index.html").read_text()
+    assert sidebar_links(home, ".") == ["./", "journal/"]
+    assert "Our journal" in home
+
+
+def test_a_docs_page_in_the_way_of_a_journal_page_is_an_error(tmp_path, runner, monkeypatch):
+    site = stranger_site(tmp_path)
+    write(site / "docs/journal/index.md", "# Mine\n")
+    monkeypatch.chdir(site)
+    result = runner.invoke(mkdocs_cli, ["build"])
+    assert result.exit_code == 1
+    assert "'journal/index.md' exists in docs_dir and is also a journal page" in result.output
+
+
+def test_broken_record_stops_a_plain_mkdocs_build_with_located_messages(tmp_path, runner, monkeypatch):
+    site = stranger_site(tmp_path)
+    path = site / "journal/sessions/2026-02-03-follow-up-post.yaml"
+    write(path, path.read_text().replace("by: alexa\n    kind: direction", "by: alexa\n    kind: directing"))
+    monkeypatch.chdir(site)
+    result = runner.invoke(mkdocs_cli, ["build"])
+    assert result.exit_code == 1
+    assert "journal/sessions/2026-02-03-follow-up-post.yaml:24:11: contributions[1].kind" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_the_project_site_builds_strict(tmp_path, runner, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    assert runner.invoke(cli, ["check", "journal"]).exit_code == 0
+    result = runner.invoke(cli, ["build", "--strict", "-d", str(tmp_path / "site")])
+    assert result.exit_code == 0, result.output
+    built = tmp_path / "site"
+    assert (built / "journal/case-studies/writing-beyond-the-manifesto/index.html").is_file()
+    assert (built / "record-format/index.html").is_file() and (built / "cli/index.html").is_file()
+    drafts = [p for p in (ROOT / "journal/sessions").rglob("*.yaml") if "status: draft" in p.read_text()]
+    assert drafts and all(not (built / f"journal/sessions/{p.stem}").exists() for p in drafts)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode()
+
+
+def wait_for(predicate, seconds: float = 30) -> bool:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            if predicate():
+                return True
+        except OSError:
+            pass
+        time.sleep(0.2)
+    return False
+
+
+def test_serve_rebuilds_on_edit_and_keeps_serving_through_a_bad_edit(tmp_path):
+    shutil.copytree(FIXTURES / "design", tmp_path / "journal")
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator.cli", "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}/sessions/2026-02-03-follow-up-post/"
+    record = tmp_path / "journal/sessions/2026-02-03-follow-up-post.yaml"
+    try:
+        assert wait_for(lambda: "Drafting the follow-up post" in fetch(url)), "the page is served"
+        assert "livereload" in fetch(url), "live reload is on"
+        write(record, record.read_text().replace("Drafting the follow-up post", "Redrafting the post"))
+        assert wait_for(lambda: "Redrafting the post" in fetch(url)), "an edit is rebuilt"
+        write(record, record.read_text().replace("kind: structure", "kind: structur"))
+        assert wait_for(lambda: "The journal has 1 error(s)" in fetch(url)), "the error is shown in the browser"
+        page = fetch(url)
+        assert "Redrafting the post" in page, "the last good page is still served"
+        assert "2026-02-03-follow-up-post.yaml:17:11: contributions[0].kind" in page
+        write(record, record.read_text().replace("kind: structur", "kind: structure").replace("Redrafting", "Polishing"))
+        assert wait_for(lambda: "Polishing the post" in fetch(url)), "the fix brings the site back"
+        assert "The journal has" not in fetch(url)
+        assert server.poll() is None
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=10)[0]
+    assert "contributions[0].kind" in output
