@@ -23,7 +23,9 @@ KIND_COLOURS: dict[str, str] = {
     "other": "#8f8f8f",
 }
 
-LABEL_WIDTH = 170
+#: Horizontal room for row labels: about 7 px a character at 12 px, within these bounds.
+LABEL_MIN, LABEL_MAX, CHAR_WIDTH = 90, 280, 7
+LABEL_CHARS = (LABEL_MAX - 10) // CHAR_WIDTH
 BAR_WIDTH = 420
 ROW_HEIGHT = 26
 BAR_HEIGHT = 18
@@ -68,9 +70,11 @@ class BarChart:
 def stacked_bars(title: str, rows: list[tuple[str, dict[str, int]]], kinds: tuple[str, ...]) -> BarChart:
     """Horizontal stacked bars, one row per label, scaled to the largest total."""
     largest = max((sum(counts.values()) for _, counts in rows), default=0) or 1
+    longest = max((min(len(label), LABEL_CHARS) for label, _ in rows), default=0)
+    label_width = max(LABEL_MIN, min(LABEL_MAX, 10 + CHAR_WIDTH * longest))
     shaped = []
     for i, (label, counts) in enumerate(rows):
-        x = float(LABEL_WIDTH)
+        x = float(label_width)
         segments = []
         for kind in kinds:
             n = counts.get(kind, 0)
@@ -88,4 +92,5 @@ def stacked_bars(title: str, rows: list[tuple[str, dict[str, int]]], kinds: tupl
         for i, k in enumerate(used)
     )
     height = top + ((len(used) + per_line - 1) // per_line) * LEGEND_ROW
-    return BarChart(title, LABEL_WIDTH + BAR_WIDTH + 40, height, LABEL_WIDTH, tuple(shaped), legend)
+    width = max(label_width + BAR_WIDTH + 40, 5 * 120)
+    return BarChart(title, width, height, label_width, tuple(shaped), legend)

@@ -11,7 +11,6 @@ from . import __version__
 from .errors import JournalError, LocatedError
 from .load import load_journal
 from .model import validate
-from .plugin import SiteError, build_site, serve_site, site_config
 
 JOURNAL_DIR = click.Path(file_okay=False, path_type=Path)
 
@@ -87,6 +86,8 @@ def build(strict: bool, drafts: bool, site_dir: Path | None, config_file: Path |
 
     Example: pjournal build --strict -d public
     """
+    from .plugin import SiteError, build_site, site_config  # MkDocs is imported only when a site is built
+
     _show_mkdocs_log(quiet)
     with site_config(config_file, journal_dir) as config:
         try:
@@ -106,6 +107,8 @@ def serve(drafts: bool, dev_addr: str | None, config_file: Path | None, journal_
 
     Example: pjournal serve --drafts -a 127.0.0.1:8001
     """
+    from .plugin import SiteError, serve_site, site_config
+
     _show_mkdocs_log(quiet=False)
     with site_config(config_file, journal_dir) as config:
         try:

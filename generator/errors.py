@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
 Severity = Literal["error", "warning"]
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """One line, no terminal escapes: control characters from user text shown as \\n, \\x1b, ..."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1] if m.group() != "\t" else " ", text)
 
 
 @dataclass(frozen=True, order=True)
@@ -23,11 +31,11 @@ class LocatedError:
 
     def format(self, *, severity: bool = True) -> str:
         """`file:line:col: [warning: ]message`; without the label where a logger adds its own."""
-        where = self.path
+        where = printable(self.path)
         if self.line:
             where += f":{self.line}:{self.col or 1}"
         label = "warning: " if severity and self.severity == "warning" else ""
-        return f"{where}: {label}{self.message}"
+        return f"{where}: {label}{printable(self.message)}"
 
 
 def sort_problems(problems: list[LocatedError]) -> list[LocatedError]:

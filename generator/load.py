@@ -9,6 +9,7 @@ alias bombs.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -38,6 +39,14 @@ _SCALAR_TAGS = {
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_INT_TAG = "tag:yaml.org,2002:int"
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+#: What YAML itself reads as a date (PyYAML's resolver): such a value that is no real date stays text.
+_IMPLICIT_DATE = re.compile(
+    r"^\d{4}-\d\d-\d\d$|^\d{4}-\d\d?-\d\d?(?:[Tt]|[ \t]+)\d\d?:\d\d:\d\d(?:\.\d*)?(?:[ \t]*(?:Z|[-+]\d\d?(?::\d\d)?))?$"
+)
+#: Longer integers cannot even be printed in an error message (Python's int/str limit).
+MAX_DIGITS = 100
 _constructor = yaml.constructor.SafeConstructor()
 
 
@@ -146,7 +155,11 @@ def _find_yaml(folder: Path, root: Path, errors: list[LocatedError]) -> list[Pat
 
 def _check_link(path: Path, real_root: Path, root: Path, errors: list[LocatedError]) -> bool:
     """A symbolic link may point only inside the journal: a record must not read files elsewhere."""
-    target = path.resolve()
+    try:
+        target = path.resolve(strict=False)
+    except (RuntimeError, OSError):
+        errors.append(LocatedError(display_path(path, root), message="symbolic link loop; not read"))
+        return False
     if target.is_relative_to(real_root) and not path.is_dir():
         return True
     if not target.is_relative_to(real_root):
@@ -202,8 +215,10 @@ def _parse(path: Path, shown: str, kind: Kind, size: int) -> Record:
         return fail(f"YAML syntax: {e}")
     except RecursionError:
         return fail(f"nested too deeply (records need at most {MAX_DEPTH} levels)")
-    if node is None:
-        return fail("file is empty; a record needs at least its required fields")
+    if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"):
+        line, col = mark_of(node)
+        wanted = "a list of partners" if kind == "partners" else "a mapping with at least the required fields"
+        return fail(f"file is empty; expected {wanted}", line, col)
     try:
         data = _Builder().build(node)
     except _YamlProblem as e:
@@ -292,10 +307,14 @@ class _Builder:
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
         self._expect_tag(node, *_SCALAR_TAGS)
+        if node.tag == _INT_TAG and len(node.value) > MAX_DIGITS:
+            raise _YamlProblem(f"a number of {len(node.value):,} characters is too long", node)
         try:
             return _constructor.construct_object(node)
-        except (ValueError, yaml.constructor.ConstructorError):
-            return node.value  # e.g. 2026-13-45: validation reports it as a bad date, located
+        except Exception:  # noqa: BLE001 - PyYAML raises KeyError, IndexError, ... on values that misfit a tag
+            if node.tag == _TIMESTAMP_TAG and _IMPLICIT_DATE.match(node.value):
+                return node.value  # e.g. 2026-13-45: validation reports it as a bad date, located
+            raise _YamlProblem(f"{node.value!r} is not a valid {node.tag.rsplit(':', 1)[-1]}", node) from None
 
     @staticmethod
     def _expect_tag(node: yaml.Node, *allowed: str) -> None:

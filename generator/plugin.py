@@ -36,7 +36,9 @@ from .render import Page, render_site
 log = get_plugin_logger("partnership-journal")
 
 PLUGIN_NAME = "partnership-journal"
-#: Options that `pjournal build --drafts` / `serve --drafts` set for the plugin of this process.
+#: Case studies listed one by one in the sidebar; beyond this only their index is.
+MAX_NAV_STUDIES = 12
+#: Options that `pjournal build --drafts` / `serve --drafts` set for the plugin while they run.
 OVERRIDES: dict[str, Any] = {}
 
 
@@ -133,6 +135,8 @@ class JournalPlugin(BasePlugin[PluginConfig]):
             return file.page if file is not None else None
 
         studies = [page(p.src_uri) for p in self.pages.values() if p.in_nav and p.src_uri.startswith("case-studies/")]
+        if len(studies) > MAX_NAV_STUDIES:  # every page carries the sidebar: keep it small at any size
+            studies = [page("case-studies/index.md")]
         children = [page("index.md"), Section("Case studies", studies) if studies else None,
                     page("partners/index.md"), page("sessions/index.md")]  # fmt: skip
         return Section("Journal", [child for child in children if child is not None])
@@ -205,7 +209,7 @@ def _default_config(journal_dir: Path, folder: Path) -> Path:
         "site_name": f"{site_name} journal",
         "docs_dir": str(docs),
         "site_dir": str(Path("site").absolute()),
-        "theme": {"name": "material", "features": ["navigation.indexes"]},
+        "theme": {"name": "material", "font": False, "features": ["navigation.indexes"]},
         "markdown_extensions": ["tables", "toc"],
         "plugins": ["search", {PLUGIN_NAME: {"journal_dir": str(journal_dir.absolute()), "prefix": ""}}],
     }
@@ -238,25 +242,39 @@ def _load(config_file: Path, **options: Any) -> MkDocsConfig:
     return config
 
 
+@contextlib.contextmanager
+def _drafts(drafts: bool) -> Iterator[None]:
+    """`--drafts` for the plugin of this process, for as long as the build or server runs."""
+    if drafts:
+        OVERRIDES["drafts"] = True
+    try:
+        yield
+    finally:
+        OVERRIDES.pop("drafts", None)
+
+
 def build_site(config_file: Path, *, site_dir: Path | None, strict: bool, drafts: bool) -> Path:
     """Build into a fresh folder and swap it in only on success: a failed build leaves the last site."""
-    OVERRIDES.update(drafts=drafts)
-    config = _load(config_file, strict=strict)
-    target = Path(site_dir).absolute() if site_dir else Path(config.site_dir)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
-    config.site_dir = str(staging)
-    try:
-        config.plugins.on_startup(command="build", dirty=False)
+    with _drafts(drafts):
+        config = _load(config_file, strict=strict)
+        target = Path(site_dir).absolute() if site_dir else Path(config.site_dir)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+        umask = os.umask(0)
+        os.umask(umask)
+        staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; a site is for a web server to read
+        config.site_dir = str(staging)
         try:
-            build(config)
+            config.plugins.on_startup(command="build", dirty=False)
+            try:
+                build(config)
+            finally:
+                config.plugins.on_shutdown()
+            _swap(staging, target)
+        except (Abort, PluginError) as e:
+            raise SiteError(str(e)) from None
         finally:
-            config.plugins.on_shutdown()
-        _swap(staging, target)
-    except (Abort, PluginError) as e:
-        raise SiteError(str(e)) from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+            shutil.rmtree(staging, ignore_errors=True)
     return target
 
 
@@ -275,9 +293,9 @@ def serve_site(config_file: Path, *, dev_addr: str | None, drafts: bool) -> None
     """`mkdocs serve` with live reload on (Click 8.2.2-8.3 turned it off by default: mkdocs #4032)."""
     from mkdocs.commands.serve import serve
 
-    OVERRIDES.update(drafts=drafts)
-    _load(config_file)
-    try:
-        serve(str(config_file), livereload=True, dev_addr=dev_addr)
-    except (Abort, PluginError) as e:
-        raise SiteError(str(e)) from None
+    with _drafts(drafts):
+        _load(config_file)
+        try:
+            serve(str(config_file), livereload=True, dev_addr=dev_addr)
+        except (Abort, PluginError) as e:
+            raise SiteError(str(e)) from None

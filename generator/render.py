@@ -88,7 +88,7 @@ class Context:
 def _chart(ctx: Context, id: str, title: str, matrix: dict[str, Any]) -> str:
     rows = [(ctx.names[p].name, dict(counts)) for p, counts in matrix.items() if p in ctx.names]
     shape = charts.stacked_bars(title, rows, analyze.KINDS)
-    return ENV.get_template("bars.svg.j2").render(chart=shape, id=id)
+    return ENV.get_template("bars.svg.j2").render(chart=shape, id=id, label_chars=charts.LABEL_CHARS)
 
 
 def _render(template: str, uri: str, ctx: Context, **values: Any) -> str:

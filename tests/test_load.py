@@ -109,8 +109,8 @@ def test_aliases_and_merge_keys_are_plain_data(journal_copy):
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        (b"", "journal/sessions/2026-01-10-outline.yaml: file is empty"),
-        (b"# only a comment\n", "journal/sessions/2026-01-10-outline.yaml: file is empty"),
+        (b"", "journal/sessions/2026-01-10-outline.yaml: file is empty; expected a mapping"),
+        (b"# only a comment\n", "journal/sessions/2026-01-10-outline.yaml: file is empty; expected a mapping"),
         (b"title: caf\xe9\n", "journal/sessions/2026-01-10-outline.yaml:1:11: not valid UTF-8 (byte 0xe9)"),
         (b"- a\n- b\n", "journal/sessions/2026-01-10-outline.yaml:1:1: expected a mapping of fields, found a list"),
         (b"just text\n", "journal/sessions/2026-01-10-outline.yaml:1:1: expected a mapping of fields, found 'just text'"),
