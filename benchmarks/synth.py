@@ -1,0 +1,459 @@
+"""A deterministic synthetic journal, and two MkDocs sites of the same content to compare with.
+
+    python benchmarks/synth.py N OUT_DIR [--seed S]
+
+writes
+
+    OUT_DIR/mkdocs.yml, docs/index.md   our site: Material, search + partnership-journal
+    OUT_DIR/journal/                    N sessions (about 3-4 KB of YAML each), 20 partners,
+                                        one case study per 100 sessions, sessions/<year>/
+    OUT_DIR/plain/                      a plain MkDocs Material site: N Markdown pages of about
+                                        the size of our session pages, a small nav, search only
+    OUT_DIR/blog/                       a Material blog-plugin site: the N sessions as posts
+
+The same seed and N always give byte-identical output. Only the standard library and
+PyYAML are used, so it runs with the project's own virtualenv.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+FORMAT = 1  # bump when the output changes, so run.py regenerates its cached journals
+
+# A small vocabulary: enough that pages differ, small enough to read.
+ADJECTIVES = """
+quiet bold careful rough early late second final open hidden shared narrow broad
+steady fragile plain vivid lean heavy clear vague local remote urgent gradual
+""".split()
+NOUNS = """
+outline draft chapter label layout survey dataset model sample timeline budget
+schedule interview diagram prototype checklist summary argument source chart
+appendix template pipeline review lesson hypothesis workshop brief proposal
+estimate dashboard glossary protocol sketch palette report index migration
+""".split()
+VERBS = """
+revised checked merged drafted questioned reordered trimmed expanded tested
+compared annotated simplified rebuilt measured grouped flagged verified
+""".split()
+GERUNDS = """
+Drafting Revising Checking Planning Testing Restructuring Reviewing Sketching
+Mapping Measuring Outlining Comparing Untangling Preparing Rethinking
+""".split()
+CONNECTIVES = ["because", "although", "so that", "while", "after", "before", "until", "since"]
+DOMAINS = ["writing", "design", "medicine", "education", "research", "software", "law", "music"]
+TAGS = ["workflow", "process", "uncertainty", "communication", "review", "trust", "tooling",
+        "scope", "sources", "timing", "voice", "evidence"]
+ROLES = ["direction and final edit", "structure and research synthesis", "first drafts",
+         "review", "context and constraints", "analysis", "fact checking", "decisions"]
+KINDS = ["research", "structure", "drafting", "analysis", "exploration", "direction",
+         "context", "refinement", "review", "decision", "other"]
+AI_KINDS = ["research", "structure", "drafting", "analysis", "exploration", "review", "refinement"]
+HUMAN_KINDS = ["direction", "context", "refinement", "review", "decision", "other", "drafting"]
+ABOUT = ["accuracy", "usefulness", "timing", "style", "process", "other"]
+OUTCOMES = ["adopted", "compromise", "new-approach", "deferred", "unresolved"]
+FIRST_NAMES = ["Alexa", "Bruno", "Chen", "Dana", "Emeka", "Farah", "Gil", "Hana", "Ivo",
+               "Jun", "Kemal", "Lena", "Mira"]
+AI_NAMES = ["Writing assistant", "Research assistant", "Design assistant", "Code assistant",
+            "Imaging assistant", "Tutor assistant", "Analysis assistant"]
+
+PARTNERS = 20
+HUMANS = 13  # the other 7 are AI partners; the last human is anonymous
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style, multi-line strings as literal blocks, like a person writes them."""
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def dump(data: Any) -> str:
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=88, default_flow_style=False)
+
+
+class Words:
+    """Random text from the vocabulary, all drawn from one seeded generator."""
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+
+    def pick(self, seq: list[Any]) -> Any:
+        return self.rng.choice(seq)
+
+    def phrase(self) -> str:
+        return f"the {self.pick(ADJECTIVES)} {self.pick(NOUNS)}"
+
+    def title(self) -> str:
+        # Plain words only (no ':' or quotes), so the YAML line is `title: words` and easy to edit.
+        return f"{self.pick(GERUNDS)} {self.phrase()} for {self.phrase()}"
+
+    def clause(self) -> str:
+        return f"{self.phrase()} {self.pick(VERBS)} {self.phrase()}"
+
+    def sentence(self, markup: bool = False) -> str:
+        text = self.clause()
+        if self.rng.random() < 0.6:
+            text += f" {self.pick(CONNECTIVES)} {self.clause()}"
+        if markup and self.rng.random() < 0.25:
+            word = self.pick(NOUNS)
+            text = text.replace(f" {word}", f" **{word}**", 1) if f" {word}" in text else text + f" with **{word}**"
+        if markup and self.rng.random() < 0.15:
+            text += f", see `{self.pick(NOUNS)}-{self.rng.randint(1, 99)}.md`"
+        return text[0].upper() + text[1:] + "."
+
+    def sentences(self, low: int, high: int, markup: bool = False) -> str:
+        return " ".join(self.sentence(markup) for _ in range(self.rng.randint(low, high)))
+
+    def paragraphs(self, low: int, high: int) -> str:
+        return "\n\n".join(_wrap(self.sentences(2, 4, markup=True)) for _ in range(self.rng.randint(low, high))) + "\n"
+
+
+def _wrap(text: str, width: int = 78) -> str:
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    lines.append(line)
+    return "\n".join(lines)
+
+
+def _slug(text: str) -> str:
+    return "-".join("".join(ch for ch in word.lower() if ch.isalnum()) for word in text.split())
+
+
+# The journal -----------------------------------------------------------------------------------
+
+
+def make_partners(w: Words) -> list[dict[str, Any]]:
+    partners = []
+    for i in range(HUMANS):
+        name = FIRST_NAMES[i]
+        p: dict[str, Any] = {"id": _slug(name), "name": f"{name} {w.pick(['Okafor', 'Roe', 'Ivanova', 'Lindqvist', 'Tanaka', 'Moreau'])}",
+                             "kind": "human", "description": w.sentences(1, 2),
+                             "strengths": w.rng.sample(ROLES, 2)}
+        if i == HUMANS - 1:
+            p.update(anonymous=True, alias="Second reader")
+        partners.append(p)
+    for i in range(PARTNERS - HUMANS):
+        name = AI_NAMES[i]
+        partners.append({"id": _slug(name), "name": name, "kind": "ai",
+                         "model": "general-purpose language model", "description": w.sentences(1, 2),
+                         "strengths": w.rng.sample(ROLES, 3)})
+    return partners
+
+
+def make_case_study(w: Words, index: int) -> tuple[str, dict[str, Any]]:
+    title = w.title()
+    id = f"{_slug(title)[:60]}-{index + 1}"
+    return id, {"title": title, "summary": w.sentence(), "domain": w.pick(DOMAINS),
+                "tags": w.rng.sample(TAGS, 2), "narrative": w.paragraphs(3, 5)}
+
+
+def _confidence(w: Words) -> float:
+    return round(w.rng.uniform(0.2, 0.95), 2)
+
+
+def make_session(w: Words, index: int, date: dt.date, partners: list[dict[str, Any]], studies: list[str],
+                 outcome_turn: int) -> tuple[str, dict[str, Any], int]:
+    rng = w.rng
+    humans = [p for p in partners if p["kind"] == "human"]
+    ais = [p for p in partners if p["kind"] == "ai"]
+    count = rng.randint(2, 4)
+    chosen = [rng.choice(humans), rng.choice(ais)]
+    others = [p for p in partners if p not in chosen]
+    chosen += rng.sample(others, count - 2)
+    rng.shuffle(chosen)
+    ids = [p["id"] for p in chosen]
+    kind_of = {p["id"]: p["kind"] for p in chosen}
+
+    title = w.title()
+    id = f"{date.isoformat()}-{_slug(title)[:50]}-{index + 1}"
+    s: dict[str, Any] = {"title": title, "date": date}
+    if studies and rng.random() < 0.6:
+        s["case_study"] = rng.choice(studies)
+    s["domain"] = w.pick(DOMAINS)
+    if rng.random() < 0.7:
+        s["tags"] = rng.sample(TAGS, rng.randint(1, 3))
+    s["partners"] = [{"partner": p, "role": w.pick(ROLES)} for p in ids]
+    s["goal"] = w.sentence()
+    if rng.random() < 0.7:
+        s["constraints"] = [w.sentence() for _ in range(rng.randint(1, 3))]
+
+    contributions = []
+    for _ in range(rng.randint(3, 6)):
+        by = rng.choice(ids)
+        c: dict[str, Any] = {"by": by, "kind": rng.choice(AI_KINDS if kind_of[by] == "ai" else HUMAN_KINDS),
+                             "summary": w.sentence()}
+        if rng.random() < 0.7:
+            c["confidence"] = _confidence(w)
+        if rng.random() < 0.4:
+            c["uncertainty"] = f"Unsure whether {w.clause()}"
+        if rng.random() < 0.7:
+            c["held_up"] = rng.random() < 0.7
+        contributions.append(c)
+    s["contributions"] = contributions
+
+    disagreements = []
+    for _ in range(rng.randint(0, 3)):
+        sides = rng.sample(ids, min(len(ids), rng.randint(2, 3)))
+        positions = []
+        for by in sides:
+            p: dict[str, Any] = {"by": by, "stance": w.sentence()}
+            if rng.random() < 0.7:
+                p["reasoning"] = w.sentence()
+            if rng.random() < 0.7:
+                p["confidence"] = _confidence(w)
+            positions.append(p)
+        d: dict[str, Any] = {"topic": f"Whether {w.clause()}", "positions": positions}
+        if rng.random() < 0.9:
+            outcome = OUTCOMES[outcome_turn % len(OUTCOMES)]  # every outcome, in turn
+            outcome_turn += 1
+            r: dict[str, Any] = {"outcome": outcome}
+            if outcome == "adopted":
+                r["adopted"] = rng.choice(sides)
+            r["decided_by"] = rng.choice(ids)
+            r["summary"] = w.sentence()
+            d["resolution"] = r
+            if outcome in ("adopted", "compromise", "new-approach") and rng.random() < 0.7:
+                d["held_up"] = rng.random() < 0.7
+        disagreements.append(d)
+    if disagreements:
+        s["disagreements"] = disagreements
+
+    feedback = []
+    for _ in range(rng.randint(1, 3)):
+        a, b = rng.sample(ids, 2)
+        f: dict[str, Any] = {"from": a, "to": b, "about": w.pick(ABOUT), "text": w.sentences(1, 2)}
+        if rng.random() < 0.8:
+            f["acted_on"] = rng.random() < 0.7
+        feedback.append(f)
+    s["feedback"] = feedback
+
+    handoffs = []
+    for _ in range(rng.randint(0, 2)):
+        a, b = rng.sample(ids, 2)
+        handoffs.append({"from": a, "to": b, "what": w.sentence()})
+    if handoffs:
+        s["handoffs"] = handoffs
+
+    s["outcome"] = w.sentences(1, 2)
+    lessons: list[Any] = []
+    for _ in range(rng.randint(1, 3)):
+        if rng.random() < 0.5:
+            lessons.append({"lesson": w.sentence(), "tags": rng.sample(TAGS, rng.randint(1, 2))})
+        else:
+            lessons.append(w.sentence())
+    s["lessons"] = lessons
+    s["notes"] = w.paragraphs(2, 3)
+    return id, s, outcome_turn
+
+
+def _dates(rng: random.Random, n: int) -> list[dt.date]:
+    """n dates spread over 2021-2026, in order."""
+    start, end = dt.date(2021, 1, 1), dt.date(2026, 10, 31)
+    span = (end - start).days
+    return sorted(start + dt.timedelta(days=rng.randrange(span + 1)) for _ in range(n))
+
+
+# The two comparison sites ----------------------------------------------------------------------
+
+
+def _cell(text: Any) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_page(s: dict[str, Any], names: dict[str, str], kinds: dict[str, str], link: str) -> str:
+    """A session as a hand-written Markdown page: about the size and shape of our session page.
+
+    Partner names link to their entry in `link` (the site's partners page), as ours link to partner pages.
+    """
+
+    def who(id: str) -> str:
+        return f"[{names[id]}]({link}#{_slug(names[id])})"
+
+    def held(value: bool | None) -> str:
+        return {True: "held up", False: "did not hold up", None: "not yet known"}[value]
+
+    def conf(item: dict[str, Any]) -> str:
+        return f"{round(item['confidence'] * 100)}%" if "confidence" in item else "not stated"
+
+    out = [f"# {s['title']}", "", f"{s['date']} · {s['domain']}", "", f"**Goal:** {s['goal']}", "",
+           f"**Written by:** {', '.join(names[p['partner']] for p in s['partners'])}.", "",
+           "## Partners", "", "| Partner | Kind | Role |", "|---|---|---|"]
+    out += [f"| {who(p['partner'])} | {kinds[p['partner']]} | {p['role']} |" for p in s["partners"]]
+    if s.get("constraints"):
+        out += ["", "## Constraints", ""] + [f"- {c}" for c in s["constraints"]]
+    out += ["", "## Contributions", "", "| By | Kind | Contribution | Stated confidence | Unsure about | Held up |",
+            "|---|---|---|---:|---|---|"]
+    for c in s["contributions"]:
+        out.append(f"| {who(c['by'])} | {c['kind']} | {_cell(c['summary'])} | {conf(c)} | "
+                   f"{_cell(c.get('uncertainty', ''))} | {held(c.get('held_up'))} |")
+    if s.get("disagreements"):
+        out += ["", "## Disagreements"]
+        for d in s["disagreements"]:
+            ps = d["positions"]
+            out += ["", f"### {d['topic']}", "", "| | " + " | ".join(who(p["by"]) for p in ps) + " |",
+                    "|---|" + "---|" * len(ps),
+                    "| Position | " + " | ".join(_cell(p["stance"]) for p in ps) + " |",
+                    "| Reasoning | " + " | ".join(_cell(p.get("reasoning", "")) for p in ps) + " |",
+                    "| Stated confidence | " + " | ".join(conf(p) for p in ps) + " |", ""]
+            r = d.get("resolution")
+            if r:
+                adopted = f": {who(r['adopted'])}'s position adopted" if r.get("adopted") else ""
+                out.append(f"**Resolution:** {r['outcome']}{adopted}; decided by {who(r['decided_by'])}. {r.get('summary', '')}")
+            else:
+                out.append("**Resolution:** none recorded.")
+            out += ["", f"**Held up:** {held(d.get('held_up'))}."]
+    out += ["", "## Feedback", "", "| From | To | About | Feedback | Acted on |", "|---|---|---|---|---|"]
+    out += [f"| {who(f['from'])} | {who(f['to'])} | {f['about']} | {_cell(f['text'])} | "
+            f"{ {True: 'yes', False: 'no', None: 'not recorded'}[f.get('acted_on')] } |" for f in s["feedback"]]
+    if s.get("handoffs"):
+        out += ["", "## Handoffs", ""] + [f"- {who(h['from'])} → {who(h['to'])}: {h['what']}" for h in s["handoffs"]]
+    out += ["", "## Outcome", "", s["outcome"], "", "## Lessons", ""]
+    for l in s["lessons"]:
+        out.append(f"- {l['lesson']} ({', '.join(l['tags'])})" if isinstance(l, dict) else f"- {l}")
+    out += ["", "## Notes", "", s["notes"]]
+    return "\n".join(out)
+
+
+def partners_page(partners: list[dict[str, Any]], names: dict[str, str]) -> str:
+    out = ["# Partners", ""]
+    for p in partners:
+        out += [f"## {names[p['id']]}", "", f"{p['kind']}. {p['description']}", "",
+                f"Strengths: {', '.join(p['strengths'])}.", ""]
+    return "\n".join(out)
+
+
+def write_plain(out: Path, sessions: list[tuple[str, dict[str, Any]]], partners: list[dict[str, Any]],
+                names: dict[str, str], kinds: dict[str, str]) -> None:
+    docs = out / "docs"
+    (docs / "sessions").mkdir(parents=True)
+    (out / "mkdocs.yml").write_text(
+        "site_name: Plain benchmark site\n"
+        "theme:\n  name: material\n"
+        "plugins:\n  - search\n"
+        "nav:\n  - Home: index.md\n  - Sessions: sessions/index.md\n  - Partners: partners.md\n"
+        "not_in_nav: |\n  /sessions/*.md\n",
+        encoding="utf-8",
+    )
+    (docs / "index.md").write_text(f"# Plain benchmark site\n\n{len(sessions)} pages of sessions.\n", encoding="utf-8")
+    (docs / "partners.md").write_text(partners_page(partners, names), encoding="utf-8")
+    index = ["# Sessions", ""]
+    year = None
+    for id, s in sessions:
+        if s["date"].year != year:
+            year = s["date"].year
+            index += ["", f"## {year}", "", "| Date | Session |", "|---|---|"]
+        index.append(f"| {s['date']} | [{s['title']}]({id}.md) |")
+        page = markdown_page(s, names, kinds, "../partners.md")
+        (docs / "sessions" / f"{id}.md").write_text(page, encoding="utf-8")
+    (docs / "sessions" / "index.md").write_text("\n".join(index) + "\n", encoding="utf-8")
+
+
+def write_blog(out: Path, sessions: list[tuple[str, dict[str, Any]]], partners: list[dict[str, Any]],
+               names: dict[str, str], kinds: dict[str, str]) -> None:
+    docs = out / "docs"
+    posts = docs / "blog" / "posts"
+    posts.mkdir(parents=True)
+    (out / "mkdocs.yml").write_text(
+        "site_name: Blog benchmark site\n"
+        "theme:\n  name: material\n"
+        "plugins:\n  - search\n  - blog\n"
+        "nav:\n  - Home: index.md\n  - Blog:\n    - blog/index.md\n  - Partners: partners.md\n",
+        encoding="utf-8",
+    )
+    (docs / "index.md").write_text(f"# Blog benchmark site\n\n{len(sessions)} sessions as blog posts.\n", encoding="utf-8")
+    (docs / "partners.md").write_text(partners_page(partners, names), encoding="utf-8")
+    (docs / "blog" / "index.md").write_text("# Blog\n", encoding="utf-8")
+    for id, s in sessions:
+        body = markdown_page(s, names, kinds, "../../partners.md")
+        title, rest = body.split("\n", 1)
+        # Front matter: the date, the domain as the category, an explicit slug (titles may repeat).
+        head = f"---\ndate: {s['date']}\ncategories:\n  - {s['domain']}\nslug: {id}\n---\n\n"
+        # The excerpt on the index pages ends after the goal, as a blogger would place it.
+        rest = rest.replace("\n\n## Partners", "\n\n<!-- more -->\n\n## Partners", 1)
+        (posts / f"{id}.md").write_text(head + title + "\n" + rest, encoding="utf-8")
+
+
+def write_ours(out: Path) -> None:
+    (out / "docs").mkdir(parents=True, exist_ok=True)
+    (out / "mkdocs.yml").write_text(
+        "site_name: Journal benchmark site\n"
+        "theme:\n  name: material\n"
+        "plugins:\n  - search\n  - partnership-journal:\n      journal_dir: journal\n",
+        encoding="utf-8",
+    )
+    (out / "docs" / "index.md").write_text("# Journal benchmark site\n\nThe journal is under [Journal](journal/index.md).\n",
+                                            encoding="utf-8")
+
+
+def generate(n: int, out: Path, seed: int = 1) -> None:
+    rng = random.Random(seed)
+    w = Words(rng)
+    for part in ("journal", "plain", "blog", "docs", "mkdocs.yml", "site"):
+        path = out / part
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+    out.mkdir(parents=True, exist_ok=True)
+    journal = out / "journal"
+    (journal / "case-studies").mkdir(parents=True)
+
+    partners = make_partners(w)
+    (journal / "partners.yaml").write_text(dump(partners), encoding="utf-8")
+    names = {p["id"]: p.get("alias") if p.get("anonymous") else p["name"] for p in partners}
+
+    studies = []
+    for i in range(max(1, n // 100)):
+        id, study = make_case_study(w, i)
+        studies.append(id)
+        (journal / "case-studies" / f"{id}.yaml").write_text(dump(study), encoding="utf-8")
+
+    sessions = []
+    turn = 0
+    for i, date in enumerate(_dates(rng, n)):
+        id, s, turn = make_session(w, i, date, partners, studies, turn)
+        folder = journal / "sessions" / str(date.year)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{id}.yaml").write_text(dump(s), encoding="utf-8")
+        sessions.append((id, s))
+
+    write_ours(out)
+    kinds = {p["id"]: p["kind"] for p in partners}
+    write_plain(out / "plain", sessions, partners, names, kinds)
+    write_blog(out / "blog", sessions, partners, names, kinds)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("n", type=int, help="number of sessions")
+    parser.add_argument("out_dir", type=Path)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    if args.n < 1:
+        parser.error("N must be at least 1")
+    generate(args.n, args.out_dir, args.seed)
+    print(f"wrote {args.n} sessions to {args.out_dir}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
