@@ -6,33 +6,17 @@ be tested on small journals without rendering anything.
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from typing import Iterable
 
-from .model import ContributionKind, Contribution, Journal, Partner, Session
+from .attribution import KIND_ORDER
+from .model import Contribution, ContributionKind, Disagreement, Journal, Lesson, Partner, Session
 
-KINDS: tuple[ContributionKind, ...] = (
-    "research", "structure", "drafting", "analysis", "exploration",
-    "direction", "context", "refinement", "review", "decision", "other",
-)  # fmt: skip
-
-#: How a kind of work reads in an attribution statement ("AI handling structure and research synthesis").
-_KIND_PHRASES: dict[str, str] = {
-    "research": "research synthesis",
-    "structure": "structure",
-    "drafting": "drafting",
-    "analysis": "analysis",
-    "exploration": "exploring options",
-    "direction": "direction",
-    "context": "context",
-    "refinement": "refinement",
-    "review": "review",
-    "decision": "the decisions",
-    "other": "other work",
-}
-
+KINDS: tuple[ContributionKind, ...] = KIND_ORDER
 
 def published(journal: Journal, drafts: bool = False) -> Journal:
     """The journal as it is published: drafts left out unless asked for."""
@@ -153,40 +137,344 @@ def counts(journal: Journal) -> Counts:
     )
 
 
-def _main_kinds(counter: Counter[str], limit: int = 3) -> list[str]:
-    """The kinds that make up the bulk of someone's work: the largest, and any at least half as large."""
-    if not counter:
-        return []
-    ranked = sorted(counter, key=lambda k: (-counter[k], KINDS.index(k)))
-    top = counter[ranked[0]]
-    return [k for k in ranked if counter[k] * 2 >= top][:limit]
+# Lessons learned
 
 
-def _phrase(kinds: list[str]) -> str:
-    words = [_KIND_PHRASES[k] for k in kinds]
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+@dataclass(frozen=True)
+class LessonEntry:
+    session: Session
+    lesson: Lesson
 
 
-def attribution(contributions: Iterable[Contribution], partners: dict[str, Partner]) -> str:
-    """A sentence saying which side did which kinds of work, weighted by count.
+def lessons_by_tag(sessions: Iterable[Session]) -> list[tuple[str | None, list[LessonEntry]]]:
+    """Every lesson under each of its tags, newest first; the most used tags first, untagged last."""
+    groups: dict[str | None, list[LessonEntry]] = defaultdict(list)
+    for s in sorted(sessions, key=lambda s: (s.date, s.id), reverse=True):
+        for lesson in s.lesson_entries:
+            for tag in lesson.tags or [None]:
+                groups[tag].append(LessonEntry(s, lesson))
+    tagged = sorted((t for t in groups if t is not None), key=lambda t: (-len(groups[t]), t.lower(), t))
+    return [(t, groups[t]) for t in tagged] + ([(None, groups[None])] if None in groups else [])
 
-    In the spirit of "AI handling structure and research synthesis, human providing
-    direction and refinement": each side is named by its kind, not by who it was.
+
+# Disagreement ledger
+
+OUTCOMES = ("adopted", "compromise", "new-approach", "deferred", "unresolved")
+OPEN_OUTCOMES = ("unresolved", "deferred")
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    session: Session
+    number: int  # 1-based, as anchored on the session page
+    disagreement: Disagreement
+
+    @property
+    def outcome(self) -> str:
+        r = self.disagreement.resolution
+        return r.outcome if r else "unresolved"
+
+    @property
+    def adopted(self) -> str | None:
+        r = self.disagreement.resolution
+        return r.adopted if r and r.outcome == "adopted" else None
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Positions taken, adopted, and how the adopted ones held up."""
+
+    taken: int = 0
+    adopted: int = 0
+    held: int = 0
+    failed: int = 0
+
+    @property
+    def unknown(self) -> int:
+        return self.adopted - self.held - self.failed
+
+    def add(self, adopted: bool, held_up: bool | None) -> Tally:
+        return Tally(
+            self.taken + 1,
+            self.adopted + adopted,
+            self.held + (adopted and held_up is True),
+            self.failed + (adopted and held_up is False),
+        )
+
+
+@dataclass(frozen=True)
+class Ledger:
+    rows: list[LedgerRow]  # open ones first, then newest first
+    by_outcome: dict[str, int]
+    by_kind: dict[str, Tally]  # "human", "ai"
+    by_partner: dict[str, Tally]
+
+
+def ledger(journal: Journal) -> Ledger:
+    """Every disagreement, how it ended, and whose positions were adopted and held up."""
+    rows = [LedgerRow(s, i, d) for s in journal.sessions for i, d in enumerate(s.disagreements, 1)]
+    rows.sort(key=lambda r: (r.session.date, r.session.id, -r.number), reverse=True)
+    rows.sort(key=lambda r: r.outcome not in OPEN_OUTCOMES)
+    by_outcome = {o: 0 for o in OUTCOMES}
+    by_kind = {"human": Tally(), "ai": Tally()}
+    by_partner: dict[str, Tally] = {}
+    for row in rows:
+        by_outcome[row.outcome] += 1
+        for position in row.disagreement.positions:
+            partner = journal.partners.get(position.by)
+            if partner is None:
+                continue
+            adopted = row.adopted == position.by
+            by_kind[partner.kind] = by_kind[partner.kind].add(adopted, row.disagreement.held_up)
+            by_partner[position.by] = by_partner.get(position.by, Tally()).add(adopted, row.disagreement.held_up)
+    order = list(journal.partners)
+    return Ledger(rows, by_outcome, by_kind, dict(sorted(by_partner.items(), key=lambda kv: order.index(kv[0]))))
+
+
+def rate(part: int, whole: int) -> float | None:
+    """part / whole, or None where there is nothing to divide."""
+    return part / whole if whole else None
+
+
+# Evolution over time
+
+
+@dataclass(frozen=True)
+class Period:
+    key: str  # "2026-02" or "2026-Q1": also the anchor on the sessions index
+    label: str  # "February 2026" or "Q1 2026"
+    sessions: tuple[Session, ...]
+    kinds: dict[str, Counter[str]]  # "ai"/"human" -> contribution kinds
+    outcomes: Counter[str]
+    feedback: dict[str, tuple[int, int]]  # "human-to-ai"/"ai-to-human" -> (acted on, with acted_on known)
+    confidence: dict[str, float | None]  # "ai"/"human" -> mean stated confidence
+
+    @property
+    def disagreements(self) -> int:
+        return sum(self.outcomes.values())
+
+
+def granularity(sessions: list[Session]) -> str:
+    """Months, or quarters when the journal spans more than two years."""
+    if not sessions:
+        return "month"
+    first, last = min(s.date for s in sessions), max(s.date for s in sessions)
+    return "quarter" if (last - first).days > 2 * 365 else "month"
+
+
+def period_of(day: dt.date, unit: str) -> tuple[str, str]:
+    if unit == "quarter":
+        q = (day.month - 1) // 3 + 1
+        return f"{day.year}-Q{q}", f"Q{q} {day.year}"
+    return f"{day.year}-{day.month:02d}", f"{calendar.month_name[day.month]} {day.year}"
+
+
+def periods(journal: Journal) -> list[Period]:
+    """The journal cut into periods with something in them, oldest first."""
+    unit = granularity(journal.sessions)
+    grouped: dict[tuple[str, str], list[Session]] = defaultdict(list)
+    for s in journal.sessions:
+        grouped[period_of(s.date, unit)].append(s)
+    return [_period(key, label, grouped[(key, label)], journal.partners) for key, label in sorted(grouped)]
+
+
+def _period(key: str, label: str, sessions: list[Session], partners: dict[str, Partner]) -> Period:
+    kinds: dict[str, Counter[str]] = {"ai": Counter(), "human": Counter()}
+    stated: dict[str, list[float]] = {"ai": [], "human": []}
+    feedback = {"human-to-ai": [0, 0], "ai-to-human": [0, 0]}
+    outcomes: Counter[str] = Counter()
+    for s in sessions:
+        for c in s.contributions:
+            if c.by in partners:
+                kinds[partners[c.by].kind][c.kind] += 1
+                if c.confidence is not None:
+                    stated[partners[c.by].kind].append(c.confidence)
+        for d in s.disagreements:
+            outcomes[d.resolution.outcome if d.resolution else "unresolved"] += 1
+            for p in d.positions:
+                if p.by in partners and p.confidence is not None:
+                    stated[partners[p.by].kind].append(p.confidence)
+        for f in s.feedback:
+            direction = f"{partners[f.from_].kind}-to-{partners[f.to].kind}" if f.from_ in partners and f.to in partners else ""
+            if direction in feedback and f.acted_on is not None:
+                feedback[direction][0] += f.acted_on
+                feedback[direction][1] += 1
+    return Period(
+        key, label, tuple(sessions), kinds, outcomes,
+        {d: (a, n) for d, (a, n) in feedback.items()},
+        {k: (sum(v) / len(v) if v else None) for k, v in stated.items()},
+    )  # fmt: skip
+
+
+#: Below these, a share or mean says too little to call a change.
+MIN_ITEMS = 3
+MIN_CHANGE = 0.15
+
+
+def changes(periods: list[Period]) -> list[str]:
+    """A few sentences on what changed between the earliest and latest periods with enough data."""
+    sentences = []
+    overall = [(p, sum(p.kinds["ai"].values()) / n) for p in periods
+               if (n := sum(p.kinds["ai"].values()) + sum(p.kinds["human"].values())) >= MIN_ITEMS]  # fmt: skip
+    if len(overall) >= 2 and abs(overall[-1][1] - overall[0][1]) >= MIN_CHANGE:
+        (p0, a), (p1, b) = overall[0], overall[-1]
+        verb = "rose" if b > a else "fell"
+        sentences.append(f"The AI's share of all contributions {verb} from {a:.0%} in {p0.label} to {b:.0%} in {p1.label}.")
+    shifts = []
+    for kind in KINDS:
+        shares = [(p, p.kinds["ai"][kind] / n) for p in periods if (n := p.kinds["ai"][kind] + p.kinds["human"][kind]) >= MIN_ITEMS]
+        if len(shares) >= 2 and abs(shares[-1][1] - shares[0][1]) >= MIN_CHANGE:
+            shifts.append((abs(shares[-1][1] - shares[0][1]), kind, shares[0], shares[-1]))
+    for _, kind, (p0, a), (p1, b) in sorted(shifts, key=lambda s: (-s[0], KINDS.index(s[1])))[:2]:
+        verb = "rose" if b > a else "fell"
+        sentences.append(f"The AI's share of {kind} {verb} from {a:.0%} to {b:.0%} between {p0.label} and {p1.label}.")
+    busy = [p for p in periods if len(p.sessions) >= 2]
+    if len(busy) >= 2:
+        a, b = busy[0].disagreements / len(busy[0].sessions), busy[-1].disagreements / len(busy[-1].sessions)
+        if abs(b - a) >= 0.5:
+            verb = "rose" if b > a else "fell"
+            sentences.append(
+                f"Disagreements per session {verb} from {a:.1f} to {b:.1f} between {busy[0].label} and {busy[-1].label}."
+            )
+    for direction, who in (("human-to-ai", "the AI acted on"), ("ai-to-human", "humans acted on")):
+        known = [p for p in periods if p.feedback[direction][1] >= MIN_ITEMS]
+        if len(known) >= 2:
+            (a0, n0), (a1, n1) = known[0].feedback[direction], known[-1].feedback[direction]
+            if abs(a1 / n1 - a0 / n0) >= MIN_CHANGE:
+                sentences.append(
+                    f"The share of feedback {who} went from {a0 / n0:.0%} in {known[0].label} to {a1 / n1:.0%} in {known[-1].label}."
+                )
+    stated = [p for p in periods if p.confidence["ai"] is not None]
+    if len(stated) >= 2 and abs(stated[-1].confidence["ai"] - stated[0].confidence["ai"]) >= 0.1:
+        a, b = stated[0].confidence["ai"], stated[-1].confidence["ai"]
+        sentences.append(
+            f"The AI's mean stated confidence went from {a:.0%} in {stated[0].label} to {b:.0%} in {stated[-1].label}."
+        )
+    return sentences
+
+
+# Calibration
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A stated confidence with a verdict: did what was said hold up (or, for a position, was it borne out)?"""
+
+    session: Session
+    what: str  # "contribution" or "position"
+    number: int  # 1-based within the session
+    text: str
+    confidence: float
+    outcome: bool
+
+
+@dataclass(frozen=True)
+class Band:
+    low: int  # percent, inclusive
+    high: int  # percent
+    claims: tuple[Claim, ...]
+
+    @property
+    def held(self) -> int:
+        return sum(c.outcome for c in self.claims)
+
+    @property
+    def stated(self) -> float:
+        return sum(c.confidence for c in self.claims) / len(self.claims)
+
+    @property
+    def observed(self) -> float:
+        return self.held / len(self.claims)
+
+
+@dataclass(frozen=True)
+class Calibration:
+    partner: str
+    claims: tuple[Claim, ...]
+    bands: tuple[Band, ...]
+    unverified: int  # stated a confidence, not yet known whether it held up
+    left_out: int  # positions in compromises, new approaches, deferred or unresolved disagreements
+
+    @property
+    def brier(self) -> float | None:
+        """Mean squared gap between stated confidence and outcome (0 is perfect); None below MIN_CLAIMS."""
+        if len(self.claims) < MIN_CLAIMS:
+            return None
+        return sum((c.confidence - c.outcome) ** 2 for c in self.claims) / len(self.claims)
+
+
+#: Fewer verified claims than this make a Brier score misleading: the page says so instead.
+MIN_CLAIMS = 5
+
+
+def calibration(journal: Journal) -> dict[str, Calibration]:
+    """For each partner who ever stated a confidence: stated confidence against what held up.
+
+    A contribution counts by its own `held_up`. A position counts as borne out when it was
+    adopted and the decision held up, or was not adopted and the decision did not hold up;
+    positions in other outcomes, and anything not yet verified, are left out and counted.
     """
-    by_side: dict[str, Counter[str]] = {"ai": Counter(), "human": Counter()}
-    for c in contributions:
-        if c.by in partners:
-            by_side[partners[c.by].kind][c.kind] += 1
-    ai, human = _main_kinds(by_side["ai"]), _main_kinds(by_side["human"])
-    parts = []
-    if ai:
-        parts.append(f"AI handling {_phrase(ai)}")
-    if human:
-        parts.append(f"{'human' if ai else 'Human'} providing {_phrase(human)}")
-    if not parts:
-        return "No contributions recorded."
-    if not ai:
-        parts.append("with no AI contribution recorded")
-    elif not human:
-        parts.append("with no human contribution recorded")
-    return ", ".join(parts) + "."
+    claims: dict[str, list[Claim]] = defaultdict(list)
+    unverified: Counter[str] = Counter()
+    left_out: Counter[str] = Counter()
+    for s in journal.sessions:
+        for i, c in enumerate(s.contributions, 1):
+            if c.confidence is None:
+                continue
+            if c.held_up is None:
+                unverified[c.by] += 1
+            else:
+                claims[c.by].append(Claim(s, "contribution", i, c.summary, c.confidence, c.held_up))
+        for i, d in enumerate(s.disagreements, 1):
+            for p in d.positions:
+                if p.confidence is None:
+                    continue
+                if d.resolution is None or d.resolution.outcome != "adopted":
+                    left_out[p.by] += 1
+                elif d.held_up is None:
+                    unverified[p.by] += 1
+                else:
+                    borne_out = (d.resolution.adopted == p.by) == d.held_up
+                    claims[p.by].append(Claim(s, "position", i, p.stance, p.confidence, borne_out))
+    stated = set(claims) | set(unverified) | set(left_out)
+    return {
+        id: Calibration(id, tuple(claims[id]), _bands(claims[id]), unverified[id], left_out[id])
+        for id in journal.partners
+        if id in stated
+    }
+
+
+def _bands(claims: list[Claim]) -> tuple[Band, ...]:
+    """Claims in 10-point bands of stated confidence (100% joins 90-100%), only bands with claims."""
+    grouped: dict[int, list[Claim]] = defaultdict(list)
+    for c in claims:
+        grouped[min(int(c.confidence * 10 + 1e-9), 9)].append(c)
+    return tuple(Band(b * 10, b * 10 + 10, tuple(grouped[b])) for b in sorted(grouped))
+
+
+# Partner profiles
+
+
+@dataclass(frozen=True)
+class Profile:
+    contributions: Counter[str]
+    feedback_given: tuple[int, int, int]  # given, acted on, with acted_on known
+    feedback_received: tuple[int, int, int]
+
+
+def profiles(journal: Journal) -> dict[str, Profile]:
+    """Each partner's work by kind, and feedback given and received and acted on."""
+    kinds: dict[str, Counter[str]] = {id: Counter() for id in journal.partners}
+    given = {id: [0, 0, 0] for id in journal.partners}
+    received = {id: [0, 0, 0] for id in journal.partners}
+    for s in journal.sessions:
+        for c in s.contributions:
+            if c.by in kinds:
+                kinds[c.by][c.kind] += 1
+        for f in s.feedback:
+            for side, id in ((given, f.from_), (received, f.to)):
+                if id in side:
+                    side[id][0] += 1
+                    side[id][1] += bool(f.acted_on)
+                    side[id][2] += f.acted_on is not None
+    return {id: Profile(kinds[id], tuple(given[id]), tuple(received[id])) for id in journal.partners}  # type: ignore[arg-type]

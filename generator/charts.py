@@ -94,3 +94,37 @@ def stacked_bars(title: str, rows: list[tuple[str, dict[str, int]]], kinds: tupl
     height = top + ((len(used) + per_line - 1) // per_line) * LEGEND_ROW
     width = max(label_width + BAR_WIDTH + 40, 5 * 120)
     return BarChart(title, width, height, label_width, tuple(shaped), legend)
+
+
+@dataclass(frozen=True)
+class Point:
+    x: float
+    y: float
+    r: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Reliability:
+    """Stated confidence (x) against how often it held up (y); the diagonal is perfect calibration."""
+
+    title: str
+    size: int
+    margin: int
+    points: tuple[Point, ...]
+    ticks: tuple[tuple[float, str], ...]
+
+
+RELIABILITY_PLOT = 240
+RELIABILITY_MARGIN = 44
+
+
+def reliability(title: str, bands: list[tuple[float, float, int, str]]) -> Reliability:
+    """Bands as (stated mean, observed rate, count, label) to points; the area grows with the count."""
+    plot, m = RELIABILITY_PLOT, RELIABILITY_MARGIN
+    points = tuple(
+        Point(round(m + stated * plot, 2), round(m + (1 - observed) * plot, 2), round(3 + 2.5 * n**0.5, 2), label)
+        for stated, observed, n, label in bands
+    )
+    ticks = tuple((round(m + f * plot, 2), f"{f:.0%}") for f in (0, 0.25, 0.5, 0.75, 1))
+    return Reliability(title, plot + 2 * m, m, points, ticks)

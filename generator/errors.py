@@ -38,6 +38,22 @@ class LocatedError:
         return f"{where}: {label}{printable(self.message)}"
 
 
+#: Names pydantic gives the branches of a union (model.LessonItem): not part of the path a user sees.
+UNION_TAGS = {"lesson-text", "lesson-entry"}
+
+
+def format_loc(loc: tuple[str | int, ...]) -> str:
+    """("contributions", 0, "by") -> "contributions[0].by"."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part not in UNION_TAGS:
+            out += f".{part}" if out else part
+    return out
+
+
+
 def sort_problems(problems: list[LocatedError]) -> list[LocatedError]:
     """Sorted by file and position, duplicates dropped, as a compiler lists them."""
     return sorted(set(problems))

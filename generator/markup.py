@@ -78,12 +78,15 @@ def block(text: str) -> str:
     return f'<div class="pj-text" markdown="0">\n{_escape_text(rendered.strip())}\n</div>'
 
 
-def plain(text: str) -> str:
+def text(value: str) -> str:
+    """Inline Markdown as the plain text a reader sees ("*Beyond*" -> "Beyond"), for feeds and labels."""
+    return html.unescape(re.sub(r"<[^>]*>", "", inline(value)))
+
+
+def plain(value: str) -> str:
     """A title as plain text that stays inert wherever a theme puts it (nav, <title>, header).
 
     Themes print page titles unescaped and through `striptags`, which decodes entities,
     so '<' and '>' must not survive at all: they become look-alike angle quotes.
     """
-    rendered = re.sub(r"<[^>]*>", "", inline(text))
-    text = html.unescape(rendered)
-    return text.replace("&", "&amp;").replace("<", "\u2039").replace(">", "\u203a")
+    return text(value).replace("&", "&amp;").replace("<", "\u2039").replace(">", "\u203a")

@@ -15,8 +15,9 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag, ValidationError
 
-from .errors import JournalError, LocatedError
+from .errors import JournalError, LocatedError, format_loc
 from .load import RawJournal, Record, locate
+from .privacy import scan
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -120,14 +121,14 @@ class Lesson(Model):
 
 
 def _lesson_branch(value: Any) -> str:
-    return "lesson-entry" if isinstance(value, dict) else "lesson-text"
+    """A lesson is plain text or a {lesson, tags} entry (a mapping when read, a Lesson when written)."""
+    return "lesson-text" if isinstance(value, (str, int, float)) else "lesson-entry"
 
 
 LessonItem = Annotated[
     Union[Annotated[Text, Tag("lesson-text")], Annotated[Lesson, Tag("lesson-entry")]],
     Discriminator(_lesson_branch),
 ]
-_UNION_TAGS = {"lesson-text", "lesson-entry"}
 
 
 class Session(Model):
@@ -150,6 +151,11 @@ class Session(Model):
     outcome: LongText | None = None
     lessons: list[LessonItem] = []
     attribution: Text | None = Field(None, description="Overrides the generated attribution statement.")
+    initiative: PartnerKind = Field("human", description="Who started the work: human (AI was asked) or ai.")
+    human_review: bool | None = Field(
+        None, description="Whether a human reviewed and approved the AI's work; by default, whether a human "
+        "reviewed, refined or decided something in the session."
+    )  # fmt: skip
     notes: LongText | None = None
 
     @property
@@ -179,17 +185,6 @@ _FIELD_NAMES = sorted(
                              Resolution, Disagreement, Feedback, Handoff, Lesson)
      for n, f in m.model_fields.items()}
 )  # fmt: skip
-
-
-def format_loc(loc: tuple[str | int, ...]) -> str:
-    """("contributions", 0, "by") -> "contributions[0].by"."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif part not in _UNION_TAGS:
-            out += f".{part}" if out else part
-    return out
 
 
 def _show(value: Any) -> str:
@@ -282,6 +277,7 @@ def validate(raw: RawJournal) -> Journal:
     warnings: list[LocatedError] = []
     for record in raw.records():
         errors.extend(record.errors)
+        warnings.extend(scan(record))
     journal = Journal(root=raw.root, partners={}, case_studies={}, sessions=[])
 
     if raw.partners is not None and raw.partners.node is not None:

@@ -27,11 +27,13 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page as MkPage
 
-from .analyze import published
+from .analyze import public_partners, published
+from .export import exports
 from .errors import JournalError, LocatedError
 from .load import Cache, load_journal
 from .model import validate
-from .render import Page, render_site
+from .privacy import compile_patterns, redact
+from .render import ENV, TOP_PAGES, Page, render_site
 
 log = get_plugin_logger("partnership-journal")
 
@@ -46,6 +48,7 @@ class PluginConfig(Config):
     journal_dir = c.Dir(exists=True, default="journal")
     prefix = c.Type(str, default="journal")
     drafts = c.Type(bool, default=False)
+    redact = c.ListOfItems(c.Type(str), default=[])
 
 
 class JournalPlugin(BasePlugin[PluginConfig]):
@@ -53,6 +56,7 @@ class JournalPlugin(BasePlugin[PluginConfig]):
 
     def __init__(self) -> None:
         self.pages: dict[str, Page] = {}
+        self.exports: dict[str, str] = {}
         self.cache: Cache = {}
         self.problems: list[LocatedError] = []
         self.is_serve = False
@@ -79,7 +83,14 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         for warning in journal.warnings:
             log.warning(warning.format(severity=False))
         self.problems = []
-        self.pages = render_site(published(journal, self.config.drafts))
+        try:
+            patterns = compile_patterns(self.config.redact)
+        except ValueError as e:
+            raise PluginError(str(e)) from None
+        journal = redact(published(journal, self.config.drafts), patterns)
+        self.pages = render_site(journal)
+        self.exports = exports(journal, public_partners(journal.partners), ENV, site_name=config.site_name,
+                               site_url=config.site_url or "", prefix=self.prefix)  # fmt: skip
         return config
 
     def _keep_serving(self, errors: list[LocatedError]) -> None:
@@ -113,6 +124,8 @@ class JournalPlugin(BasePlugin[PluginConfig]):
                 file.edit_uri = Path(os.path.relpath(page.source, docs_dir)).as_posix()
             file.inclusion = InclusionLevel.NOT_IN_NAV  # on_nav places the few that belong in the sidebar
             files.append(file)
+        for name, content in self.exports.items():
+            files.append(File.generated(config, self._uri(name), content=content))
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
@@ -138,7 +151,7 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         if len(studies) > MAX_NAV_STUDIES:  # every page carries the sidebar: keep it small at any size
             studies = [page("case-studies/index.md")]
         children = [page("index.md"), Section("Case studies", studies) if studies else None,
-                    page("partners/index.md"), page("sessions/index.md")]  # fmt: skip
+                    *(page(uri) for uri in TOP_PAGES[1:])]  # fmt: skip
         return Section("Journal", [child for child in children if child is not None])
 
 

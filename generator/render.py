@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, select_autoescape
 
-from . import analyze, charts, markup
+from . import analyze, attribution, charts, markup
 from .model import Journal, Session
 
 
@@ -60,7 +60,7 @@ def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("generator", "templates"),
         undefined=StrictUndefined,
-        autoescape=select_autoescape(enabled_extensions=("svg.j2",), default_for_string=False, default=False),
+        autoescape=select_autoescape(enabled_extensions=("svg.j2", "xml.j2"), default_for_string=False, default=False),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -69,7 +69,7 @@ def _environment() -> Environment:
         inline=markup.inline, block=markup.block, plain=markup.plain, percent=_percent, verdict=_verdict,
         front_matter=_front_matter, plural=_plural,
     )  # fmt: skip
-    env.globals.update(url=_url, kinds=analyze.KINDS, used_kinds=_used_kinds)
+    env.globals.update(url=_url, kinds=analyze.KINDS, used_kinds=_used_kinds, rate=analyze.rate)
     return env
 
 
@@ -85,14 +85,28 @@ class Context:
     case_sessions: dict[str, list[Session]]
 
 
-def _chart(ctx: Context, id: str, title: str, matrix: dict[str, Any]) -> str:
-    rows = [(ctx.names[p].name, dict(counts)) for p, counts in matrix.items() if p in ctx.names]
+def _bars(ctx: Context, id: str, title: str, rows: list[tuple[str, dict[str, int]]]) -> str:
     shape = charts.stacked_bars(title, rows, analyze.KINDS)
     return ENV.get_template("bars.svg.j2").render(chart=shape, id=id, label_chars=charts.LABEL_CHARS)
 
 
+def _partner_bars(ctx: Context, id: str, title: str, matrix: dict[str, Any]) -> str:
+    return _bars(ctx, id, title, [(ctx.names[p].name, dict(counts)) for p, counts in matrix.items() if p in ctx.names])
+
+
+def _reliability(id: str, title: str, calibration: analyze.Calibration) -> str:
+    bands = [(b.stated, b.observed, len(b.claims), f"said {b.low}-{b.high}% sure {len(b.claims)} times; held up {b.held}")
+             for b in calibration.bands]  # fmt: skip
+    return ENV.get_template("reliability.svg.j2").render(chart=charts.reliability(title, bands), id=id)
+
+
 def _render(template: str, uri: str, ctx: Context, **values: Any) -> str:
     return ENV.get_template(template).render(page_uri=uri, j=ctx.journal, names=ctx.names, **values)
+
+
+#: The pages of the sidebar's journal section, in order (case studies are added after the overview).
+TOP_PAGES = ("index.md", "partners/index.md", "sessions/index.md", "lessons.md", "ledger.md", "evolution.md",
+             "calibration.md")  # fmt: skip
 
 
 def render_site(journal: Journal) -> dict[str, Page]:
@@ -100,33 +114,55 @@ def render_site(journal: Journal) -> dict[str, Page]:
     ctx = Context(journal, analyze.public_partners(journal.partners), analyze.sessions_of_case(journal))
     pages: dict[str, Page] = {}
 
-    def add(uri: str, template: str, source: Path | None = None, in_nav: bool = False, **values: Any) -> None:
+    def add(uri: str, template: str, source: Path | None = None, **values: Any) -> None:
+        in_nav = uri in TOP_PAGES or uri.startswith("case-studies/")
         pages[uri] = Page(uri, _render(template, uri, ctx, **values), source, in_nav)
 
-    add("index.md", "overview.md.j2", in_nav=True, counts=analyze.counts(journal),
-        latest=analyze.latest(journal.sessions), case_sessions=ctx.case_sessions,
-        attribution=analyze.attribution(analyze.contributions_of(journal.sessions), journal.partners))  # fmt: skip
-    add("sessions/index.md", "sessions.md.j2", in_nav=True, years=analyze.sessions_by_year(journal.sessions))
-    add("case-studies/index.md", "case_studies.md.j2", in_nav=True, case_sessions=ctx.case_sessions)
-    add("partners/index.md", "partners.md.j2", in_nav=True,
-        partner_sessions=analyze.sessions_of_partner(journal))  # fmt: skip
-    for session in journal.sessions:
-        add(f"sessions/{session.id}.md", "session.md.j2", journal.source("session", session.id), session=session,
-            attribution=session.attribution or analyze.attribution(session.contributions, journal.partners))  # fmt: skip
-    for id, study in journal.case_studies.items():
-        sessions = ctx.case_sessions[id]
-        contributions = analyze.contributions_of(sessions)
-        matrix = analyze.contribution_matrix(contributions)
-        add(f"case-studies/{id}.md", "case_study.md.j2", journal.source("case-study", id), in_nav=True,
-            study=study, sessions=sessions, matrix=matrix,
-            chart=_chart(ctx, f"contributions-{id}", f"Contributions to {markup.plain(study.title)} by partner and kind", matrix),
-            attribution=study.attribution or analyze.attribution(contributions, journal.partners))  # fmt: skip
+    sessions = journal.sessions
+    ledger = analyze.ledger(journal)
+    periods = analyze.periods(journal)
+    calibration = analyze.calibration(journal)
+    profiles = analyze.profiles(journal)
     partner_sessions = analyze.sessions_of_partner(journal)
+    add("index.md", "overview.md.j2", counts=analyze.counts(journal), latest=analyze.latest(sessions),
+        case_sessions=ctx.case_sessions, prose=attribution.prose(sessions, journal.partners),
+        statement=attribution.statement(sessions, journal.partners))  # fmt: skip
+    add("sessions/index.md", "sessions.md.j2", years=analyze.sessions_by_year(sessions),
+        unit=analyze.granularity(sessions))  # fmt: skip
+    add("case-studies/index.md", "case_studies.md.j2", case_sessions=ctx.case_sessions)
+    add("partners/index.md", "partners.md.j2", partner_sessions=partner_sessions)
+    add("lessons.md", "lessons.md.j2", groups=analyze.lessons_by_tag(sessions))
+    add("ledger.md", "ledger.md.j2", ledger=ledger, outcomes=analyze.OUTCOMES, open_outcomes=analyze.OPEN_OUTCOMES)
+    add("evolution.md", "evolution.md.j2", periods=periods, unit=analyze.granularity(sessions),
+        sentences=analyze.changes(periods), min_change=analyze.MIN_CHANGE, min_items=analyze.MIN_ITEMS,
+        ai_chart=_bars(ctx, "evolution-ai", "Kinds of AI contributions by period",
+                       [(p.label, dict(p.kinds["ai"])) for p in periods]),
+        human_chart=_bars(ctx, "evolution-human", "Kinds of human contributions by period",
+                          [(p.label, dict(p.kinds["human"])) for p in periods]))  # fmt: skip
+    add("calibration.md", "calibration.md.j2", calibration=calibration, min_claims=analyze.MIN_CLAIMS,
+        charts={id: _reliability(f"calibration-{ctx.names[id].slug}",
+                                 f"Stated confidence against what held up: {ctx.names[id].name}", c)
+                for id, c in calibration.items() if c.claims})  # fmt: skip
+    for session in sessions:
+        add(f"sessions/{session.id}.md", "session.md.j2", journal.source("session", session.id), session=session,
+            prose=session.attribution or attribution.prose([session], journal.partners),
+            statement=attribution.statement([session], journal.partners))  # fmt: skip
+    for id, study in journal.case_studies.items():
+        studied = ctx.case_sessions[id]
+        matrix = analyze.contribution_matrix(analyze.contributions_of(studied))
+        add(f"case-studies/{id}.md", "case_study.md.j2", journal.source("case-study", id),
+            study=study, sessions=studied, matrix=matrix,
+            chart=_partner_bars(ctx, f"contributions-{id}",
+                                f"Contributions to {markup.plain(study.title)} by partner and kind", matrix),
+            prose=study.attribution or attribution.prose(studied, journal.partners),
+            statement=attribution.statement(studied, journal.partners))  # fmt: skip
     for id, partner in journal.partners.items():
         public = ctx.names[id]
-        sessions = partner_sessions[id]
-        by_kind = analyze.contribution_matrix(c for s in sessions for c in s.contributions if c.by == id).get(id, {})
+        profile = profiles[id]
         add(f"partners/{public.slug}.md", "partner.md.j2", journal.source("partners", id),
-            partner=partner, public=public, sessions=sessions, by_kind=by_kind,
-            chart=_chart(ctx, f"kinds-{public.slug}", f"Contributions of {public.name} by kind", {id: by_kind}))  # fmt: skip
+            partner=partner, public=public, sessions=partner_sessions[id], profile=profile,
+            top_kinds=attribution.main_kinds(profile.contributions), positions=ledger.by_partner.get(id),
+            calibration=calibration.get(id), min_claims=analyze.MIN_CLAIMS,
+            chart=_partner_bars(ctx, f"kinds-{public.slug}", f"Contributions of {public.name} by kind",
+                                {id: profile.contributions}))  # fmt: skip
     return pages

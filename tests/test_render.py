@@ -36,9 +36,13 @@ def test_sessions_are_not_in_the_nav_but_the_top_pages_are():
     pages = render_site(valid(FIXTURES / "design"))
     in_nav = sorted(uri for uri, p in pages.items() if p.in_nav)
     assert in_nav == [
+        "calibration.md",
         "case-studies/index.md",
         "case-studies/writing-beyond-the-manifesto.md",
+        "evolution.md",
         "index.md",
+        "ledger.md",
+        "lessons.md",
         "partners/index.md",
         "sessions/index.md",
     ]

@@ -1,0 +1,176 @@
+"""The journal for anyone who follows or analyses it: journal.json, its JSON Schema, an Atom feed.
+
+Pure functions of a published journal: drafts are already left out and redaction applied;
+here anonymous partners become their public slug and name, as on the pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from jinja2 import Environment
+from pydantic import BaseModel, ConfigDict
+
+from . import __version__, attribution, markup
+from .analyze import PublicPartner, sessions_of_case
+from .model import CaseStudy, Journal, PartnerKind, Session
+
+FILES = ("journal.json", "journal.schema.json", "feed.xml")
+#: Keys that name a partner: in the export they hold the partner's public slug.
+_PARTNER_KEYS = {"by", "partner", "from", "to", "adopted", "decided_by"}
+
+
+class AIStatement(BaseModel):
+    """An AI Attribution statement (AI Attribution Toolkit short form) and its plain-English reading."""
+
+    short: str
+    reading: str
+
+
+class PartnerOut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    name: str
+    kind: PartnerKind
+    model: str | None = None
+    description: str | None = None
+    strengths: list[str] = []
+
+
+class SessionOut(Session):
+    """A session as published: `attribution` is the statement shown (the record's, or generated)."""
+
+    attribution: str
+    ai_attribution: AIStatement
+
+
+class CaseStudyOut(CaseStudy):
+    attribution: str
+    ai_attribution: AIStatement
+    sessions: list[str]
+
+
+class JournalOut(BaseModel):
+    """The whole published journal: partners (anonymous ones under their alias), case studies, sessions."""
+
+    model_config = ConfigDict(extra="forbid", title="partnership-journal export")
+    generator: str
+    version: str
+    partners: list[PartnerOut]
+    case_studies: list[CaseStudyOut]
+    sessions: list[SessionOut]
+
+
+def _public_refs(value: Any, names: dict[str, PublicPartner], key: str = "") -> Any:
+    if isinstance(value, dict):
+        return {k: _public_refs(v, names, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_public_refs(v, names, key) for v in value]
+    if key in _PARTNER_KEYS and isinstance(value, str) and value in names:
+        return names[value].slug
+    return value
+
+
+def _statement(sessions: list[Session], journal: Journal) -> AIStatement:
+    s = attribution.statement(sessions, journal.partners)
+    return AIStatement(short=s.short, reading=s.reading)
+
+
+def journal_out(journal: Journal, names: dict[str, PublicPartner]) -> JournalOut:
+    """The export model of a published journal."""
+    partners = [
+        PartnerOut(
+            id=names[id].slug, name=names[id].name, kind=p.kind, model=p.model,
+            description=None if p.anonymous else p.description, strengths=p.strengths,
+        )  # fmt: skip
+        for id, p in journal.partners.items()
+    ]
+    sessions = []
+    for s in journal.sessions:
+        data = _public_refs(s.model_dump(mode="json", by_alias=True), names)
+        data["attribution"] = s.attribution or attribution.prose([s], journal.partners)
+        data["ai_attribution"] = _statement([s], journal)
+        sessions.append(SessionOut.model_validate(data))
+    grouped = sessions_of_case(journal)
+    studies = [
+        CaseStudyOut.model_validate({
+            **c.model_dump(mode="json"),
+            "attribution": c.attribution or attribution.prose(grouped[id], journal.partners),
+            "ai_attribution": _statement(grouped[id], journal),
+            "sessions": [s.id for s in grouped[id]],
+        })  # fmt: skip
+        for id, c in journal.case_studies.items()
+    ]
+    return JournalOut(generator="partnership-journal", version=__version__, partners=partners,
+                      case_studies=studies, sessions=sessions)  # fmt: skip
+
+
+def schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) that journal.json follows."""
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **JournalOut.model_json_schema(by_alias=True)}
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    title: str
+    updated: str
+    href: str
+    summary: str
+    authors: tuple[str, ...]
+    categories: tuple[str, ...]
+
+
+def _timestamp(day: dt.date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def _entry_id(site_url: str, path: str) -> str:
+    """A stable id: the page's address where the site has one, else a name-based UUID."""
+    if site_url:
+        return site_url.rstrip("/") + "/" + path
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"partnership-journal:{path}").urn
+
+
+def feed(journal: Journal, names: dict[str, PublicPartner], env: Environment, *, site_name: str, site_url: str,
+         prefix: str) -> str:  # fmt: skip
+    """An Atom feed of case studies and sessions, newest first, dated from the records."""
+    base = (site_url.rstrip("/") + "/" + prefix).rstrip("/") + "/" if site_url else ""
+    grouped = sessions_of_case(journal)
+    latest = max((s.date for s in journal.sessions), default=dt.date(1970, 1, 1))
+    entries = [
+        Entry(
+            _entry_id(site_url, f"{prefix}/sessions/{s.id}/".lstrip("/")), markup.text(s.title), _timestamp(s.date),
+            f"{base}sessions/{s.id}/", markup.text(s.goal), tuple(names[p.partner].name for p in s.partners if p.partner in names),
+            tuple(([s.domain] if s.domain else []) + s.tags),
+        )  # fmt: skip
+        for s in journal.sessions
+    ]
+    for id, c in journal.case_studies.items():
+        day = max((s.date for s in grouped[id]), default=latest)
+        entries.append(
+            Entry(_entry_id(site_url, f"{prefix}/case-studies/{id}/".lstrip("/")), markup.text(c.title),
+                  _timestamp(day), f"{base}case-studies/{id}/", markup.text(c.summary), (), tuple(([c.domain] if c.domain else []) + c.tags))
+        )  # fmt: skip
+    entries.sort(key=lambda e: (e.updated, e.id), reverse=True)
+    host = urlsplit(site_url).netloc
+    return env.get_template("feed.xml.j2").render(
+        title=f"{site_name}: journal", id=_entry_id(site_url, f"{prefix}/".lstrip("/")), updated=_timestamp(latest),
+        base=base, self_href=f"{base}feed.xml" if base else "feed.xml", entries=entries, host=host,
+        version=__version__,
+    )  # fmt: skip
+
+
+def exports(journal: Journal, names: dict[str, PublicPartner], env: Environment, *, site_name: str, site_url: str,
+            prefix: str) -> dict[str, str]:  # fmt: skip
+    """The export files by name: journal.json, journal.schema.json and feed.xml."""
+    return {
+        "journal.json": journal_out(journal, names).model_dump_json(by_alias=True, indent=2) + "\n",
+        "journal.schema.json": json.dumps(schema(), indent=2, sort_keys=True) + "\n",
+        "feed.xml": feed(journal, names, env, site_name=site_name, site_url=site_url, prefix=prefix),
+    }

@@ -1,0 +1,131 @@
+"""JSON Schemas of the three kinds of record, generated from the models, for editors and CI.
+
+An editor that knows the schema (a `# yaml-language-server: $schema=...` line) completes
+field names and flags a wrong enum or an unknown field as one types. The schema can say
+less than `pjournal check`: references between records and file names are checked only there.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import TypeAdapter
+
+from .model import CaseStudy, Partner, Session
+
+SchemaKind = Literal["session", "partners", "case-study"]
+KINDS: tuple[SchemaKind, ...] = ("session", "partners", "case-study")
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+
+#: DESIGN.md's examples, as JSON (dates as ISO strings).
+EXAMPLES: dict[SchemaKind, Any] = {
+    "partners": [
+        {
+            "id": "alexa",
+            "name": "Alexa",
+            "kind": "human",
+            "description": "Writer and editor of the blog",
+            "strengths": ["creative direction", "emotional resonance"],
+        },
+        {
+            "id": "assistant",
+            "name": "Writing assistant",
+            "kind": "ai",
+            "model": "general-purpose language model",
+            "strengths": ["structure", "research synthesis"],
+        },
+        {"id": "reviewer", "name": "Dr. Jane Roe", "kind": "human", "anonymous": True, "alias": "Second reader"},
+    ],
+    "case-study": {
+        "title": 'Writing "Beyond the Manifesto"',
+        "summary": "How a blog post was written by a human and an AI together",
+        "domain": "creative",
+        "narrative": "Markdown.\n",
+    },
+    "session": {
+        "title": "Drafting the follow-up post",
+        "date": "2026-02-03",
+        "status": "published",
+        "case_study": "writing-beyond-the-manifesto",
+        "domain": "creative",
+        "partners": [
+            {"partner": "alexa", "role": "direction and final edit"},
+            {"partner": "assistant", "role": "structure and research synthesis"},
+        ],
+        "goal": "Turn a manifesto into a practical follow-up post",
+        "constraints": ["Under 1,500 words", "Keep the author's voice"],
+        "contributions": [
+            {
+                "by": "assistant",
+                "kind": "structure",
+                "summary": "Proposed the five-part outline",
+                "confidence": 0.8,
+                "uncertainty": "Unsure whether case studies belong before or after the framework",
+                "held_up": True,
+            },
+            {"by": "alexa", "kind": "direction", "summary": "Asked for real-world cases before the challenges"},
+        ],
+        "disagreements": [
+            {
+                "topic": "Whether to name the medical centers",
+                "positions": [
+                    {"by": "assistant", "stance": "Name them, for credibility", "confidence": 0.4},
+                    {"by": "alexa", "stance": "Keep them anonymous", "reasoning": "No permission to name them"},
+                ],
+                "resolution": {
+                    "outcome": "adopted",
+                    "adopted": "alexa",
+                    "decided_by": "alexa",
+                    "summary": 'Kept anonymous; described as "several medical centers"',
+                },
+                "held_up": True,
+            }
+        ],
+        "feedback": [
+            {
+                "from": "alexa",
+                "to": "assistant",
+                "about": "style",
+                "text": "Too many bullet lists; write in paragraphs",
+                "acted_on": True,
+            }
+        ],
+        "handoffs": [{"from": "assistant", "to": "alexa", "what": "Outline with open questions marked"}],
+        "outcome": 'Published as "Beyond the Manifesto"',
+        "lessons": [
+            "Friction points are where the real work happens",
+            {"lesson": "Ask for trade-offs, not answers", "tags": ["communication"]},
+        ],
+        "attribution": None,
+        "notes": "Free Markdown narrative.\n",
+    },
+}
+
+_ABOUT: dict[SchemaKind, tuple[str, str]] = {
+    "session": (
+        "partnership-journal session",
+        "One working session between human and AI partners: who took part, what each contributed, "
+        "where they disagreed, feedback, handoffs and lessons. A file under sessions/; `id` defaults "
+        "to the file name.",
+    ),
+    "partners": (
+        "partnership-journal partners",
+        "partners.yaml: every partner of the journal, human or AI.",
+    ),
+    "case-study": (
+        "partnership-journal case study",
+        "A narrative that groups sessions. A file under case-studies/; `id` defaults to the file name.",
+    ),
+}
+
+
+def json_schema(kind: SchemaKind = "session") -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of one kind of record, with a title, description and example."""
+    if kind == "partners":
+        generated = TypeAdapter(list[Partner]).json_schema(by_alias=True)
+    else:
+        generated = (Session if kind == "session" else CaseStudy).model_json_schema(by_alias=True)
+        # The id defaults to the file name, so a record need not give it.
+        generated["required"] = [name for name in generated["required"] if name != "id"]
+    title, description = _ABOUT[kind]
+    return {"$schema": DRAFT, **generated, "title": title, "description": description, "examples": [EXAMPLES[kind]]}
