@@ -1,0 +1,251 @@
+"""Figures across records against expectations worked out by hand on tests/fixtures/figures.
+
+The fixture is small enough to check each number with a pencil:
+three sessions, five disagreements, four partners (one anonymous).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import shutil
+from pathlib import Path
+
+import feedparser
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from generator import analyze, attribution
+from generator.analyze import Tally
+from generator.cli import cli
+from generator.model import Contribution, Partner, Session
+from helpers import valid, write
+
+from conftest import FIXTURES
+
+FIGURES = FIXTURES / "figures"
+
+
+@pytest.fixture(scope="module")
+def journal():
+    return valid(FIGURES)
+
+
+def topics(rows) -> list[str]:
+    return [r.disagreement.topic.split()[0] for r in rows]
+
+
+def test_ledger_rates_by_outcome_side_and_partner(journal):
+    ledger = analyze.ledger(journal)
+    assert ledger.by_outcome == {"adopted": 2, "compromise": 1, "new-approach": 0, "deferred": 1, "unresolved": 1}
+    # Humans: D1 h1 adopted and held up; D2 zquux, D3 h1, D4 h1, D5 h1 not adopted.
+    assert ledger.by_kind["human"] == Tally(taken=5, adopted=1, held=1, failed=0)
+    # AI: D2 a1 adopted, did not hold up; D1, D3, D5 a1 and D4 a2 not adopted.
+    assert ledger.by_kind["ai"] == Tally(taken=5, adopted=1, held=0, failed=1)
+    assert ledger.by_partner == {
+        "h1": Tally(4, 1, 1, 0), "zquux": Tally(1, 0, 0, 0), "a1": Tally(4, 1, 0, 1), "a2": Tally(1, 0, 0, 0),
+    }  # fmt: skip
+    # Open ones first (unresolved, deferred), then newest first, in record order within a session.
+    assert topics(ledger.rows) == ["D4", "D5", "D2", "D3", "D1"]
+
+
+def test_calibration_bands_and_brier_score(journal):
+    result = analyze.calibration(journal)
+    a1 = result["a1"]
+    # Contributions 0.9 T, 0.8 F, 0.75 T, 0.85 T, 0.65 T; positions D1 0.7 (not adopted, decision held: F),
+    # D2 0.8 (adopted, decision failed: F); D3 (compromise) and D5 (deferred) left out.
+    assert sorted((c.confidence, c.outcome) for c in a1.claims) == [
+        (0.65, True), (0.7, False), (0.75, True), (0.8, False), (0.8, False), (0.85, True), (0.9, True),
+    ]  # fmt: skip
+    assert [(b.low, len(b.claims), b.held) for b in a1.bands] == [(60, 1, 1), (70, 2, 1), (80, 3, 1), (90, 1, 1)]
+    assert a1.brier == pytest.approx((0.01 + 0.64 + 0.0625 + 0.0225 + 0.1225 + 0.49 + 0.64) / 7)  # 0.2839
+    assert (a1.unverified, a1.left_out) == (0, 2)
+    # a2: a contribution not yet verified, a position in an unresolved disagreement.
+    a2 = result["a2"]
+    assert (a2.claims, a2.brier, a2.unverified, a2.left_out) == ((), None, 1, 1)
+    # h1: refinement 0.6 T and position D1 0.6 borne out; D4 left out. Too few for a score.
+    h1 = result["h1"]
+    assert [(b.low, len(b.claims), b.held) for b in h1.bands] == [(60, 2, 2)]
+    assert (h1.brier, h1.left_out) == (None, 1)
+    # zquux: position D2 0.5, not adopted, and the decision did not hold up: borne out.
+    assert [(c.confidence, c.outcome) for c in result["zquux"].claims] == [(0.5, True)]
+
+
+def test_evolution_buckets_by_month(journal):
+    periods = analyze.periods(journal)
+    assert [(p.key, p.label, len(p.sessions)) for p in periods] == [
+        ("2025-01", "January 2025", 2), ("2025-03", "March 2025", 1),
+    ]  # fmt: skip
+    january, march = periods
+    assert dict(january.kinds["ai"]) == {"research": 1, "drafting": 1, "structure": 1, "analysis": 1}
+    assert dict(january.kinds["human"]) == {"direction": 1, "refinement": 1}
+    assert dict(january.outcomes) == {"adopted": 2, "compromise": 1}
+    assert january.feedback == {"human-to-ai": (2, 2), "ai-to-human": (0, 1)}
+    assert january.confidence["ai"] == pytest.approx(4.9 / 7)  # 0.9 .8 .75 .55 and positions .7 .8 .4
+    assert january.confidence["human"] == pytest.approx(1.7 / 3)  # 0.6 and positions .6 .5
+    assert dict(march.outcomes) == {"unresolved": 1, "deferred": 1}
+    assert march.feedback == {"human-to-ai": (0, 1), "ai-to-human": (1, 1)}
+    assert march.confidence == {"ai": pytest.approx(2.9 / 4), "human": pytest.approx(0.3)}
+    assert analyze.changes(periods) == []  # nothing moves by 15 points with enough items
+
+
+def session(day: str, *contributions: tuple[str, str], **fields) -> Session:
+    return Session(
+        id=f"s-{day}", title="t", date=dt.date.fromisoformat(day), goal="g",
+        partners=[{"partner": "h"}, {"partner": "a"}],
+        contributions=[Contribution(by=by, kind=kind, summary="x") for by, kind in contributions], **fields,
+    )  # fmt: skip
+
+
+PAIR = {"h": Partner(id="h", name="H", kind="human"), "a": Partner(id="a", name="A", kind="ai", model="m-1")}
+
+
+def test_evolution_quarters_and_sentences():
+    # Spanning more than two years: quarters. Drafting: AI 3 of 4 in Q1 2023, 1 of 4 in Q2 2025.
+    early = session("2023-02-01", *[("a", "drafting")] * 3, ("h", "drafting"))
+    late = session("2025-05-01", ("a", "drafting"), *[("h", "drafting")] * 3)
+    journal = analyze.Journal(root=Path("."), partners=PAIR, case_studies={}, sessions=[early, late])
+    periods = analyze.periods(journal)
+    assert [p.key for p in periods] == ["2023-Q1", "2025-Q2"]
+    assert analyze.changes(periods) == [
+        "The AI's share of all contributions fell from 75% in Q1 2023 to 25% in Q2 2025.",
+        "The AI's share of drafting fell from 75% to 25% between Q1 2023 and Q2 2025.",
+    ]
+
+
+def test_lessons_grouped_by_tag_newest_first_untagged_last(journal):
+    groups = [(tag, [e.lesson.lesson.split()[0] for e in entries]) for tag, entries in analyze.lessons_by_tag(journal.sessions)]
+    assert groups == [("process", ["L4", "L3"]), ("trust", ["L3", "L1"]), (None, ["L2"])]
+
+
+@pytest.mark.parametrize(
+    ("contributions", "prose", "short"),
+    [
+        ([("a", "drafting")] * 3 + [("a", "research"), ("h", "review")], "AI handling drafting, human providing review.",
+         "AIA PAI Ce Nc Hin R m-1 v1.0"),
+        ([("h", "drafting")] * 3 + [("h", "direction"), ("a", "refinement")],
+         "AI handling refinement, human providing drafting.", "AIA Ph Se Hin Nr m-1 v1.0"),
+        ([("a", "structure"), ("a", "research"), ("h", "direction"), ("h", "refinement")],
+         "AI handling research synthesis and structure, human providing direction and refinement.",
+         "AIA HAb Se Ce Hin R m-1 v1.0"),
+        ([("a", "drafting"), ("a2", "analysis"), ("a2", "analysis"), ("h", "decision")],
+         "AI handling analysis and drafting, human providing the decisions.", "AIA PAI Nc Hin R m-1, m-2 v1.0"),
+        ([("h", "drafting")], "Human providing drafting, with no AI contribution recorded.", "AIA Eh v1.0"),
+    ],
+    ids=["ai-heavy", "human-heavy", "balanced", "several-ais", "human-only"],
+)
+def test_attribution_for_contribution_mixes(contributions, prose, short):
+    partners = {**PAIR, "a2": Partner(id="a2", name="A2", kind="ai", model="m-2")}
+    sessions = [session("2026-01-01", *contributions)]
+    assert attribution.prose(sessions, partners) == prose
+    assert attribution.statement(sessions, partners).short == short
+
+
+def test_attribution_of_the_figures_journal(journal):
+    s1, s2, s3 = journal.sessions
+    assert attribution.prose([s1], journal.partners) == "AI handling research synthesis and drafting, human providing direction."
+    assert attribution.statement([s1], journal.partners).short == "AIA PAI Ce Nc Hin R model-x v1.0"
+    statement = attribution.statement([s3], journal.partners)
+    assert statement.short == "AIA PAI Nc Ain R model-x v1.0"
+    assert statement.reading == (
+        "The work was primarily AI-generated. AI was used to make new content, such as text, images, analysis, "
+        "and ideas. The AI made proactive contributions, such as via auto-completion or unprompted changes. "
+        "AI-generated content was reviewed and approved. The following model(s) or application(s) were used: model-x."
+    )
+    whole = attribution.statement(journal.sessions, journal.partners)
+    assert whole.short == "AIA PAI Se Ce Nc Hin R Analyst AI, model-x v1.0"
+    assert attribution.prose(journal.sessions, journal.partners) == (
+        "AI handling drafting, human providing direction, refinement and review."
+    )
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The figures journal built as a site with a site_url and a redact pattern."""
+    root = tmp_path_factory.mktemp("figures")
+    shutil.copytree(FIGURES, root / "journal")
+    write(root / "docs/index.md", "# Home\n")
+    write(root / "mkdocs.yml", "site_name: Figures\nsite_url: https://example.org/team/\ntheme:\n  name: material\n"
+          "plugins:\n  - search\n  - partnership-journal:\n      redact: ['Gathered \\w+']\n")  # fmt: skip
+    result = CliRunner().invoke(cli, ["build", "-q", "-f", str(root / "mkdocs.yml"), "-d", str(root / "site")])
+    assert result.exit_code == 0, result.output
+    return root / "site"
+
+
+def every_file(site: Path) -> dict[str, str]:
+    return {p.relative_to(site).as_posix(): p.read_text(encoding="utf-8", errors="replace")
+            for p in site.rglob("*") if p.is_file() and p.suffix in {".html", ".json", ".xml", ".md", ".txt"}}  # fmt: skip
+
+
+def test_anonymous_partner_appears_nowhere_in_the_built_site(site):
+    files = every_file(site)
+    assert "journal/search/search_index.json" in files or "search/search_index.json" in files
+    assert {"journal/journal.json", "journal/feed.xml"} <= set(files)
+    leaks = [(name, word) for name, text in files.items() for word in ("Zelda", "Quux", "zquux") if word.lower() in text.lower()]
+    assert leaks == []
+    assert "Human partner 2" in files["journal/partners/human-partner-2/index.html"]
+
+
+def test_redacted_text_appears_nowhere(site):
+    files = every_file(site)
+    assert [name for name, text in files.items() if "Gathered sources" in text] == []
+    assert "[redacted]" in html.unescape(files["journal/sessions/s1/index.html"])
+    assert "[redacted]" in files["journal/journal.json"]
+
+
+def test_journal_json_follows_its_schema(site):
+    data = json.loads((site / "journal/journal.json").read_text())
+    schema = json.loads((site / "journal/journal.schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate(data, schema, cls=jsonschema.Draft202012Validator)
+    assert [s["id"] for s in data["sessions"]] == ["s1", "s2", "s3"]
+    assert data["sessions"][1]["disagreements"][0]["positions"][1]["by"] == "human-partner-2"
+    assert data["sessions"][2]["ai_attribution"]["short"] == "AIA PAI Nc Ain R model-x v1.0"
+    broken = {**data, "sessions": [{**data["sessions"][0], "contributions": []}]}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema, cls=jsonschema.Draft202012Validator)
+
+
+def test_atom_feed_is_valid_with_stable_ids_and_record_dates(site):
+    text = (site / "journal/feed.xml").read_text()
+    parsed = feedparser.parse(text)
+    assert parsed.bozo == 0, parsed.get("bozo_exception")
+    assert parsed.version == "atom10"
+    entries = [(e.title, e.id, e.updated) for e in parsed.entries]
+    assert entries == [
+        ("Third session", "https://example.org/team/journal/sessions/s3/", "2025-03-05T00:00:00Z"),
+        ("Second session", "https://example.org/team/journal/sessions/s2/", "2025-01-20T00:00:00Z"),
+        ("First session", "https://example.org/team/journal/sessions/s1/", "2025-01-10T00:00:00Z"),
+    ]
+    assert parsed.feed.updated == "2025-03-05T00:00:00Z"
+    assert parsed.entries[0].link == "https://example.org/team/journal/sessions/s3/"
+
+
+def test_every_figure_on_the_insight_pages_links_to_records(site):
+    ledger = (site / "journal/ledger/index.html").read_text()
+    for anchor in ("outcome-adopted", "outcome-unresolved", "outcome-deferred"):
+        assert f'href="#{anchor}"' in ledger and f'id="{anchor}"' in ledger
+    assert 'href="../sessions/s3/#disagreement-1"' in ledger
+    assert 'id="disagreement-1"' in (site / "journal/sessions/s3/index.html").read_text()
+    calibration = (site / "journal/calibration/index.html").read_text()
+    assert 'href="#partner-a1-80"' in calibration and 'id="partner-a1-80"' in calibration
+    evolution = (site / "journal/evolution/index.html").read_text()
+    assert 'href="../sessions/#2025-01"' in evolution
+    assert 'id="2025-01"' in (site / "journal/sessions/index.html").read_text()
+
+
+def test_check_warns_about_secrets_and_addresses_with_their_location(journal_copy, runner):
+    root = journal_copy("minimal")
+    path = root / "sessions/2026-01-10-outline.yaml"
+    write(path, path.read_text() + "notes: |\n  Key: sk-abcdefghijklmnopqrstuvwx\noutcome: mail jane@example.com\n")
+    result = runner.invoke(cli, ["check"])
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[:2] == [
+        "journal/sessions/2026-01-10-outline.yaml:11:8: warning: notes: text looks like an API key; "
+        "remove it, or add a 'redact' pattern for it",
+        "journal/sessions/2026-01-10-outline.yaml:13:10: warning: outcome: text looks like an e-mail address; "
+        "remove it, or add a 'redact' pattern for it",
+    ]
+    assert runner.invoke(cli, ["build", "--strict"]).exit_code == 1
