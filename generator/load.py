@@ -1,4 +1,4 @@
-"""Read a journal folder: YAML files to plain data, keeping the node tree for error positions.
+"""Read a journal folder: YAML files to plain data, and the positions of values for error messages.
 
 YAML is composed (never constructed by PyYAML) so that no tag can build an object,
 duplicate keys can be caught, and every value keeps its line and column. Values are
@@ -8,6 +8,7 @@ alias bombs.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _INT_TAG = "tag:yaml.org,2002:int"
+_STR_TAG = "tag:yaml.org,2002:str"
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 #: What YAML itself reads as a date (PyYAML's resolver): such a value that is no real date stays text.
 _IMPLICIT_DATE = re.compile(
@@ -52,18 +54,26 @@ _constructor = yaml.constructor.SafeConstructor()
 
 @dataclass(frozen=True)
 class Record:
-    """One YAML file, read: its data and the node tree that locates each value."""
+    """One YAML file, read: its data, and its text to locate values in when something is wrong.
+
+    The node tree is composed again only when a position is needed: keeping every record's
+    tree would cost far more memory (and garbage-collector time) than the records themselves.
+    """
 
     path: Path
     display: str
     kind: Kind
     data: Any = None
-    node: yaml.Node | None = None
+    text: str | None = None
     errors: tuple[LocatedError, ...] = ()
 
     @property
     def stem(self) -> str:
         return self.path.stem
+
+    @functools.cached_property
+    def node(self) -> yaml.Node | None:
+        return yaml.compose(self.text, Loader=_Loader) if self.text is not None else None
 
 
 @dataclass
@@ -224,7 +234,7 @@ def _parse(path: Path, shown: str, kind: Kind, size: int) -> Record:
     except _YamlProblem as e:
         line, col = mark_of(e.node)
         return fail(e.message, line, col)
-    return Record(path, shown, kind, data=data, node=node)
+    return Record(path, shown, kind, data=data, text=text)
 
 
 def _position(text: str | bytes, offset: int) -> tuple[int, int]:
@@ -309,8 +319,10 @@ class _Builder:
         self._expect_tag(node, *_SCALAR_TAGS)
         if node.tag == _INT_TAG and len(node.value) > MAX_DIGITS:
             raise _YamlProblem(f"a number of {len(node.value):,} characters is too long", node)
+        if node.tag == _STR_TAG:
+            return node.value
         try:
-            return _constructor.construct_object(node)
+            return _constructor.yaml_constructors[node.tag](_constructor, node)
         except Exception:  # noqa: BLE001 - PyYAML raises KeyError, IndexError, ... on values that misfit a tag
             if node.tag == _TIMESTAMP_TAG and _IMPLICIT_DATE.match(node.value):
                 return node.value  # e.g. 2026-13-45: validation reports it as a bad date, located

@@ -280,7 +280,7 @@ def validate(raw: RawJournal) -> Journal:
         warnings.extend(scan(record))
     journal = Journal(root=raw.root, partners={}, case_studies={}, sessions=[])
 
-    if raw.partners is not None and raw.partners.node is not None:
+    if raw.partners is not None and raw.partners.text is not None:
         _validate_partners(raw.partners, journal, errors, warnings)
     for record in raw.case_studies:
         data = _with_id(record, errors)

@@ -32,6 +32,7 @@ from .export import exports
 from .errors import JournalError, LocatedError
 from .load import Cache, load_journal
 from .model import validate
+from .pages import OutputError, clean_prefix
 from .privacy import compile_patterns, redact
 from .render import ENV, TOP_PAGES, Page, render_site
 
@@ -60,14 +61,29 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         self.cache: Cache = {}
         self.problems: list[LocatedError] = []
         self.is_serve = False
+        self.page_cache: Path | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        """Defined so MkDocs keeps this instance across `serve` rebuilds, and with it the parse cache."""
+        """Defined so MkDocs keeps this instance across `serve` rebuilds, and with it the parse cache.
+
+        A dirty build gets a folder of page files that change only when their content does,
+        so MkDocs rebuilds just the pages an edit touched.
+        """
         self.is_serve = command == "serve"
+        if dirty and self.page_cache is None:
+            self.page_cache = Path(tempfile.mkdtemp(prefix="pjournal-pages-"))
+
+    def on_shutdown(self) -> None:
+        if self.page_cache is not None:
+            shutil.rmtree(self.page_cache, ignore_errors=True)
+            self.page_cache = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.config.update({k: v for k, v in OVERRIDES.items() if k in self.config})
-        self.prefix = _clean_prefix(self.config.prefix)
+        try:
+            self.prefix = clean_prefix(self.config.prefix)
+        except OutputError as e:
+            raise PluginError(str(e)) from None
         journal_dir = Path(self.config.journal_dir)
         if str(journal_dir) not in config.watch:
             config.watch.append(str(journal_dir))
@@ -119,14 +135,25 @@ class JournalPlugin(BasePlugin[PluginConfig]):
             src_uri = posixpath.join(self.prefix, page.src_uri) if self.prefix else page.src_uri
             if files.get_file_from_path(src_uri) is not None:
                 raise PluginError(f"'{src_uri}' exists in docs_dir and is also a journal page; move it or change 'prefix'")
-            file = File.generated(config, src_uri, content=page.content)
+            file = self._generated(config, src_uri, page.content)
             if page.source is not None:
                 file.edit_uri = Path(os.path.relpath(page.source, docs_dir)).as_posix()
             file.inclusion = InclusionLevel.NOT_IN_NAV  # on_nav places the few that belong in the sidebar
             files.append(file)
         for name, content in self.exports.items():
-            files.append(File.generated(config, self._uri(name), content=content))
+            files.append(self._generated(config, self._uri(name), content))
         return files
+
+    def _generated(self, config: MkDocsConfig, src_uri: str, content: str) -> File:
+        """A generated file: in memory, or for a dirty build a cache file rewritten only when it changed."""
+        if self.page_cache is None:
+            return File.generated(config, src_uri, content=content)
+        path = self.page_cache / src_uri
+        data = content.encode("utf-8")
+        if not path.is_file() or path.read_bytes() != data:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        return File.generated(config, src_uri, abs_src_path=str(path))
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         """Put the journal's few top pages into one compact section; sessions stay out of the sidebar."""
@@ -153,14 +180,6 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         children = [page("index.md"), Section("Case studies", studies) if studies else None,
                     *(page(uri) for uri in TOP_PAGES[1:])]  # fmt: skip
         return Section("Journal", [child for child in children if child is not None])
-
-
-def _clean_prefix(prefix: str) -> str:
-    """The prefix as a relative path inside the site; anything that could escape it is refused."""
-    cleaned = prefix.strip().strip("/")
-    if any(part in ("..", ".") for part in cleaned.split("/")) or "\\" in cleaned:
-        raise PluginError(f"prefix '{prefix}' must be a folder inside the site, like 'journal'")
-    return cleaned
 
 
 def _mentions(item: Any, uris: set[str]) -> bool:
@@ -302,13 +321,16 @@ def _swap(new: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def serve_site(config_file: Path, *, dev_addr: str | None, drafts: bool) -> None:
-    """`mkdocs serve` with live reload on (Click 8.2.2-8.3 turned it off by default: mkdocs #4032)."""
+def serve_site(config_file: Path, *, dev_addr: str | None, drafts: bool, dirty: bool = False) -> None:
+    """`mkdocs serve` with live reload on (Click 8.2.2-8.3 turned it off by default: mkdocs #4032).
+
+    `dirty` rebuilds only the pages whose content changed.
+    """
     from mkdocs.commands.serve import serve
 
     with _drafts(drafts):
         _load(config_file)
         try:
-            serve(str(config_file), livereload=True, dev_addr=dev_addr)
+            serve(str(config_file), livereload=True, dev_addr=dev_addr, build_type="dirty" if dirty else None)
         except (Abort, PluginError) as e:
             raise SiteError(str(e)) from None

@@ -28,11 +28,24 @@ class Page:
     in_nav: bool = False
 
 
+def relative(target: str, start: str) -> str:
+    """The link from folder `start` to file `target`, both below the prefix ("sessions", "partners/a.md").
+
+    A string operation, not posixpath.relpath, which asks the file system for the working
+    folder on every call: pages carry thousands of links.
+    """
+    folders = [part for part in start.split("/") if part]
+    parts = target.split("/")
+    shared = 0
+    while shared < min(len(folders), len(parts) - 1) and folders[shared] == parts[shared]:
+        shared += 1
+    return "/".join([".."] * (len(folders) - shared) + parts[shared:])
+
+
 @pass_context
 def _url(context: Any, target: str) -> str:
-    """A link from the page being rendered to another generated page (both relative to the prefix)."""
-    here = posixpath.dirname(context["page_uri"])
-    return posixpath.relpath(target, here or ".")
+    """A link from the page being rendered to another generated page."""
+    return relative(target, posixpath.dirname(context["page_uri"]))
 
 
 def _percent(value: float | None) -> str:
