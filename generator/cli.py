@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import logging
+import os
+import shlex
+import sys
 from pathlib import Path
+from typing import Iterator
 
 import click
 
-from . import __version__
-from .errors import JournalError, LocatedError
-from .load import load_journal
-from .model import validate
+from . import __version__, report, scaffold
+from .analyze import published
+from .errors import JournalError
+from .load import display_path, load_journal
+from .model import Journal, Partner
+from .pages import OutputError, clean_prefix, journal_files, write_files
+from .schema import KINDS, schema_text
 
 JOURNAL_DIR = click.Path(file_okay=False, path_type=Path)
 
@@ -34,41 +43,216 @@ def _show_mkdocs_log(quiet: bool) -> None:
     logger.propagate = False
 
 
-def _summary(errors: list[LocatedError], warnings: list[LocatedError], records: int) -> str:
-    def n(count: int, word: str) -> str:
-        return f"{count} {word}{'' if count == 1 else 's'}"
+@contextlib.contextmanager
+def _user_errors() -> Iterator[None]:
+    """Problems a user can fix leave as lines on stderr and exit code 1, never as a traceback."""
+    try:
+        yield
+    except JournalError as e:
+        for problem in [*e.errors, *e.warnings]:
+            click.echo(str(problem), err=True)
+        raise click.exceptions.Exit(1) from None
+    except (scaffold.ScaffoldError, OutputError) as e:
+        raise click.ClickException(str(e)) from None
 
-    return f"{n(len(errors), 'error')}, {n(len(warnings), 'warning')} in {n(records, 'record')}"
+
+def _valid_journal(journal_dir: Path) -> Journal:
+    """The validated journal; its warnings on stderr; on an error, every problem and exit 1."""
+    checked = report.check(load_journal(journal_dir))
+    for problem in [*checked.errors, *checked.warnings]:
+        click.echo(str(problem), err=True)
+    if checked.journal is None:
+        click.echo(report.summary(checked), err=True)
+        raise click.exceptions.Exit(1)
+    return checked.journal
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="pjournal")
 def cli() -> None:
-    """Check a journal of human-AI working sessions and publish it as an MkDocs site."""
+    """Check a journal of human-AI working sessions and publish it as an MkDocs site.
+
+    Start a site with `pjournal init`, add sessions with `pjournal new`, preview with
+    `pjournal serve`; `pjournal COMMAND --help` tells more about each command.
+
+    Exit codes: 0 success (warnings alone do not fail, except under `build --strict`);
+    1 errors in the records or a failed build, each printed as file:line:column: message;
+    2 a mistake in the command line itself.
+
+    \b
+    Shell completion, for bash (zsh and fish: zsh_source, fish_source):
+      eval "$(_PJOURNAL_COMPLETE=bash_source pjournal)"
+
+    Example: pjournal init my-journal && cd my-journal && pjournal serve
+    """
+
+
+@cli.command()
+@click.argument("directory", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
+def init(directory: Path) -> None:
+    """Start a new journal site in DIR.
+
+    Writes mkdocs.yml (Material theme and the journal plugin), docs/index.md, journal/ with
+    two partners, a case study and a session that shows every kind of field, the records'
+    JSON Schemas in journal/.schema/ (for editors), .github/workflows/journal.yml (check,
+    build and deploy to GitHub Pages) and .gitignore. DIR may exist; a file that exists
+    is never overwritten: then nothing is written and the exit code is 1.
+
+    Example: pjournal init my-journal
+    """
+    with _user_errors():
+        written = scaffold.init_site(directory)
+    for path in written:
+        click.echo(f"Wrote {path}")
+    click.echo(f"Next: cd {shlex.quote(str(directory))} && pjournal serve")
+
+
+def _ask_partners(partners: dict[str, Partner]) -> list[str]:
+    """A numbered list of the partners, and a prompt until the answer names two or more of them."""
+    click.echo("Partners:", err=True)
+    for number, (id, partner) in enumerate(partners.items(), 1):
+        click.echo(f"  {number}. {id}: {partner.name} ({partner.kind})", err=True)
+    ids = list(partners)
+    default = " ".join(str(ids.index(id) + 1) for id in scaffold.default_partners(partners))
+
+    def choose(answer: str) -> list[str]:
+        try:
+            return scaffold.choose_partners(answer, partners)
+        except scaffold.ScaffoldError as e:
+            raise click.BadParameter(str(e)) from None
+
+    return click.prompt("Who took part (numbers)", default=default, value_proc=choose, err=True)
+
+
+@cli.command()
+@click.option("-t", "--title", help="The session's title; the file name is made from it and the date.")
+@click.option("-p", "--partner", "partners", multiple=True, metavar="ID",
+              help="A partner id from partners.yaml, once per partner (default: the first human and the first AI).")
+@click.option("-c", "--case-study", metavar="ID", help="The case study the session belongs to.")
+@click.option("--date", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="The session's date (default: today).")  # fmt: skip
+@click.option("-j", "--journal-dir", type=JOURNAL_DIR, default="journal", show_default=True, help="The journal.")
+@click.option("--prompt/--no-prompt", default=None,
+              help="Ask for a missing title and partners (default: when run in a terminal).")  # fmt: skip
+def new(title: str | None, partners: tuple[str, ...], case_study: str | None, date: dt.datetime | None,
+        journal_dir: Path, prompt: bool | None) -> None:  # fmt: skip
+    """Write a new session record to fill in.
+
+    The record, sessions/YEAR/DATE-TITLE.yaml, names its partners and has a goal and a
+    contribution to replace (TODO); it validates as written. In a terminal, a missing
+    title and partners are asked for; otherwise --title is required. An existing file is
+    never overwritten. Prints the path of the new record, so that
+    `$EDITOR "$(pjournal new -t ...)"` opens it.
+
+    Example: pjournal new --title "Outlining the report" -p dana -p tutor
+    """
+    with _user_errors():
+        journal = scaffold.existing(journal_dir)
+        if partners:
+            scaffold.check_partners(list(partners), journal.partners)
+        scaffold.check_case_study(case_study, journal.case_studies)
+        interactive = (sys.stdin is not None and sys.stdin.isatty()) if prompt is None else prompt
+        if title is None and not interactive:
+            raise click.UsageError("Missing option '--title' (asked for only in a terminal).")
+        if title is None:
+            title = click.prompt("Title", err=True)
+        if partners:
+            chosen = list(partners)
+        else:
+            chosen = _ask_partners(journal.partners) if interactive else scaffold.default_partners(journal.partners)
+        day = date.date() if date else dt.date.today()
+        written = scaffold.new_session(journal, title=title, partners=chosen, date=day, case_study=case_study)
+    for problem in written.warnings:
+        click.echo(str(problem), err=True)
+    for path in written.schemas:
+        click.echo(f"Wrote {display_path(path, journal.root)} (a JSON Schema, for editors)", err=True)
+    click.echo(display_path(written.path, journal.root))
+
+
+@cli.command()
+@click.option("-k", "--kind", type=click.Choice(KINDS), default="session", show_default=True,
+              help="Which kind of record.")  # fmt: skip
+def schema(kind: str) -> None:
+    """Print the JSON Schema of a kind of record.
+
+    JSON Schema draft 2020-12, for editors and CI. `pjournal init` keeps a copy of each
+    in journal/.schema/, which the records name in their first line
+    (# yaml-language-server: $schema=...). The schema checks fields and their values;
+    references between records are checked only by `pjournal check`.
+
+    Example: pjournal schema --kind partners > journal/.schema/partners.json
+    """
+    click.echo(schema_text(kind), nl=False)  # type: ignore[arg-type]
 
 
 @cli.command()
 @click.argument("journal_dir", type=JOURNAL_DIR, default="journal")
-def check(journal_dir: Path) -> None:
+@click.option("--format", "output_format", type=click.Choice(["text", "github", "json"]), default="text",
+              show_default=True,
+              help="text: file:line:col lines; github: GitHub Actions annotations; json: one document.")  # fmt: skip
+def check(journal_dir: Path, output_format: str) -> None:
     """Validate every record in JOURNAL_DIR (default: journal).
 
     Lists every problem as file:line:column: field: message. Exit code 1 when there is
-    an error; warnings alone exit 0.
+    an error; warnings alone exit 0. With --format github, each problem is an annotation
+    on its line in a pull request; with --format json, stdout is one JSON document.
 
-    Example: pjournal check journal
+    Example: pjournal check journal --format github
     """
-    raw = load_journal(journal_dir)
-    records = len(raw.records())
-    try:
-        journal = validate(raw)
-    except JournalError as e:
-        for problem in [*e.errors, *e.warnings]:
+    checked = report.check(load_journal(journal_dir))
+    problems = [*checked.errors, *checked.warnings]
+    if output_format == "json":
+        click.echo(report.json_report(checked))
+    elif output_format == "github":
+        for problem in problems:
+            click.echo(report.github_annotation(problem))
+        click.echo(report.summary(checked))
+    else:
+        for problem in problems:
             click.echo(str(problem), err=True)
-        click.echo(_summary(e.errors, e.warnings, records), err=True)
+        click.echo(report.summary(checked), err=bool(checked.errors))
+    if checked.errors:
         raise click.exceptions.Exit(1)
-    for problem in journal.warnings:
-        click.echo(str(problem), err=True)
-    click.echo(_summary([], journal.warnings, records))
+
+
+@cli.command()
+@click.argument("journal_dir", type=JOURNAL_DIR, default="journal")
+@click.option("-o", "--output", "out", required=True, metavar="OUT", type=click.Path(path_type=Path),
+              help="The folder to write into; it must be new or empty.")  # fmt: skip
+@click.option("--drafts", is_flag=True, help="Include records with status: draft.")
+@click.option("--prefix", default="", metavar="P", help="Write the pages into OUT/P (default: OUT itself).")
+@click.option("--force", is_flag=True, help="Write into an OUT that is not empty, over files of the same name.")
+def render(journal_dir: Path, out: Path, drafts: bool, prefix: str, force: bool) -> None:
+    """Write the pages as Markdown files, no MkDocs run.
+
+    The same pages the plugin adds to a site, for other generators that read MkDocs'
+    format, or to review in a pull request. Nothing is written when a record has an error.
+
+    Example: pjournal render journal -o pages --prefix journal
+    """
+    journal = _valid_journal(journal_dir)
+    with _user_errors():
+        site_name = f"{journal_dir.absolute().parent.name or 'My'} journal"
+        files = journal_files(published(journal, drafts), site_name=site_name, prefix=clean_prefix(prefix))
+        written = write_files(files, out, prefix=prefix, force=force)
+    click.echo(f"Wrote {len(written)} files to {out}")
+
+
+@cli.command()
+@click.argument("journal_dir", type=JOURNAL_DIR, default="journal")
+@click.option("--drafts", is_flag=True, help="Count records with status: draft too.")
+def stats(journal_dir: Path, drafts: bool) -> None:
+    """Show the journal's headline figures.
+
+    Sessions, dates, case studies, partners, contributions by kind, disagreements by
+    outcome, feedback acted on and lessons, as an aligned table. Drafts are left out
+    unless --drafts.
+
+    Example: pjournal stats journal --drafts
+    """
+    journal = _valid_journal(journal_dir)
+    shown = published(journal, drafts)
+    click.echo(report.stats_table(report.stats(shown, len(journal.sessions) - len(shown.sessions))))
 
 
 @cli.command()
@@ -77,8 +261,10 @@ def check(journal_dir: Path) -> None:
 @click.option("-d", "--site-dir", type=click.Path(file_okay=False, path_type=Path), help="Where to write the site (default: site).")
 @click.option("-f", "--config-file", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="The mkdocs.yml to use.")
 @click.option("-j", "--journal-dir", type=JOURNAL_DIR, default="journal", show_default=True, help="The journal, when there is no mkdocs.yml.")
-@click.option("-q", "--quiet", is_flag=True, help="Show only warnings and errors.")
-def build(strict: bool, drafts: bool, site_dir: Path | None, config_file: Path | None, journal_dir: Path, quiet: bool) -> None:
+@click.option("-q/-v", "--quiet/--verbose", default=None,
+              help="Show only warnings and errors, or MkDocs' progress too (default: quiet when CI=true).")  # fmt: skip
+def build(strict: bool, drafts: bool, site_dir: Path | None, config_file: Path | None, journal_dir: Path,
+          quiet: bool | None) -> None:  # fmt: skip
     """Build the site: mkdocs.yml here if there is one, else a default site for the journal.
 
     The site is built in a temporary folder and swapped in only when the build succeeds,
@@ -88,6 +274,8 @@ def build(strict: bool, drafts: bool, site_dir: Path | None, config_file: Path |
     """
     from .plugin import SiteError, build_site, site_config  # MkDocs is imported only when a site is built
 
+    if quiet is None:
+        quiet = os.environ.get("CI", "").lower() == "true"
     _show_mkdocs_log(quiet)
     with site_config(config_file, journal_dir) as config:
         try:
@@ -102,8 +290,12 @@ def build(strict: bool, drafts: bool, site_dir: Path | None, config_file: Path |
 @click.option("-a", "--dev-addr", metavar="IP:PORT", help="Address to serve on (default: 127.0.0.1:8000).")
 @click.option("-f", "--config-file", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="The mkdocs.yml to use.")
 @click.option("-j", "--journal-dir", type=JOURNAL_DIR, default="journal", show_default=True, help="The journal, when there is no mkdocs.yml.")
-def serve(drafts: bool, dev_addr: str | None, config_file: Path | None, journal_dir: Path) -> None:
+@click.option("--dirty", is_flag=True, help="After an edit, rebuild only the pages whose content changed.")
+def serve(drafts: bool, dev_addr: str | None, config_file: Path | None, journal_dir: Path, dirty: bool) -> None:
     """Preview the site, rebuilding and reloading the browser when a record changes.
+
+    Prints the address first, then builds the site and serves it there. A record with an
+    error is shown at the top of every page while the last good pages stay served.
 
     Example: pjournal serve --drafts -a 127.0.0.1:8001
     """
@@ -111,8 +303,9 @@ def serve(drafts: bool, dev_addr: str | None, config_file: Path | None, journal_
 
     _show_mkdocs_log(quiet=False)
     with site_config(config_file, journal_dir) as config:
+        click.echo(f"Serving on {scaffold.serve_url(config, dev_addr)}")
         try:
-            serve_site(config, dev_addr=dev_addr, drafts=drafts)
+            serve_site(config, dev_addr=dev_addr, drafts=drafts, dirty=dirty)
         except SiteError as e:
             raise click.ClickException(str(e)) from None
 

@@ -7,6 +7,7 @@ less than `pjournal check`: references between records and file names are checke
 
 from __future__ import annotations
 
+import json
 from typing import Any, Literal
 
 from pydantic import TypeAdapter
@@ -129,3 +130,8 @@ def json_schema(kind: SchemaKind = "session") -> dict[str, Any]:
         generated["required"] = [name for name in generated["required"] if name != "id"]
     title, description = _ABOUT[kind]
     return {"$schema": DRAFT, **generated, "title": title, "description": description, "examples": [EXAMPLES[kind]]}
+
+
+def schema_text(kind: SchemaKind = "session") -> str:
+    """The schema as the file `init` writes and `pjournal schema` prints: indented JSON."""
+    return json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n"
