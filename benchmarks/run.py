@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import re
 import os
 import platform
 import shutil
@@ -237,9 +238,8 @@ def _append_to_title(text: str, marker: str) -> str:
 
 
 def _append_to_heading(text: str, marker: str) -> str:
-    """`# Title` -> `# Title MARKER` in a Markdown page."""
-    first, rest = text.split("\n", 1)
-    return f"{first} {marker}\n{rest}"
+    """`# Title` -> `# Title MARKER`: the page's first heading (after any front matter)."""
+    return re.sub(r"^(# .*)$", lambda m: f"{m.group(1)} {marker}", text, count=1, flags=re.M)
 
 
 def journal_prefix(site: Path) -> str:
@@ -264,10 +264,10 @@ def measure_serve(site: Path, edits: int, timeout: float, log_dir: Path) -> dict
     id = record.stem
     prefix = journal_prefix(site)
     ours_url = f"/{prefix}/sessions/{id}/" if prefix else f"/sessions/{id}/"
-    plain_page = site / "plain" / "docs" / "sessions" / f"{id}.md"
+    plain_page = site / "plain" / "docs" / "journal" / "sessions" / f"{id}.md"
     out: dict[str, Any] = {"session": id}
     out["ours"] = serve_latency("pjournal", [pjournal, "serve"], site, ours_url, record, _append_to_title, edits, timeout, log_dir)
-    out["plain"] = serve_latency("plain", [mkdocs, "serve", "--livereload"], site / "plain", f"/sessions/{id}/", plain_page,
+    out["plain"] = serve_latency("plain", [mkdocs, "serve", "--livereload"], site / "plain", f"/journal/sessions/{id}/", plain_page,
                                  _append_to_heading, edits, timeout, log_dir)
     if supports_dirty(pjournal):
         out["ours_dirty"] = serve_latency("pjournal --dirty", [pjournal, "serve", "--dirty"], site, ours_url, record,
@@ -276,7 +276,7 @@ def measure_serve(site: Path, edits: int, timeout: float, log_dir: Path) -> dict
         out["ours_dirty"] = {"error": "not supported"}
         say("serve pjournal --dirty: not supported (pjournal serve has no --dirty option)")
     out["plain_dirty"] = serve_latency("plain --dirty", [mkdocs, "serve", "--livereload", "--dirty"], site / "plain",
-                                       f"/sessions/{id}/", plain_page, _append_to_heading, edits, timeout, log_dir)
+                                       f"/journal/sessions/{id}/", plain_page, _append_to_heading, edits, timeout, log_dir)
     return out
 
 

@@ -7,12 +7,12 @@ writes
     OUT_DIR/mkdocs.yml, docs/index.md   our site: Material, search + partnership-journal
     OUT_DIR/journal/                    N sessions (about 3-4 KB of YAML each), 20 partners,
                                         one case study per 100 sessions, sessions/<year>/
-    OUT_DIR/plain/                      a plain MkDocs Material site: N Markdown pages of about
-                                        the size of our session pages, a small nav, search only
+    OUT_DIR/plain/                      the equal plain MkDocs Material site: the Markdown pages
+                                        pjournal generates, as files, a small nav, search only
     OUT_DIR/blog/                       a Material blog-plugin site: the N sessions as posts
 
-The same seed and N always give byte-identical output. Only the standard library and
-PyYAML are used, so it runs with the project's own virtualenv.
+The same seed and N always give byte-identical output. It runs with the project's own
+virtualenv (the equal plain site is rendered by the generator itself).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from typing import Any
 
 import yaml
 
-FORMAT = 1  # bump when the output changes, so run.py regenerates its cached journals
+FORMAT = 2  # bump when the output changes, so run.py regenerates its cached journals
 
 # A small vocabulary: enough that pages differ, small enough to read.
 ADJECTIVES = """
@@ -341,30 +341,35 @@ def partners_page(partners: list[dict[str, Any]], names: dict[str, str]) -> str:
     return "\n".join(out)
 
 
-def write_plain(out: Path, sessions: list[tuple[str, dict[str, Any]]], partners: list[dict[str, Any]],
-                names: dict[str, str], kinds: dict[str, str]) -> None:
+def write_plain(out: Path, journal_dir: Path) -> None:
+    """The equal site: the very Markdown pages (and export files) pjournal generates, as plain
+    files of a plain MkDocs site without the plugin, its sidebar listing the same top pages."""
+    from generator.analyze import public_partners, published
+    from generator.export import exports
+    from generator.load import load_journal
+    from generator.model import validate
+    from generator.render import ENV, TOP_PAGES, render_site
+
+    journal = published(validate(load_journal(journal_dir)))
     docs = out / "docs"
-    (docs / "sessions").mkdir(parents=True)
+    files = {f"journal/{uri}": page.content for uri, page in render_site(journal).items()}
+    files.update({f"journal/{name}": text for name, text in exports(
+        journal, public_partners(journal.partners), ENV, site_name="Plain benchmark site", site_url="",
+        prefix="journal").items()})
+    for uri, text in files.items():
+        (docs / uri).parent.mkdir(parents=True, exist_ok=True)
+        (docs / uri).write_text(text, encoding="utf-8")
+    (docs / "index.md").write_text("# Plain benchmark site\n\nThe journal is under [Journal](journal/index.md).\n",
+                                   encoding="utf-8")
+    nav = "".join(f"    - journal/{uri}\n" for uri in (TOP_PAGES[0], "case-studies/index.md", *TOP_PAGES[1:]))
     (out / "mkdocs.yml").write_text(
         "site_name: Plain benchmark site\n"
         "theme:\n  name: material\n"
         "plugins:\n  - search\n"
-        "nav:\n  - Home: index.md\n  - Sessions: sessions/index.md\n  - Partners: partners.md\n"
-        "not_in_nav: |\n  /sessions/*.md\n",
+        f"nav:\n  - Home: index.md\n  - Journal:\n{nav}"
+        "not_in_nav: |\n  /journal/**\n",
         encoding="utf-8",
     )
-    (docs / "index.md").write_text(f"# Plain benchmark site\n\n{len(sessions)} pages of sessions.\n", encoding="utf-8")
-    (docs / "partners.md").write_text(partners_page(partners, names), encoding="utf-8")
-    index = ["# Sessions", ""]
-    year = None
-    for id, s in sessions:
-        if s["date"].year != year:
-            year = s["date"].year
-            index += ["", f"## {year}", "", "| Date | Session |", "|---|---|"]
-        index.append(f"| {s['date']} | [{s['title']}]({id}.md) |")
-        page = markdown_page(s, names, kinds, "../partners.md")
-        (docs / "sessions" / f"{id}.md").write_text(page, encoding="utf-8")
-    (docs / "sessions" / "index.md").write_text("\n".join(index) + "\n", encoding="utf-8")
 
 
 def write_blog(out: Path, sessions: list[tuple[str, dict[str, Any]]], partners: list[dict[str, Any]],
@@ -438,7 +443,7 @@ def generate(n: int, out: Path, seed: int = 1) -> None:
 
     write_ours(out)
     kinds = {p["id"]: p["kind"] for p in partners}
-    write_plain(out / "plain", sessions, partners, names, kinds)
+    write_plain(out / "plain", journal)
     write_blog(out / "blog", sessions, partners, names, kinds)
 
 
