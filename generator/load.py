@@ -72,6 +72,11 @@ class Record:
         return self.path.stem
 
     @functools.cached_property
+    def memo(self) -> dict[str, Any]:
+        """Values derived from this record alone (its validated model), kept while the file is unchanged."""
+        return {}
+
+    @functools.cached_property
     def node(self) -> yaml.Node | None:
         return yaml.compose(self.text, Loader=_Loader) if self.text is not None else None
 

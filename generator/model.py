@@ -277,7 +277,9 @@ def validate(raw: RawJournal) -> Journal:
     warnings: list[LocatedError] = []
     for record in raw.records():
         errors.extend(record.errors)
-        warnings.extend(scan(record))
+        if "scan" not in record.memo:
+            record.memo["scan"] = scan(record)
+        warnings.extend(record.memo["scan"])
     journal = Journal(root=raw.root, partners={}, case_studies={}, sessions=[])
 
     if raw.partners is not None and raw.partners.text is not None:
@@ -299,7 +301,7 @@ def validate(raw: RawJournal) -> Journal:
             continue
         _check_references(data, _Checker(record, errors, warnings), journal)
         try:
-            session = Session.model_validate(data)
+            session = _session(record, data)
         except ValidationError as e:
             errors.extend(_errors_from(e, record))
             continue
@@ -310,6 +312,13 @@ def validate(raw: RawJournal) -> Journal:
     if errors:
         raise JournalError(errors, warnings)
     return journal
+
+
+def _session(record: Record, data: dict[str, Any]) -> Session:
+    """The record's Session, validated once per version of the file (serve re-validates only edits)."""
+    if "session" not in record.memo:
+        record.memo["session"] = Session.model_validate(data)
+    return record.memo["session"]
 
 
 def _validate_partners(record: Record, journal: Journal, errors: list[LocatedError], warnings: list[LocatedError]) -> None:

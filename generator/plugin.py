@@ -34,7 +34,7 @@ from .load import Cache, load_journal
 from .model import validate
 from .pages import OutputError, clean_prefix
 from .privacy import compile_patterns, redact
-from .render import ENV, TOP_PAGES, Page, render_site
+from .render import ENV, TOP_PAGES, Page, PageCache, render_site
 
 log = get_plugin_logger("partnership-journal")
 
@@ -57,11 +57,12 @@ class JournalPlugin(BasePlugin[PluginConfig]):
 
     def __init__(self) -> None:
         self.pages: dict[str, Page] = {}
+        self.rendered = PageCache()
         self.exports: dict[str, str] = {}
         self.cache: Cache = {}
         self.problems: list[LocatedError] = []
         self.is_serve = False
-        self.page_cache: Path | None = None
+        self.page_files: Path | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so MkDocs keeps this instance across `serve` rebuilds, and with it the parse cache.
@@ -70,13 +71,13 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         so MkDocs rebuilds just the pages an edit touched.
         """
         self.is_serve = command == "serve"
-        if dirty and self.page_cache is None:
-            self.page_cache = Path(tempfile.mkdtemp(prefix="pjournal-pages-"))
+        if dirty and self.page_files is None:
+            self.page_files = Path(tempfile.mkdtemp(prefix="pjournal-pages-"))
 
     def on_shutdown(self) -> None:
-        if self.page_cache is not None:
-            shutil.rmtree(self.page_cache, ignore_errors=True)
-            self.page_cache = None
+        if self.page_files is not None:
+            shutil.rmtree(self.page_files, ignore_errors=True)
+            self.page_files = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.config.update({k: v for k, v in OVERRIDES.items() if k in self.config})
@@ -104,7 +105,7 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         except ValueError as e:
             raise PluginError(str(e)) from None
         journal = redact(published(journal, self.config.drafts), patterns)
-        self.pages = render_site(journal)
+        self.pages = render_site(journal, self.rendered)
         self.exports = exports(journal, public_partners(journal.partners), ENV, site_name=config.site_name,
                                site_url=config.site_url or "", prefix=self.prefix)  # fmt: skip
         return config
@@ -146,9 +147,9 @@ class JournalPlugin(BasePlugin[PluginConfig]):
 
     def _generated(self, config: MkDocsConfig, src_uri: str, content: str) -> File:
         """A generated file: in memory, or for a dirty build a cache file rewritten only when it changed."""
-        if self.page_cache is None:
+        if self.page_files is None:
             return File.generated(config, src_uri, content=content)
-        path = self.page_cache / src_uri
+        path = self.page_files / src_uri
         data = content.encode("utf-8")
         if not path.is_file() or path.read_bytes() != data:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -122,9 +122,30 @@ TOP_PAGES = ("index.md", "partners/index.md", "sessions/index.md", "lessons.md",
              "calibration.md")  # fmt: skip
 
 
-def render_site(journal: Journal) -> dict[str, Page]:
+class PageCache:
+    """Session pages kept across renders (`serve`): a page is rendered again only when its
+    session object is new (its file changed) or anything it shows of others did."""
+
+    def __init__(self) -> None:
+        self.key: tuple[Any, ...] = ()
+        self.pages: dict[str, tuple[Session, Page]] = {}
+
+    def get(self, key: tuple[Any, ...], session: Session) -> Page | None:
+        if key != self.key:
+            self.key, self.pages = key, {}
+        hit = self.pages.get(session.id)
+        return hit[1] if hit is not None and hit[0] is session else None
+
+    def put(self, session: Session, page: Page) -> None:
+        self.pages[session.id] = (session, page)
+
+
+def render_site(journal: Journal, cache: PageCache | None = None) -> dict[str, Page]:
     """Every generated page of a (published) journal, keyed by path below the prefix."""
     ctx = Context(journal, analyze.public_partners(journal.partners), analyze.sessions_of_case(journal))
+    cache = cache or PageCache()
+    shared = (tuple(p.model_dump_json() for p in journal.partners.values()),
+              tuple((id, c.title) for id, c in journal.case_studies.items()))  # fmt: skip
     pages: dict[str, Page] = {}
 
     def add(uri: str, template: str, source: Path | None = None, **values: Any) -> None:
@@ -157,9 +178,15 @@ def render_site(journal: Journal) -> dict[str, Page]:
                                  f"Stated confidence against what held up: {ctx.names[id].name}", c)
                 for id, c in calibration.items() if c.claims})  # fmt: skip
     for session in sessions:
-        add(f"sessions/{session.id}.md", "session.md.j2", journal.source("session", session.id), session=session,
-            prose=session.attribution or attribution.prose([session], journal.partners),
-            statement=attribution.statement([session], journal.partners))  # fmt: skip
+        uri = f"sessions/{session.id}.md"
+        page = cache.get(shared, session)
+        if page is None:
+            add(uri, "session.md.j2", journal.source("session", session.id), session=session,
+                prose=session.attribution or attribution.prose([session], journal.partners),
+                statement=attribution.statement([session], journal.partners))  # fmt: skip
+            cache.put(session, pages[uri])
+        else:
+            pages[uri] = page
     for id, study in journal.case_studies.items():
         studied = ctx.case_sessions[id]
         matrix = analyze.contribution_matrix(analyze.contributions_of(studied))
