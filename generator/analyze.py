@@ -49,16 +49,23 @@ def public_partners(partners: dict[str, Partner]) -> dict[str, PublicPartner]:
         name = p.alias or f"{'Human' if p.kind == 'human' else 'AI'} partner {numbers[p.kind]}"
         slug = base = slugify(name) or f"partner-{numbers[p.kind]}"
         n = 2
-        while slug in taken or slug == id:
+        while slug in taken or slug == id or slug == "index":
             slug, n = f"{base}-{n}", n + 1
         taken.add(slug)
         result[id] = PublicPartner(id, name, slug, p.kind, True)
     return result
 
 
+#: Slugs made from names stay short: they are ids (80 at most) and file names.
+MAX_SLUG = 60
+
+
 def slugify(text: str) -> str:
-    """Lowercase ASCII words joined by '-'."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    """Lowercase ASCII words joined by '-', cut to MAX_SLUG characters at a word."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    if len(slug) > MAX_SLUG:
+        slug = slug[: MAX_SLUG + 1].rsplit("-", 1)[0] if "-" in slug[:MAX_SLUG] else slug[:MAX_SLUG]
+    return slug
 
 
 def sessions_by_year(sessions: Iterable[Session]) -> list[tuple[int, list[Session]]]:

@@ -110,6 +110,12 @@ def journal_out(journal: Journal, names: dict[str, PublicPartner]) -> JournalOut
                       case_studies=studies, sessions=sessions)  # fmt: skip
 
 
+def _inert(text: str) -> str:
+    """JSON with '<', '>' and '&' written as \\u escapes: the same values, and no markup if
+    someone pastes the file into a page."""
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+
+
 def schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) that journal.json follows."""
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **JournalOut.model_json_schema(by_alias=True)}
@@ -170,7 +176,7 @@ def exports(journal: Journal, names: dict[str, PublicPartner], env: Environment,
             prefix: str) -> dict[str, str]:  # fmt: skip
     """The export files by name: journal.json, journal.schema.json and feed.xml."""
     return {
-        "journal.json": journal_out(journal, names).model_dump_json(by_alias=True, indent=2) + "\n",
+        "journal.json": _inert(journal_out(journal, names).model_dump_json(by_alias=True, indent=2)) + "\n",
         "journal.schema.json": json.dumps(schema(), indent=2, sort_keys=True) + "\n",
         "feed.xml": feed(journal, names, env, site_name=site_name, site_url=site_url, prefix=prefix),
     }

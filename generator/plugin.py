@@ -8,7 +8,11 @@ are handed over as generated files in `on_files`, nothing is written into docs/.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
+import re
 from html import escape
+from urllib.parse import quote
 import os
 import posixpath
 import shutil
@@ -89,7 +93,8 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         if str(journal_dir) not in config.watch:
             config.watch.append(str(journal_dir))
         try:
-            journal = validate(load_journal(journal_dir, self.cache))
+            # Records are kept between rebuilds only in `serve`; a build lets them go once validated.
+            journal = validate(load_journal(journal_dir, self.cache if self.is_serve else None))
         except JournalError as e:
             for warning in e.warnings:
                 log.warning(warning.format(severity=False))
@@ -105,7 +110,7 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         except ValueError as e:
             raise PluginError(str(e)) from None
         journal = redact(published(journal, self.config.drafts), patterns)
-        self.pages = render_site(journal, self.rendered)
+        self.pages = render_site(journal, self.rendered if self.is_serve else None)
         self.exports = exports(journal, public_partners(journal.partners), ENV, site_name=config.site_name,
                                site_url=config.site_url or "", prefix=self.prefix)  # fmt: skip
         return config
@@ -119,7 +124,10 @@ class JournalPlugin(BasePlugin[PluginConfig]):
             self.pages = {"index.md": Page("index.md", "# Journal\n\nThe journal has errors; this page reloads when they are fixed.\n", in_nav=True)}
 
     def on_page_content(self, html: str, *, page: MkPage, config: MkDocsConfig, files: Files) -> str:
-        """While the journal has errors (in `serve`), every page says so at the top."""
+        """Journal pages keep their heading ids clear of the theme's own; while the journal has
+        errors (in `serve`), every page says so at the top."""
+        if page.file.generated_by == PLUGIN_NAME:
+            html = _clear_of_theme_ids(html, page)
         if not self.problems:
             return html
         listing = "\n".join(escape(str(p)) for p in self.problems)
@@ -137,8 +145,8 @@ class JournalPlugin(BasePlugin[PluginConfig]):
             if files.get_file_from_path(src_uri) is not None:
                 raise PluginError(f"'{src_uri}' exists in docs_dir and is also a journal page; move it or change 'prefix'")
             file = self._generated(config, src_uri, page.content)
-            if page.source is not None:
-                file.edit_uri = Path(os.path.relpath(page.source, docs_dir)).as_posix()
+            if page.source is not None:  # a file name is user input too: quoted, it stays inside the link
+                file.edit_uri = quote(Path(os.path.relpath(page.source, docs_dir)).as_posix())
             file.inclusion = InclusionLevel.NOT_IN_NAV  # on_nav places the few that belong in the sidebar
             files.append(file)
         for name, content in self.exports.items():
@@ -181,6 +189,24 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         children = [page("index.md"), Section("Case studies", studies) if studies else None,
                     *(page(uri) for uri in TOP_PAGES[1:])]  # fmt: skip
         return Section("Journal", [child for child in children if child is not None])
+
+
+#: Themes name their own elements "__config", "__search", ...: a heading made from user text
+#: must not take such an id (Material reads its configuration from #__config).
+_THEME_ID = re.compile(r'(\bid="|\bhref="#)(__)')
+
+
+def _clear_of_theme_ids(html: str, page: MkPage) -> str:
+    """Ids (and the links to them, in the page and its table of contents) moved off the theme's "__" names."""
+
+    def rename(items: Any) -> None:
+        for item in items:
+            if item.id.startswith("__"):
+                item.id = "h" + item.id
+            rename(item.children)
+
+    rename(page.toc)
+    return _THEME_ID.sub(r"\1h\2", html)
 
 
 def _mentions(item: Any, uris: set[str]) -> bool:
@@ -292,7 +318,8 @@ def build_site(config_file: Path, *, site_dir: Path | None, strict: bool, drafts
         config = _load(config_file, strict=strict)
         target = Path(site_dir).absolute() if site_dir else Path(config.site_dir)
         target.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+        _clean_leftovers(target)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-{os.getpid()}-", dir=target.parent))
         umask = os.umask(0)
         os.umask(umask)
         staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; a site is for a web server to read
@@ -312,7 +339,14 @@ def build_site(config_file: Path, *, site_dir: Path | None, strict: bool, drafts
 
 
 def _swap(new: Path, target: Path) -> None:
-    """Replace `target` with `new` by renames, so no reader ever sees half a site."""
+    """Put `new` in place of `target` so that a reader never finds no site, even if killed meanwhile.
+
+    Linux swaps the two folders in one step (renameat2 with RENAME_EXCHANGE); elsewhere the
+    old site is first moved aside, and a later build puts it back if it was left there.
+    """
+    if target.exists() and _exchange(new, target):
+        shutil.rmtree(new, ignore_errors=True)  # now the old site
+        return
     old = None
     if target.exists():
         old = target.with_name(f".{target.name}-old-{os.getpid()}")
@@ -320,6 +354,42 @@ def _swap(new: Path, target: Path) -> None:
     new.rename(target)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2); False where the system can't."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    return renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0
+
+
+def _clean_leftovers(target: Path) -> None:
+    """Folders of builds that were killed: staging folders of dead processes, and a site moved aside."""
+    for path in target.parent.glob(f".{target.name}-*"):
+        match = re.fullmatch(rf"\.{re.escape(target.name)}-(?:old-)?(\d+)(?:-.*)?", path.name)
+        if match is None or _alive(int(match.group(1))):
+            continue
+        if not target.exists() and "-old-" in path.name:
+            path.rename(target)  # the last good site, moved aside by a build killed mid-swap
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def serve_site(config_file: Path, *, dev_addr: str | None, drafts: bool, dirty: bool = False) -> None:

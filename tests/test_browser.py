@@ -272,6 +272,29 @@ def test_dark_palette_is_dark_and_charts_stay_readable(browser, base):
         page = r.open(SESSION)
         assert page.get_attribute("body", "data-md-color-scheme") == "slate", "the choice is kept across pages"
         page.screenshot(path=ARTIFACTS / "dark-session.png", full_page=True)
+        for name in INSIGHT_PAGES:
+            page = r.open(f"journal/{name}/")
+            assert page.locator(".pj-chart svg").count() > 0 or name in ("ledger", "lessons")
+            page.screenshot(path=ARTIFACTS / f"dark-{name}.png", full_page=True)
+        assert r.errors == []
+    finally:
+        r.close()
+
+
+INSIGHT_PAGES = ("ledger", "evolution", "calibration", "lessons")
+
+
+def test_insight_pages_in_the_light_palette(browser, base):
+    """Screenshots of the pages across records, for a person to look at; their charts are drawn."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    r = Reader(browser, base)
+    try:
+        for name in INSIGHT_PAGES:
+            page = r.open(f"journal/{name}/")
+            for chart in page.locator(".pj-chart svg[role=img]").all():
+                box = chart.bounding_box()
+                assert box and box["width"] > 100 and box["height"] > 40, name
+            page.screenshot(path=ARTIFACTS / f"light-{name}.png", full_page=True)
         assert r.errors == []
     finally:
         r.close()
