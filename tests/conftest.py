@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+pytest_plugins = ["browser_support"]  # the `browser` fixture
+
 FIXTURES = Path(__file__).parent / "fixtures"
 GOLDEN = Path(__file__).parent / "golden"
 ROOT = Path(__file__).parent.parent

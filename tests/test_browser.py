@@ -7,12 +7,7 @@ Screenshots for a person to look at go to tests/artifacts/ (git-ignored).
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
 import re
-import shutil
-import threading
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
 
@@ -20,35 +15,17 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from browser_support import Served, unavailable
 from generator.cli import cli
 
 from conftest import ROOT
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 CASE_STUDY = "journal/case-studies/writing-beyond-the-manifesto/"
 SESSION = "journal/sessions/2026-02-03-follow-up-post/"
 PARTNER = "journal/partners/priya/"
 # Material's default font is Roboto from Google Fonts: the only request that may leave the site.
 THEME_FONTS = "https://fonts.googleapis.com/"
-
-
-def unavailable(reason: str):
-    """No browser: a visible skip on a workstation, a failure in CI."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason} (CI=true: the browser tests must run)", pytrace=False)
-    pytest.skip(reason)
-
-
-def find_chromium() -> str | None:
-    for candidate in (os.environ.get("PJOURNAL_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"),
-                      shutil.which("chromium-browser")):  # fmt: skip
-        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
-            return candidate
-    return None
 
 
 # The site, its server, the browser
@@ -63,41 +40,12 @@ def site(tmp_path_factory) -> Path:
     return target
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def base(site) -> str:
     """The site served on a free loopback port; the URL ends in '/'."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = find_chromium()
-    if executable is None:
-        unavailable("no Chromium found (/usr/bin/chromium, chromium on PATH, or PJOURNAL_CHROMIUM)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("playwright is not installed")
-    playwright = sync_playwright().start()
-    try:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-    except Exception as e:  # noqa: BLE001 - any launch failure means "no usable browser"
-        playwright.stop()
-        unavailable(f"Chromium at {executable} did not start: {str(e).splitlines()[0]}")
-    yield chromium
-    chromium.close()
-    playwright.stop()
+    served = Served(site)
+    yield served.base
+    served.close()
 
 
 class Reader:

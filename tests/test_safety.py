@@ -11,19 +11,14 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
-import urllib.request
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
@@ -35,7 +30,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from browser_support import Served
 from generator.cli import cli
+from helpers import fetch, free_port, wait_for
 
 from conftest import FIXTURES, ROOT
 
@@ -84,12 +81,6 @@ FORBIDDEN_IN_ARTICLE = FORBIDDEN_ANYWHERE | {"script", "style", "form", "input",
                                              "textarea", "select", "details", "template", "math"}  # fmt: skip
 SCRIPT_BLOCK = re.compile(r"<script\b[^>]*>.*?</script\s*>", re.S | re.I)
 SCRIPT_OPEN = re.compile(r"<script", re.I)
-
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
-
 
 # Helpers
 
@@ -443,62 +434,6 @@ def test_a_record_file_name_cannot_break_out_of_the_edit_link(tmp_path):
 # 1b. The hostile site in a real browser
 
 
-def unavailable(reason: str):
-    """No browser: a visible skip on a workstation, a failure in CI (as in test_browser.py)."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason} (CI=true: the browser tests must run)", pytrace=False)
-    pytest.skip(reason)
-
-
-def find_chromium() -> str | None:
-    for candidate in (os.environ.get("PJOURNAL_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"),
-                      shutil.which("chromium-browser")):  # fmt: skip
-        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
-            return candidate
-    return None
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args) -> None:
-        pass
-
-
-class Served:
-    """A folder served on a free loopback port from a background thread."""
-
-    def __init__(self, folder: Path) -> None:
-        handler = functools.partial(_QuietHandler, directory=str(folder))
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}/"
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(5)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = find_chromium()
-    if executable is None:
-        unavailable("no Chromium found (/usr/bin/chromium, chromium on PATH, or PJOURNAL_CHROMIUM)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("playwright is not installed")
-    playwright = sync_playwright().start()
-    try:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-    except Exception as e:  # noqa: BLE001 - any launch failure means "no usable browser"
-        playwright.stop()
-        unavailable(f"Chromium at {executable} did not start: {str(e).splitlines()[0]}")
-    yield chromium
-    chromium.close()
-    playwright.stop()
-
-
 class Visitor:
     """A browser page that records every dialog (and dismisses it), page error and request leaving the site."""
 
@@ -792,29 +727,6 @@ def test_a_build_killed_while_swapping_leaves_a_site(journal_copy, tmp_path):
 
 
 # 4. serve started on a broken journal
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def fetch(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return response.read().decode()
-
-
-def wait_for(predicate, seconds: float = 30) -> bool:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        try:
-            if predicate():
-                return True
-        except OSError:
-            pass
-        time.sleep(0.2)
-    return False
 
 
 def test_serve_starts_on_a_broken_journal_and_recovers(tmp_path):

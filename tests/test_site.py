@@ -5,18 +5,14 @@ from __future__ import annotations
 import posixpath
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
-import pytest
 from mkdocs.__main__ import cli as mkdocs_cli
 
 from generator.cli import cli
-from helpers import write
+from helpers import fetch, free_port, wait_for, write
 
 from conftest import FIXTURES, ROOT
 
@@ -113,29 +109,6 @@ def test_the_project_site_builds_strict(tmp_path, runner, monkeypatch):
     assert (built / "record-format/index.html").is_file() and (built / "cli/index.html").is_file()
     drafts = [p for p in (ROOT / "journal/sessions").rglob("*.yaml") if "status: draft" in p.read_text()]
     assert drafts and all(not (built / f"journal/sessions/{p.stem}").exists() for p in drafts)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def fetch(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return response.read().decode()
-
-
-def wait_for(predicate, seconds: float = 30) -> bool:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        try:
-            if predicate():
-                return True
-        except OSError:
-            pass
-        time.sleep(0.2)
-    return False
 
 
 def test_serve_rebuilds_on_edit_and_keeps_serving_through_a_bad_edit(tmp_path):
