@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict
 
 from . import __version__, attribution, markup
 from .analyze import PublicPartner, sessions_of_case
-from .model import CaseStudy, Journal, PartnerKind, Session
+from .model import CaseStudy, Journal, Partner, PartnerKind, Session
 
 FILES = ("journal.json", "journal.schema.json", "feed.xml")
 #: Keys that name a partner: in the export they hold the partner's public slug.
@@ -81,33 +81,44 @@ def _statement(sessions: list[Session], journal: Journal) -> AIStatement:
     return AIStatement(short=s.short, reading=s.reading)
 
 
-def journal_out(journal: Journal, names: dict[str, PublicPartner]) -> JournalOut:
-    """The export model of a published journal."""
-    partners = [
-        PartnerOut(
-            id=names[id].slug, name=names[id].name, kind=p.kind, model=p.model,
-            description=None if p.anonymous else p.description, strengths=p.strengths,
-        )  # fmt: skip
-        for id, p in journal.partners.items()
-    ]
-    sessions = []
-    for s in journal.sessions:
-        data = _public_refs(s.model_dump(mode="json", by_alias=True), names)
-        data["attribution"] = s.attribution or attribution.prose([s], journal.partners)
-        data["ai_attribution"] = _statement([s], journal)
-        sessions.append(SessionOut.model_validate(data))
+def _partner(id: str, partner: Partner, names: dict[str, PublicPartner]) -> dict[str, Any]:
+    return PartnerOut(
+        id=names[id].slug, name=names[id].name, kind=partner.kind, model=partner.model,
+        description=None if partner.anonymous else partner.description, strengths=partner.strengths,
+    ).model_dump(mode="json")  # fmt: skip
+
+
+def journal_json(journal: Journal, names: dict[str, PublicPartner]) -> str:
+    """journal.json: one record per line (readable, diff-friendly), built a session at a time.
+
+    The shape is JournalOut's, whose JSON Schema is published beside it (and tests validate
+    the file against it); the sessions are not validated a second time here.
+    """
     grouped = sessions_of_case(journal)
     studies = [
-        CaseStudyOut.model_validate({
-            **c.model_dump(mode="json"),
-            "attribution": c.attribution or attribution.prose(grouped[id], journal.partners),
-            "ai_attribution": _statement(grouped[id], journal),
-            "sessions": [s.id for s in grouped[id]],
-        })  # fmt: skip
+        {**c.model_dump(mode="json"), "attribution": c.attribution or attribution.prose(grouped[id], journal.partners),
+         "ai_attribution": _statement(grouped[id], journal).model_dump(), "sessions": [s.id for s in grouped[id]]}
         for id, c in journal.case_studies.items()
-    ]
-    return JournalOut(generator="partnership-journal", version=__version__, partners=partners,
-                      case_studies=studies, sessions=sessions)  # fmt: skip
+    ]  # fmt: skip
+
+    def session(s: Session) -> str:
+        data = _public_refs(s.model_dump(mode="json", by_alias=True), names)
+        data["attribution"] = s.attribution or attribution.prose([s], journal.partners)
+        data["ai_attribution"] = _statement([s], journal).model_dump()
+        return _inert(json.dumps(data, ensure_ascii=False))
+
+    def lines(items: list[str]) -> str:
+        return "[\n" + ",\n".join(f"    {item}" for item in items) + "\n  ]" if items else "[]"
+
+    partners = [_inert(json.dumps(_partner(id, p, names), ensure_ascii=False)) for id, p in journal.partners.items()]
+    cases = [_inert(json.dumps(c, ensure_ascii=False)) for c in studies]
+    return (
+        "{\n"
+        f'  "generator": "partnership-journal",\n  "version": {json.dumps(__version__)},\n'
+        f'  "partners": {lines(partners)},\n  "case_studies": {lines(cases)},\n'
+        f'  "sessions": {lines([session(s) for s in journal.sessions])}\n'
+        "}\n"
+    )
 
 
 def _inert(text: str) -> str:
@@ -176,7 +187,7 @@ def exports(journal: Journal, names: dict[str, PublicPartner], env: Environment,
             prefix: str) -> dict[str, str]:  # fmt: skip
     """The export files by name: journal.json, journal.schema.json and feed.xml."""
     return {
-        "journal.json": _inert(journal_out(journal, names).model_dump_json(by_alias=True, indent=2)) + "\n",
+        "journal.json": journal_json(journal, names),
         "journal.schema.json": json.dumps(schema(), indent=2, sort_keys=True) + "\n",
         "feed.xml": feed(journal, names, env, site_name=site_name, site_url=site_url, prefix=prefix),
     }

@@ -55,7 +55,7 @@ def _shift_headings(fragment: str) -> str:
     return re.sub(r"<(/?)h([1-6])>", lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 2, 6)}>", fragment)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)  # names, roles, kinds: the same short texts on many pages
 def inline(text: str) -> str:
     """One line of inline Markdown as safe HTML, for table cells, list items and headings."""
     text = " ".join(str(text).split())
@@ -68,7 +68,7 @@ def inline(text: str) -> str:
     return _escape_text(" ".join(rendered.split()))
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=256)
 def block(text: str) -> str:
     """Block Markdown (paragraphs, lists, quotes, code) as safe HTML in one raw HTML block."""
     _md.reset()
