@@ -8,6 +8,10 @@ Screenshots for a person to look at go to tests/artifacts/ (git-ignored).
 from __future__ import annotations
 
 import re
+import shutil
+from importlib.metadata import version
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
 
@@ -17,8 +21,9 @@ from click.testing import CliRunner
 
 from browser_support import Served, unavailable
 from generator.cli import cli
+from helpers import fetch, free_port, wait_for, write
 
-from conftest import ROOT
+from conftest import FIXTURES, ROOT
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 CASE_STUDY = "journal/case-studies/writing-beyond-the-manifesto/"
@@ -327,3 +332,32 @@ def test_no_serious_accessibility_violations_in_the_dark_palette(browser, base):
         assert serious_violations(page) == []
     finally:
         r.close()
+
+
+# 6. Live reload, with the Click this environment has (mkdocs #4032: Click 8.2.2-8.3 turned it off)
+
+
+@pytest.mark.parametrize("command", [["-m", "generator.cli", "serve"], ["-m", "mkdocs", "serve"]],
+                         ids=["pjournal-serve", "mkdocs-serve"])  # fmt: skip
+def test_an_edited_record_reloads_the_open_page(browser, tmp_path, command):
+    shutil.copytree(FIXTURES / "design", tmp_path / "journal")
+    write(tmp_path / "docs/index.md", "# Home\n")
+    write(tmp_path / "mkdocs.yml", "site_name: Live\ntheme:\n  name: material\n  font: false\nplugins:\n"
+          "  - search\n  - partnership-journal\n")  # fmt: skip
+    port = free_port()
+    server = subprocess.Popen([sys.executable, *command, "-a", f"127.0.0.1:{port}"], cwd=tmp_path,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    record = tmp_path / "journal/sessions/2026-02-03-follow-up-post.yaml"
+    url = f"http://127.0.0.1:{port}/journal/sessions/2026-02-03-follow-up-post/"
+    page = browser.new_page()
+    try:
+        assert wait_for(lambda: "Drafting the follow-up post" in fetch(url)), "served"
+        page.goto(url)
+        write(record, record.read_text().replace("Drafting the follow-up post", "Live edit arrived"))
+        page.wait_for_function("document.body.innerText.includes('Live edit arrived')", timeout=30_000)
+    except Exception as e:  # noqa: BLE001 - say which Click it was
+        raise AssertionError(f"no live reload with Click {version('click')}: {e}") from None
+    finally:
+        page.close()
+        server.terminate()
+        server.wait(timeout=10)
