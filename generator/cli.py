@@ -277,11 +277,11 @@ def build(strict: bool, drafts: bool, site_dir: Path | None, config_file: Path |
     if quiet is None:
         quiet = os.environ.get("CI", "").lower() == "true"
     _show_mkdocs_log(quiet)
-    with site_config(config_file, journal_dir) as config:
-        try:
+    try:
+        with site_config(config_file, journal_dir) as config:
             target = build_site(config, site_dir=site_dir, strict=strict, drafts=drafts)
-        except SiteError as e:
-            raise click.ClickException(str(e)) from None
+    except SiteError as e:
+        raise click.ClickException(str(e)) from None
     click.echo(f"Site written to {target}")
 
 
@@ -302,12 +302,12 @@ def serve(drafts: bool, dev_addr: str | None, config_file: Path | None, journal_
     from .plugin import SiteError, serve_site, site_config
 
     _show_mkdocs_log(quiet=False)
-    with site_config(config_file, journal_dir) as config:
-        click.echo(f"Serving on {scaffold.serve_url(config, dev_addr)}")
-        try:
+    try:
+        with site_config(config_file, journal_dir) as config:
+            click.echo(f"Serving on {scaffold.serve_url(config, dev_addr)}")
             serve_site(config, dev_addr=dev_addr, drafts=drafts, dirty=dirty)
-        except SiteError as e:
-            raise click.ClickException(str(e)) from None
+    except SiteError as e:
+        raise click.ClickException(str(e)) from None
 
 
 main = cli

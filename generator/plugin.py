@@ -284,6 +284,9 @@ def site_config(config_file: Path | None, journal_dir: Path) -> Iterator[Path]:
         yield config_file
     elif Path("mkdocs.yml").is_file():
         yield Path("mkdocs.yml")
+    elif not journal_dir.is_dir():
+        raise SiteError(f"no mkdocs.yml here and no journal folder '{journal_dir}': start one with "
+                        "`pjournal init DIR`, or name the journal with -j")  # fmt: skip
     else:
         with tempfile.TemporaryDirectory(prefix="pjournal-") as folder:
             yield _default_config(journal_dir, Path(folder))

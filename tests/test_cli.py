@@ -94,3 +94,13 @@ def test_version(runner):
     result = runner.invoke(cli, ["--version"])
     assert result.exit_code == 0
     assert result.stdout.startswith("pjournal, version ")
+
+
+def test_build_in_a_folder_with_neither_site_nor_journal(tmp_path, runner, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, ["build"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: no mkdocs.yml here and no journal folder 'journal': start one with `pjournal init DIR`, "
+        "or name the journal with -j\n"
+    )
