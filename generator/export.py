@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict
 from . import __version__, attribution, markup
 from .analyze import PublicPartner, sessions_of_case
 from .model import CaseStudy, Journal, Partner, PartnerKind, Session
+from .render import SessionCache, shared_key
 
 FILES = ("journal.json", "journal.schema.json", "feed.xml")
 #: Keys that name a partner: in the export they hold the partner's public slug.
@@ -88,7 +89,7 @@ def _partner(id: str, partner: Partner, names: dict[str, PublicPartner]) -> dict
     ).model_dump(mode="json")  # fmt: skip
 
 
-def journal_json(journal: Journal, names: dict[str, PublicPartner]) -> str:
+def journal_json(journal: Journal, names: dict[str, PublicPartner], cache: SessionCache | None = None) -> str:
     """journal.json: one record per line (readable, diff-friendly), built a session at a time.
 
     The shape is JournalOut's, whose JSON Schema is published beside it (and tests validate
@@ -101,11 +102,18 @@ def journal_json(journal: Journal, names: dict[str, PublicPartner]) -> str:
         for id, c in journal.case_studies.items()
     ]  # fmt: skip
 
+    cache = cache or SessionCache()
+    key = shared_key(journal)
+
     def session(s: Session) -> str:
-        data = _public_refs(s.model_dump(mode="json", by_alias=True), names)
-        data["attribution"] = s.attribution or attribution.prose([s], journal.partners)
-        data["ai_attribution"] = _statement([s], journal).model_dump()
-        return _inert(json.dumps(data, ensure_ascii=False))
+        text = cache.get(key, s)
+        if text is None:
+            data = _public_refs(s.model_dump(mode="json", by_alias=True), names)
+            data["attribution"] = s.attribution or attribution.prose([s], journal.partners)
+            data["ai_attribution"] = _statement([s], journal).model_dump()
+            text = _inert(json.dumps(data, ensure_ascii=False))
+            cache.put(s, text)
+        return text
 
     def lines(items: list[str]) -> str:
         return "[\n" + ",\n".join(f"    {item}" for item in items) + "\n  ]" if items else "[]"
@@ -184,10 +192,10 @@ def feed(journal: Journal, names: dict[str, PublicPartner], env: Environment, *,
 
 
 def exports(journal: Journal, names: dict[str, PublicPartner], env: Environment, *, site_name: str, site_url: str,
-            prefix: str) -> dict[str, str]:  # fmt: skip
+            prefix: str, cache: SessionCache | None = None) -> dict[str, str]:  # fmt: skip
     """The export files by name: journal.json, journal.schema.json and feed.xml."""
     return {
-        "journal.json": journal_json(journal, names),
+        "journal.json": journal_json(journal, names, cache),
         "journal.schema.json": json.dumps(schema(), indent=2, sort_keys=True) + "\n",
         "feed.xml": feed(journal, names, env, site_name=site_name, site_url=site_url, prefix=prefix),
     }

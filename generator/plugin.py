@@ -38,7 +38,7 @@ from .load import Cache, load_journal
 from .model import validate
 from .pages import OutputError, clean_prefix
 from .privacy import compile_patterns, redact
-from .render import ENV, TOP_PAGES, Page, PageCache, render_site
+from .render import ENV, TOP_PAGES, Page, SessionCache, render_site
 
 log = get_plugin_logger("partnership-journal")
 
@@ -61,7 +61,8 @@ class JournalPlugin(BasePlugin[PluginConfig]):
 
     def __init__(self) -> None:
         self.pages: dict[str, Page] = {}
-        self.rendered = PageCache()
+        self.rendered = SessionCache()  # session pages and JSON, kept across `serve` rebuilds
+        self.exported = SessionCache()
         self.exports: dict[str, str] = {}
         self.cache: Cache = {}
         self.problems: list[LocatedError] = []
@@ -112,7 +113,8 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         journal = redact(published(journal, self.config.drafts), patterns)
         self.pages = render_site(journal, self.rendered if self.is_serve else None)
         self.exports = exports(journal, public_partners(journal.partners), ENV, site_name=config.site_name,
-                               site_url=config.site_url or "", prefix=self.prefix)  # fmt: skip
+                               site_url=config.site_url or "", prefix=self.prefix,
+                               cache=self.exported if self.is_serve else None)  # fmt: skip
         return config
 
     def _keep_serving(self, errors: list[LocatedError]) -> None:

@@ -48,6 +48,35 @@ def _url(context: Any, target: str) -> str:
     return relative(target, posixpath.dirname(context["page_uri"]))
 
 
+# Links every page carries by the hundred: Python, not Jinja macros, which cost ten times more a call.
+
+
+@pass_context
+def _partner(context: Any, id: str) -> str:
+    """A partner's public name linked to its page (an unknown id as text)."""
+    public = context["names"].get(id)
+    if public is None:
+        return markup.inline(id)
+    return f"[{markup.inline(public.name)}]({_url(context, f'partners/{public.slug}.md')})"
+
+
+@pass_context
+def _session_link(context: Any, session: Session) -> str:
+    draft = " *(draft)*" if session.status == "draft" else ""
+    return f"[{markup.inline(session.title)}]({_url(context, f'sessions/{session.id}.md')}){draft}"
+
+
+@pass_context
+def _case_link(context: Any, id: str) -> str:
+    title = context["j"].case_studies[id].title
+    return f"[{markup.inline(title)}]({_url(context, f'case-studies/{id}.md')})"
+
+
+@pass_context
+def _disagreement_link(context: Any, session: Session, number: int, text: str) -> str:
+    return f"[{text}]({_url(context, f'sessions/{session.id}.md')}#disagreement-{number})"
+
+
 def _percent(value: float | None) -> str:
     return "" if value is None else f"{round(value * 100)}%"
 
@@ -82,7 +111,10 @@ def _environment() -> Environment:
         inline=markup.inline, block=markup.block, plain=markup.plain, percent=_percent, verdict=_verdict,
         front_matter=_front_matter, plural=_plural,
     )  # fmt: skip
-    env.globals.update(url=_url, kinds=analyze.KINDS, used_kinds=_used_kinds, rate=analyze.rate)
+    env.globals.update(
+        url=_url, kinds=analyze.KINDS, used_kinds=_used_kinds, rate=analyze.rate,
+        partner=_partner, session_link=_session_link, case_link=_case_link, disagreement_link=_disagreement_link,
+    )  # fmt: skip
     return env
 
 
@@ -122,30 +154,35 @@ TOP_PAGES = ("index.md", "partners/index.md", "sessions/index.md", "lessons.md",
              "calibration.md")  # fmt: skip
 
 
-class PageCache:
-    """Session pages kept across renders (`serve`): a page is rendered again only when its
-    session object is new (its file changed) or anything it shows of others did."""
+class SessionCache:
+    """Per-session output kept across renders (`serve`): made again only when the session object
+    is new (its file changed) or anything it shows of other records did (the `key`)."""
 
     def __init__(self) -> None:
         self.key: tuple[Any, ...] = ()
-        self.pages: dict[str, tuple[Session, Page]] = {}
+        self.items: dict[str, tuple[Session, Any]] = {}
 
-    def get(self, key: tuple[Any, ...], session: Session) -> Page | None:
+    def get(self, key: tuple[Any, ...], session: Session) -> Any:
         if key != self.key:
-            self.key, self.pages = key, {}
-        hit = self.pages.get(session.id)
+            self.key, self.items = key, {}
+        hit = self.items.get(session.id)
         return hit[1] if hit is not None and hit[0] is session else None
 
-    def put(self, session: Session, page: Page) -> None:
-        self.pages[session.id] = (session, page)
+    def put(self, session: Session, value: Any) -> None:
+        self.items[session.id] = (session, value)
 
 
-def render_site(journal: Journal, cache: PageCache | None = None) -> dict[str, Page]:
+def shared_key(journal: Journal) -> tuple[Any, ...]:
+    """What a session's own page or export shows of other records: the partners, case study titles."""
+    return (tuple(p.model_dump_json() for p in journal.partners.values()),
+            tuple((id, c.title) for id, c in journal.case_studies.items()))  # fmt: skip
+
+
+def render_site(journal: Journal, cache: SessionCache | None = None) -> dict[str, Page]:
     """Every generated page of a (published) journal, keyed by path below the prefix."""
     ctx = Context(journal, analyze.public_partners(journal.partners), analyze.sessions_of_case(journal))
-    cache = cache or PageCache()
-    shared = (tuple(p.model_dump_json() for p in journal.partners.values()),
-              tuple((id, c.title) for id, c in journal.case_studies.items()))  # fmt: skip
+    cache = cache or SessionCache()
+    shared = shared_key(journal)
     pages: dict[str, Page] = {}
 
     def add(uri: str, template: str, source: Path | None = None, **values: Any) -> None:
