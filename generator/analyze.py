@@ -18,6 +18,7 @@ from .model import Contribution, ContributionKind, Disagreement, Journal, Lesson
 
 KINDS: tuple[ContributionKind, ...] = KIND_ORDER
 
+
 def published(journal: Journal, drafts: bool = False) -> Journal:
     """The journal as it is published: drafts left out unless asked for."""
     if drafts:
