@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import get_args
 
 from .analyze import counts
-from .errors import JournalError, LocatedError
+from .errors import JournalError, LocatedError, printable
 from .load import RawJournal
 from .model import ContributionKind, Journal, Outcome, validate
 
@@ -64,7 +64,7 @@ def github_annotation(problem: LocatedError) -> str:
     if problem.line:
         properties += [f"line={problem.line}", f"col={problem.col or 1}"]
     properties.append("title=pjournal")
-    return f"::{problem.severity} {','.join(properties)}::{_escape_data(problem.message)}"
+    return f"::{problem.severity} {','.join(properties)}::{_escape_data(printable(problem.message))}"
 
 
 def _as_json(problem: LocatedError) -> dict[str, object]:
