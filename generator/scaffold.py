@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -29,8 +28,6 @@ SCHEMA_DIR = ".schema"
 #: The sample session of a new site is dated, so that `init` always writes the same files.
 SAMPLE_DATE = dt.date(2026, 2, 3)
 SAMPLE_CASE_STUDY = "newsletter-relaunch"
-#: Longest slug taken from a title; with the date it stays well inside an id's 80 characters.
-MAX_SLUG = 60
 
 
 class ScaffoldError(Exception):
@@ -192,12 +189,8 @@ def check_case_study(id: str | None, case_studies: dict[str, CaseStudy]) -> None
 
 
 def title_slug(title: str) -> str:
-    """A file-name slug of a title: ASCII words joined by '-', cut at a word, "session" if none."""
-    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    slug = slugify(ascii_text)
-    if len(slug) > MAX_SLUG:
-        slug = slug[: MAX_SLUG + 1].rsplit("-", 1)[0] if "-" in slug[:MAX_SLUG] else slug[:MAX_SLUG]
-    return slug or "session"
+    """A file-name slug of a title (with the date it stays well inside an id's 80 characters)."""
+    return slugify(title) or "session"
 
 
 @dataclass(frozen=True)
