@@ -19,6 +19,8 @@ from .errors import JournalError
 from .load import display_path, load_journal
 from .model import Journal, Partner
 from .pages import OutputError, clean_prefix, journal_files, write_files
+from .privacy import compile_patterns
+from .privacy import redact as redact_journal
 from .schema import KINDS, schema_text
 
 JOURNAL_DIR = click.Path(file_okay=False, path_type=Path)
@@ -222,7 +224,9 @@ def check(journal_dir: Path, output_format: str) -> None:
 @click.option("--drafts", is_flag=True, help="Include records with status: draft.")
 @click.option("--prefix", default="", metavar="P", help="Write the pages into OUT/P (default: OUT itself).")
 @click.option("--force", is_flag=True, help="Write into an OUT that is not empty, over files of the same name.")
-def render(journal_dir: Path, out: Path, drafts: bool, prefix: str, force: bool) -> None:
+@click.option("--redact", "redact", multiple=True, metavar="REGEX",
+              help="Replace matches with [redacted] everywhere in the output (repeatable).")  # fmt: skip
+def render(journal_dir: Path, out: Path, drafts: bool, prefix: str, force: bool, redact: tuple[str, ...]) -> None:
     """Write the pages as Markdown files, no MkDocs run.
 
     The same pages the plugin adds to a site, for other generators that read MkDocs'
@@ -233,7 +237,12 @@ def render(journal_dir: Path, out: Path, drafts: bool, prefix: str, force: bool)
     journal = _valid_journal(journal_dir)
     with _user_errors():
         site_name = f"{journal_dir.absolute().parent.name or 'My'} journal"
-        files = journal_files(published(journal, drafts), site_name=site_name, prefix=clean_prefix(prefix))
+        try:
+            patterns = compile_patterns(list(redact))
+        except ValueError as e:
+            raise click.BadParameter(str(e), param_hint="--redact") from None
+        files = journal_files(redact_journal(published(journal, drafts), patterns), site_name=site_name,
+                              prefix=clean_prefix(prefix))  # fmt: skip
         written = write_files(files, out, prefix=prefix, force=force)
     click.echo(f"Wrote {len(written)} files to {out}")
 
@@ -261,10 +270,12 @@ def stats(journal_dir: Path, drafts: bool) -> None:
 @click.option("-d", "--site-dir", type=click.Path(file_okay=False, path_type=Path), help="Where to write the site (default: site).")
 @click.option("-f", "--config-file", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="The mkdocs.yml to use.")
 @click.option("-j", "--journal-dir", type=JOURNAL_DIR, default="journal", show_default=True, help="The journal, when there is no mkdocs.yml.")
+@click.option("--redact", "redact", multiple=True, metavar="REGEX",
+              help="Replace matches with [redacted] everywhere in the output (repeatable; adds to mkdocs.yml's).")  # fmt: skip
 @click.option("-q/-v", "--quiet/--verbose", default=None,
               help="Show only warnings and errors, or MkDocs' progress too (default: quiet when CI=true).")  # fmt: skip
 def build(strict: bool, drafts: bool, site_dir: Path | None, config_file: Path | None, journal_dir: Path,
-          quiet: bool | None) -> None:  # fmt: skip
+          quiet: bool | None, redact: tuple[str, ...]) -> None:  # fmt: skip
     """Build the site: mkdocs.yml here if there is one, else a default site for the journal.
 
     The site is built in a temporary folder and swapped in only when the build succeeds,
@@ -279,7 +290,7 @@ def build(strict: bool, drafts: bool, site_dir: Path | None, config_file: Path |
     _show_mkdocs_log(quiet)
     try:
         with site_config(config_file, journal_dir) as config:
-            target = build_site(config, site_dir=site_dir, strict=strict, drafts=drafts)
+            target = build_site(config, site_dir=site_dir, strict=strict, drafts=drafts, redact=redact)
     except SiteError as e:
         raise click.ClickException(str(e)) from None
     click.echo(f"Site written to {target}")
@@ -291,7 +302,10 @@ def build(strict: bool, drafts: bool, site_dir: Path | None, config_file: Path |
 @click.option("-f", "--config-file", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="The mkdocs.yml to use.")
 @click.option("-j", "--journal-dir", type=JOURNAL_DIR, default="journal", show_default=True, help="The journal, when there is no mkdocs.yml.")
 @click.option("--dirty", is_flag=True, help="After an edit, rebuild only the pages whose content changed.")
-def serve(drafts: bool, dev_addr: str | None, config_file: Path | None, journal_dir: Path, dirty: bool) -> None:
+@click.option("--redact", "redact", multiple=True, metavar="REGEX",
+              help="Replace matches with [redacted] everywhere in the output (repeatable; adds to mkdocs.yml's).")  # fmt: skip
+def serve(drafts: bool, dev_addr: str | None, config_file: Path | None, journal_dir: Path, dirty: bool,
+          redact: tuple[str, ...]) -> None:  # fmt: skip
     """Preview the site, rebuilding and reloading the browser when a record changes.
 
     Prints the address first, then builds the site and serves it there. A record with an
@@ -305,7 +319,7 @@ def serve(drafts: bool, dev_addr: str | None, config_file: Path | None, journal_
     try:
         with site_config(config_file, journal_dir) as config:
             click.echo(f"Serving on {scaffold.serve_url(config, dev_addr)}")
-            serve_site(config, dev_addr=dev_addr, drafts=drafts, dirty=dirty)
+            serve_site(config, dev_addr=dev_addr, drafts=drafts, dirty=dirty, redact=redact)
     except SiteError as e:
         raise click.ClickException(str(e)) from None
 

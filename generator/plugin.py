@@ -45,7 +45,7 @@ log = get_plugin_logger("partnership-journal")
 PLUGIN_NAME = "partnership-journal"
 #: Case studies listed one by one in the sidebar; beyond this only their index is.
 MAX_NAV_STUDIES = 12
-#: Options that `pjournal build --drafts` / `serve --drafts` set for the plugin while they run.
+#: Options that `pjournal build` / `serve` (--drafts, --redact) set for the plugin while they run.
 OVERRIDES: dict[str, Any] = {}
 
 
@@ -85,7 +85,9 @@ class JournalPlugin(BasePlugin[PluginConfig]):
             self.page_files = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        self.config.update({k: v for k, v in OVERRIDES.items() if k in self.config})
+        if "drafts" in OVERRIDES:
+            self.config["drafts"] = OVERRIDES["drafts"]
+        redact_patterns = [*self.config.redact, *OVERRIDES.get("redact", [])]
         try:
             self.prefix = clean_prefix(self.config.prefix)
         except OutputError as e:
@@ -107,7 +109,7 @@ class JournalPlugin(BasePlugin[PluginConfig]):
             log.warning(warning.format(severity=False))
         self.problems = []
         try:
-            patterns = compile_patterns(self.config.redact)
+            patterns = compile_patterns(redact_patterns)
         except ValueError as e:
             raise PluginError(str(e)) from None
         journal = redact(published(journal, self.config.drafts), patterns)
@@ -307,19 +309,22 @@ def _load(config_file: Path, **options: Any) -> MkDocsConfig:
 
 
 @contextlib.contextmanager
-def _drafts(drafts: bool) -> Iterator[None]:
-    """`--drafts` for the plugin of this process, for as long as the build or server runs."""
+def _options(drafts: bool, redact: tuple[str, ...]) -> Iterator[None]:
+    """`--drafts` and `--redact` for the plugin of this process, for as long as the build or server runs."""
     if drafts:
         OVERRIDES["drafts"] = True
+    if redact:
+        OVERRIDES["redact"] = list(redact)
     try:
         yield
     finally:
-        OVERRIDES.pop("drafts", None)
+        OVERRIDES.clear()
 
 
-def build_site(config_file: Path, *, site_dir: Path | None, strict: bool, drafts: bool) -> Path:
+def build_site(config_file: Path, *, site_dir: Path | None, strict: bool, drafts: bool,
+               redact: tuple[str, ...] = ()) -> Path:  # fmt: skip
     """Build into a fresh folder and swap it in only on success: a failed build leaves the last site."""
-    with _drafts(drafts):
+    with _options(drafts, redact):
         config = _load(config_file, strict=strict)
         target = Path(site_dir).absolute() if site_dir else Path(config.site_dir)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -397,14 +402,15 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def serve_site(config_file: Path, *, dev_addr: str | None, drafts: bool, dirty: bool = False) -> None:
+def serve_site(config_file: Path, *, dev_addr: str | None, drafts: bool, dirty: bool = False,
+               redact: tuple[str, ...] = ()) -> None:  # fmt: skip
     """`mkdocs serve` with live reload on (Click 8.2.2-8.3 turned it off by default: mkdocs #4032).
 
     `dirty` rebuilds only the pages whose content changed.
     """
     from mkdocs.commands.serve import serve
 
-    with _drafts(drafts):
+    with _options(drafts, redact):
         _load(config_file)
         try:
             serve(str(config_file), livereload=True, dev_addr=dev_addr, build_type="dirty" if dirty else None)

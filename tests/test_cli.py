@@ -104,3 +104,18 @@ def test_build_in_a_folder_with_neither_site_nor_journal(tmp_path, runner, monke
         "Error: no mkdocs.yml here and no journal folder 'journal': start one with `pjournal init DIR`, "
         "or name the journal with -j\n"
     )
+
+
+def test_redact_on_the_command_line_reaches_pages_json_and_feed(journal_copy, runner):
+    journal_copy("design")
+    assert runner.invoke(cli, ["build", "-q", "--redact", r"five-part \w+"]).exit_code == 0
+    built = "".join(p.read_text() for p in Path("site").rglob("*") if p.suffix in {".html", ".json", ".xml"})
+    assert "five-part outline" not in built and "[redacted]" in built
+    assert runner.invoke(cli, ["build", "-q"]).exit_code == 0, "the option does not outlive its build"
+    assert "five-part outline" in Path("site/sessions/2026-02-03-follow-up-post/index.html").read_text()
+    result = runner.invoke(cli, ["render", "-o", "out", "--redact", r"five-part \w+"])
+    assert result.exit_code == 0, result.output
+    rendered = "".join(p.read_text() for p in Path("out").rglob("*") if p.is_file())
+    assert "five-part outline" not in rendered and "[redacted]" in rendered
+    bad = runner.invoke(cli, ["render", "-o", "out2", "--redact", "("])
+    assert bad.exit_code == 2 and "not a valid regular expression" in bad.stderr
