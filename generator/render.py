@@ -198,8 +198,10 @@ def render_site(journal: Journal, cache: SessionCache | None = None) -> dict[str
     add("index.md", "overview.md.j2", counts=analyze.counts(journal), latest=analyze.latest(sessions),
         case_sessions=ctx.case_sessions, prose=attribution.prose(sessions, journal.partners),
         statement=attribution.statement(sessions, journal.partners))  # fmt: skip
-    add("sessions/index.md", "sessions.md.j2", years=analyze.sessions_by_year(sessions),
-        unit=analyze.granularity(sessions))  # fmt: skip
+    years = analyze.sessions_by_year(sessions)
+    add("sessions/index.md", "sessions.md.j2", years=years)
+    for year, in_year in years:  # one page a year: no page lists every session
+        add(f"years/{year}.md", "year.md.j2", year=year, sessions=in_year, unit=analyze.granularity(sessions))
     add("case-studies/index.md", "case_studies.md.j2", case_sessions=ctx.case_sessions)
     add("partners/index.md", "partners.md.j2", partner_sessions=partner_sessions)
     add("lessons.md", "lessons.md.j2", groups=analyze.lessons_by_tag(sessions))

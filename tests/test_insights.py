@@ -232,8 +232,9 @@ def test_every_figure_on_the_insight_pages_links_to_records(site):
     calibration = (site / "journal/calibration/index.html").read_text()
     assert 'href="#partner-a1-80"' in calibration and 'id="partner-a1-80"' in calibration
     evolution = (site / "journal/evolution/index.html").read_text()
-    assert 'href="../sessions/#2025-01"' in evolution
-    assert 'id="2025-01"' in (site / "journal/sessions/index.html").read_text()
+    assert 'href="../years/2025/#2025-01"' in evolution
+    assert 'id="2025-01"' in (site / "journal/years/2025/index.html").read_text()
+    assert 'href="../years/2025/"' in (site / "journal/sessions/index.html").read_text()
 
 
 def test_check_warns_about_secrets_and_addresses_with_their_location(journal_copy, runner):
