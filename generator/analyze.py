@@ -167,6 +167,30 @@ def lessons_by_tag(sessions: Iterable[Session]) -> list[tuple[str | None, list[L
     return [(t, groups[t]) for t in tagged] + ([(None, groups[None])] if None in groups else [])
 
 
+@dataclass(frozen=True)
+class LessonGroup:
+    tag: str | None  # None: the lessons without a tag
+    slug: str  # the group's page, lessons/<slug>
+    entries: list[LessonEntry]
+
+
+def lesson_groups(sessions: Iterable[Session]) -> list[LessonGroup]:
+    """The groups of `lessons_by_tag`, each with a page name of its own, unique and stable."""
+    taken = {"untagged"}
+    groups = []
+    for tag, entries in lessons_by_tag(sessions):
+        if tag is None:
+            slug = "untagged"
+        else:
+            slug = base = slugify(tag) or "tag"
+            n = 2
+            while slug in taken:
+                slug, n = f"{base}-{n}", n + 1
+            taken.add(slug)
+        groups.append(LessonGroup(tag, slug, entries))
+    return groups
+
+
 # Disagreement ledger
 
 OUTCOMES = ("adopted", "compromise", "new-approach", "deferred", "unresolved")

@@ -149,6 +149,9 @@ def _render(template: str, uri: str, ctx: Context, **values: Any) -> str:
     return ENV.get_template(template).render(page_uri=uri, j=ctx.journal, names=ctx.names, **values)
 
 
+#: Lessons of a tag shown on the lessons page; all of them are on the tag's own page.
+LESSONS_SHOWN = 5
+
 #: The pages of the sidebar's journal section, in order (case studies are added after the overview).
 TOP_PAGES = ("index.md", "partners/index.md", "sessions/index.md", "lessons.md", "ledger.md", "evolution.md",
              "calibration.md")  # fmt: skip
@@ -204,7 +207,10 @@ def render_site(journal: Journal, cache: SessionCache | None = None) -> dict[str
         add(f"years/{year}.md", "year.md.j2", year=year, sessions=in_year, unit=analyze.granularity(sessions))
     add("case-studies/index.md", "case_studies.md.j2", case_sessions=ctx.case_sessions)
     add("partners/index.md", "partners.md.j2", partner_sessions=partner_sessions)
-    add("lessons.md", "lessons.md.j2", groups=analyze.lessons_by_tag(sessions))
+    groups = analyze.lesson_groups(sessions)
+    add("lessons.md", "lessons.md.j2", groups=groups, shown=LESSONS_SHOWN)
+    for group in groups:  # every lesson of a tag on its page; the overview shows the newest
+        add(f"lessons/{group.slug}.md", "lesson_tag.md.j2", group=group)
     add("ledger.md", "ledger.md.j2", ledger=ledger, outcomes=analyze.OUTCOMES, open_outcomes=analyze.OPEN_OUTCOMES)
     add("evolution.md", "evolution.md.j2", periods=periods, unit=analyze.granularity(sessions),
         sentences=analyze.changes(periods), min_change=analyze.MIN_CHANGE, min_items=analyze.MIN_ITEMS,

@@ -250,3 +250,12 @@ def test_check_warns_about_secrets_and_addresses_with_their_location(journal_cop
         "remove it, or add a 'redact' pattern for it",
     ]
     assert runner.invoke(cli, ["build", "--strict"]).exit_code == 1
+
+
+def test_lesson_tags_get_pages_with_distinct_names():
+    tagged = session("2026-01-01", ("a", "drafting"), lessons=[
+        {"lesson": "one", "tags": ["Trust"]}, {"lesson": "two", "tags": ["trust", "untagged"]}, "three"])  # fmt: skip
+    groups = analyze.lesson_groups([tagged])
+    assert [(g.tag, g.slug, len(g.entries)) for g in groups] == [
+        ("Trust", "trust", 1), ("trust", "trust-2", 1), ("untagged", "untagged-2", 1), (None, "untagged", 1),
+    ]  # fmt: skip
