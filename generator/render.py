@@ -222,6 +222,10 @@ def render_site(journal: Journal, cache: SessionCache | None = None) -> dict[str
         charts={id: _reliability(f"calibration-{ctx.names[id].slug}",
                                  f"Stated confidence against what held up: {ctx.names[id].name}", c)
                 for id, c in calibration.items() if c.claims})  # fmt: skip
+    for id, c in calibration.items():  # the claims behind each partner's figures, on a page of its own
+        if c.claims:
+            add(f"calibration/{ctx.names[id].slug}.md", "calibration_partner.md.j2", public=ctx.names[id],
+                calibration=c, min_claims=analyze.MIN_CLAIMS)  # fmt: skip
     for session in sessions:
         uri = f"sessions/{session.id}.md"
         page = cache.get(shared, session)

@@ -230,7 +230,8 @@ def test_every_figure_on_the_insight_pages_links_to_records(site):
     assert 'href="../sessions/s3/#disagreement-1"' in ledger
     assert 'id="disagreement-1"' in (site / "journal/sessions/s3/index.html").read_text()
     calibration = (site / "journal/calibration/index.html").read_text()
-    assert 'href="#partner-a1-80"' in calibration and 'id="partner-a1-80"' in calibration
+    assert 'href="a1/#band-80"' in calibration
+    assert 'id="band-80"' in (site / "journal/calibration/a1/index.html").read_text()
     evolution = (site / "journal/evolution/index.html").read_text()
     assert 'href="../years/2025/#2025-01"' in evolution
     assert 'id="2025-01"' in (site / "journal/years/2025/index.html").read_text()

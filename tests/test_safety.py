@@ -302,7 +302,11 @@ def test_hostile_site_has_every_page(sites):
                  "journal/lessons/index.html", "journal/ledger/index.html", "journal/feed.xml",
                  "journal/journal.json"]:  # fmt: skip
         assert (site / path).is_file(), path
-    assert len(pages(site)) == len(pages(sites["harmless"])) >= 15
+    def apart_from_tag_pages(site: Path) -> set[str]:  # every payload is a tag too: many more tag pages
+        return {p for p in pages(site) if not p.startswith("journal/lessons/") or p == "journal/lessons/index.html"}
+
+    assert len(apart_from_tag_pages(site)) == len(apart_from_tag_pages(sites["harmless"]))
+    assert len(pages(site)) >= len(pages(sites["harmless"])) >= 15
     assert "CANARY-SNIPPET-INCLUDED" in (site / "index.html").read_text(encoding="utf-8"), (
         "snippets is live on this site: a snippet line that reached it would be included"
     )
