@@ -265,6 +265,14 @@ def ledger(journal: Journal) -> Ledger:
     return Ledger(rows, by_outcome, by_kind, dict(sorted(by_partner.items(), key=lambda kv: order.index(kv[0]))))
 
 
+def ledger_years(ledger: Ledger) -> list[tuple[int, list[LedgerRow]]]:
+    """The ledger's rows by the year of their session, newest year first, in ledger order within."""
+    years: dict[int, list[LedgerRow]] = defaultdict(list)
+    for row in ledger.rows:
+        years[row.session.date.year].append(row)
+    return [(year, years[year]) for year in sorted(years, reverse=True)]
+
+
 def rate(part: int, whole: int) -> float | None:
     """part / whole, or None where there is nothing to divide."""
     return part / whole if whole else None

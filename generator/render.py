@@ -149,6 +149,9 @@ def _render(template: str, uri: str, ctx: Context, **values: Any) -> str:
     return ENV.get_template(template).render(page_uri=uri, j=ctx.journal, names=ctx.names, **values)
 
 
+#: Open disagreements listed on the ledger page, newest first; all of them are on the year pages.
+OPEN_SHOWN = 50
+
 #: Lessons of a tag shown on the lessons page; all of them are on the tag's own page.
 LESSONS_SHOWN = 5
 
@@ -211,7 +214,12 @@ def render_site(journal: Journal, cache: SessionCache | None = None) -> dict[str
     add("lessons.md", "lessons.md.j2", groups=groups, shown=LESSONS_SHOWN)
     for group in groups:  # every lesson of a tag on its page; the overview shows the newest
         add(f"lessons/{group.slug}.md", "lesson_tag.md.j2", group=group)
-    add("ledger.md", "ledger.md.j2", ledger=ledger, outcomes=analyze.OUTCOMES, open_outcomes=analyze.OPEN_OUTCOMES)
+    ledger_years = analyze.ledger_years(ledger)
+    add("ledger.md", "ledger.md.j2", ledger=ledger, outcomes=analyze.OUTCOMES, years=ledger_years,
+        open_outcomes=analyze.OPEN_OUTCOMES, open_shown=OPEN_SHOWN)  # fmt: skip
+    order = [*analyze.OPEN_OUTCOMES, *(o for o in analyze.OUTCOMES if o not in analyze.OPEN_OUTCOMES)]
+    for year, rows in ledger_years:  # every disagreement on its year's page
+        add(f"ledger/{year}.md", "ledger_year.md.j2", year=year, rows=rows, order=order)
     add("evolution.md", "evolution.md.j2", periods=periods, unit=analyze.granularity(sessions),
         sentences=analyze.changes(periods), min_change=analyze.MIN_CHANGE, min_items=analyze.MIN_ITEMS,
         ai_chart=_bars(ctx, "evolution-ai", "Kinds of AI contributions by period",

@@ -225,9 +225,11 @@ def test_atom_feed_is_valid_with_stable_ids_and_record_dates(site):
 
 def test_every_figure_on_the_insight_pages_links_to_records(site):
     ledger = (site / "journal/ledger/index.html").read_text()
+    year = (site / "journal/ledger/2025/index.html").read_text()
     for anchor in ("outcome-adopted", "outcome-unresolved", "outcome-deferred"):
-        assert f'href="#{anchor}"' in ledger and f'id="{anchor}"' in ledger
-    assert 'href="../sessions/s3/#disagreement-1"' in ledger
+        assert f'href="2025/#{anchor}"' in ledger and f'id="{anchor}"' in year
+    assert 'href="#by-year"' in ledger and 'id="by-year"' in ledger
+    assert 'href="../../sessions/s3/#disagreement-1"' in year
     assert 'id="disagreement-1"' in (site / "journal/sessions/s3/index.html").read_text()
     calibration = (site / "journal/calibration/index.html").read_text()
     assert 'href="a1/#band-80"' in calibration
