@@ -27,7 +27,7 @@ from typing import Any
 
 import yaml
 
-FORMAT = 2  # bump when the output changes, so run.py regenerates its cached journals
+FORMAT = 3  # bump when the output changes, so run.py regenerates its cached journals
 
 # A small vocabulary: enough that pages differ, small enough to read.
 ADJECTIVES = """
