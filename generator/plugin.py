@@ -44,7 +44,7 @@ log = get_plugin_logger("partnership-journal")
 
 PLUGIN_NAME = "partnership-journal"
 #: Case studies listed one by one in the sidebar; beyond this only their index is.
-MAX_NAV_STUDIES = 12
+MAX_NAV_STUDIES = 6
 #: Options that `pjournal build` / `serve` (--drafts, --redact) set for the plugin while they run.
 OVERRIDES: dict[str, Any] = {}
 

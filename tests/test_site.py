@@ -186,3 +186,14 @@ def test_every_field_of_the_design_example_session_appears_on_its_page(tmp_path,
         if not any(e in text for e in expected):
             missing.append((path, value))
     assert missing == []
+
+
+def test_many_case_studies_leave_only_their_index_in_the_sidebar(tmp_path, runner, monkeypatch):
+    site = stranger_site(tmp_path)
+    for i in range(7):
+        write(site / f"journal/case-studies/study-{i}.yaml", f"title: Study {i}\nsummary: One of many\n")
+    monkeypatch.chdir(site)
+    assert runner.invoke(mkdocs_cli, ["build"]).exit_code == 0
+    links = sidebar_links((site / "site/index.html").read_text(), ".")
+    assert "journal/case-studies/" in links
+    assert not any(link.startswith("journal/case-studies/study-") for link in links)
