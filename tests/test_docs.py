@@ -61,3 +61,17 @@ def test_record_format_documents_every_field():
         if f"`{field.alias or name}`" not in page
     ]
     assert missing == []
+
+
+def test_the_readme_session_example_is_a_valid_record(tmp_path):
+    """A reader copies the README's example: it must pass `pjournal check` as it stands."""
+    import re
+
+    from helpers import problems, write
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"A session record:\n\n```yaml\n(.*?)```", readme, re.S).group(1)
+    write(tmp_path / "partners.yaml", "- {id: alexa, name: Alexa, kind: human}\n- {id: assistant, name: A, kind: ai}\n")
+    write(tmp_path / "case-studies/writing-beyond-the-manifesto.yaml", "title: W\nsummary: S\n")
+    write(tmp_path / "sessions/2026-02-03-follow-up-post.yaml", example)
+    assert problems(tmp_path) == []
