@@ -195,6 +195,8 @@ def lesson_groups(sessions: Iterable[Session]) -> list[LessonGroup]:
 
 OUTCOMES = ("adopted", "compromise", "new-approach", "deferred", "unresolved")
 OPEN_OUTCOMES = ("unresolved", "deferred")
+#: How the ledger lists outcomes: the still open first.
+LISTING_ORDER = (*OPEN_OUTCOMES, *(o for o in OUTCOMES if o not in OPEN_OUTCOMES))
 
 
 @dataclass(frozen=True)

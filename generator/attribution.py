@@ -90,11 +90,14 @@ def _by_side(sessions: Iterable[Session], partners: dict[str, Partner]) -> dict[
     return sides
 
 
-def prose(sessions: Iterable[Session], partners: dict[str, Partner]) -> str:
+def prose(sessions: Iterable[Session], partners: dict[str, Partner], override: str | None = None) -> str:
     """A sentence saying which side did which kinds of work, weighted by how often.
 
     Each side is named by its kind ("AI", "human"), not by who it was, as in a credit line.
+    A record's own `attribution:` (`override`) replaces it.
     """
+    if override:
+        return override
     sides = _by_side(sessions, partners)
     ai, human = main_kinds(sides["ai"]), main_kinds(sides["human"])
     parts = []

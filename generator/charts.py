@@ -65,6 +65,7 @@ class BarChart:
     label_width: int
     rows: tuple[Row, ...]
     legend: tuple[LegendItem, ...]
+    bar_height: int = BAR_HEIGHT
 
 
 def stacked_bars(title: str, rows: list[tuple[str, dict[str, int]]], kinds: tuple[str, ...]) -> BarChart:

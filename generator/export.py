@@ -21,7 +21,6 @@ from .analyze import PublicPartner, sessions_of_case
 from .model import CaseStudy, Journal, Partner, PartnerKind, Session
 from .render import SessionCache, shared_key
 
-FILES = ("journal.json", "journal.schema.json", "feed.xml")
 #: Keys that name a partner: in the export they hold the partner's public slug.
 _PARTNER_KEYS = {"by", "partner", "from", "to", "adopted", "decided_by"}
 
@@ -97,7 +96,7 @@ def journal_json(journal: Journal, names: dict[str, PublicPartner], cache: Sessi
     """
     grouped = sessions_of_case(journal)
     studies = [
-        {**c.model_dump(mode="json"), "attribution": c.attribution or attribution.prose(grouped[id], journal.partners),
+        {**c.model_dump(mode="json"), "attribution": attribution.prose(grouped[id], journal.partners, c.attribution),
          "ai_attribution": _statement(grouped[id], journal).model_dump(), "sessions": [s.id for s in grouped[id]]}
         for id, c in journal.case_studies.items()
     ]  # fmt: skip
@@ -109,7 +108,7 @@ def journal_json(journal: Journal, names: dict[str, PublicPartner], cache: Sessi
         text = cache.get(key, s)
         if text is None:
             data = _public_refs(s.model_dump(mode="json", by_alias=True), names)
-            data["attribution"] = s.attribution or attribution.prose([s], journal.partners)
+            data["attribution"] = attribution.prose([s], journal.partners, s.attribution)
             data["ai_attribution"] = _statement([s], journal).model_dump()
             text = _inert(json.dumps(data, ensure_ascii=False))
             cache.put(s, text)

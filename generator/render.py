@@ -130,13 +130,13 @@ class Context:
     case_sessions: dict[str, list[Session]]
 
 
-def _bars(ctx: Context, id: str, title: str, rows: list[tuple[str, dict[str, int]]]) -> str:
+def _bars(id: str, title: str, rows: list[tuple[str, dict[str, int]]]) -> str:
     shape = charts.stacked_bars(title, rows, analyze.KINDS)
     return ENV.get_template("bars.svg.j2").render(chart=shape, id=id, label_chars=charts.LABEL_CHARS)
 
 
 def _partner_bars(ctx: Context, id: str, title: str, matrix: dict[str, Any]) -> str:
-    return _bars(ctx, id, title, [(ctx.names[p].name, dict(counts)) for p, counts in matrix.items() if p in ctx.names])
+    return _bars(id, title, [(ctx.names[p].name, dict(counts)) for p, counts in matrix.items() if p in ctx.names])
 
 
 def _reliability(id: str, title: str, calibration: analyze.Calibration) -> str:
@@ -196,6 +196,7 @@ def render_site(journal: Journal, cache: SessionCache | None = None) -> dict[str
         pages[uri] = Page(uri, _render(template, uri, ctx, **values), source, in_nav)
 
     sessions = journal.sessions
+    unit = analyze.granularity(sessions)
     ledger = analyze.ledger(journal)
     periods = analyze.periods(journal)
     calibration = analyze.calibration(journal)
@@ -207,7 +208,7 @@ def render_site(journal: Journal, cache: SessionCache | None = None) -> dict[str
     years = analyze.sessions_by_year(sessions)
     add("sessions/index.md", "sessions.md.j2", years=years)
     for year, in_year in years:  # one page a year: no page lists every session
-        add(f"years/{year}.md", "year.md.j2", year=year, sessions=in_year, unit=analyze.granularity(sessions))
+        add(f"years/{year}.md", "year.md.j2", year=year, sessions=in_year, unit=unit)
     add("case-studies/index.md", "case_studies.md.j2", case_sessions=ctx.case_sessions)
     add("partners/index.md", "partners.md.j2", partner_sessions=partner_sessions)
     groups = analyze.lesson_groups(sessions)
@@ -217,14 +218,13 @@ def render_site(journal: Journal, cache: SessionCache | None = None) -> dict[str
     ledger_years = analyze.ledger_years(ledger)
     add("ledger.md", "ledger.md.j2", ledger=ledger, outcomes=analyze.OUTCOMES, years=ledger_years,
         open_outcomes=analyze.OPEN_OUTCOMES, open_shown=OPEN_SHOWN)  # fmt: skip
-    order = [*analyze.OPEN_OUTCOMES, *(o for o in analyze.OUTCOMES if o not in analyze.OPEN_OUTCOMES)]
     for year, rows in ledger_years:  # every disagreement on its year's page
-        add(f"ledger/{year}.md", "ledger_year.md.j2", year=year, rows=rows, order=order)
-    add("evolution.md", "evolution.md.j2", periods=periods, unit=analyze.granularity(sessions),
+        add(f"ledger/{year}.md", "ledger_year.md.j2", year=year, rows=rows, order=analyze.LISTING_ORDER)
+    add("evolution.md", "evolution.md.j2", periods=periods, unit=unit,
         sentences=analyze.changes(periods), min_change=analyze.MIN_CHANGE, min_items=analyze.MIN_ITEMS,
-        ai_chart=_bars(ctx, "evolution-ai", "Kinds of AI contributions by period",
+        ai_chart=_bars("evolution-ai", "Kinds of AI contributions by period",
                        [(p.label, dict(p.kinds["ai"])) for p in periods]),
-        human_chart=_bars(ctx, "evolution-human", "Kinds of human contributions by period",
+        human_chart=_bars("evolution-human", "Kinds of human contributions by period",
                           [(p.label, dict(p.kinds["human"])) for p in periods]))  # fmt: skip
     add("calibration.md", "calibration.md.j2", calibration=calibration, min_claims=analyze.MIN_CLAIMS,
         charts={id: _reliability(f"calibration-{ctx.names[id].slug}",
@@ -239,7 +239,7 @@ def render_site(journal: Journal, cache: SessionCache | None = None) -> dict[str
         page = cache.get(shared, session)
         if page is None:
             add(uri, "session.md.j2", journal.source("session", session.id), session=session,
-                prose=session.attribution or attribution.prose([session], journal.partners),
+                prose=attribution.prose([session], journal.partners, session.attribution),
                 statement=attribution.statement([session], journal.partners))  # fmt: skip
             cache.put(session, pages[uri])
         else:
@@ -251,7 +251,7 @@ def render_site(journal: Journal, cache: SessionCache | None = None) -> dict[str
             study=study, sessions=studied, matrix=matrix,
             chart=_partner_bars(ctx, f"contributions-{id}",
                                 f"Contributions to {markup.plain(study.title)} by partner and kind", matrix),
-            prose=study.attribution or attribution.prose(studied, journal.partners),
+            prose=attribution.prose(studied, journal.partners, study.attribution),
             statement=attribution.statement(studied, journal.partners))  # fmt: skip
     for id, partner in journal.partners.items():
         public = ctx.names[id]
