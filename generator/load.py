@@ -13,7 +13,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Callable, Literal
 
 import yaml
 
@@ -72,9 +72,15 @@ class Record:
         return self.path.stem
 
     @functools.cached_property
-    def memo(self) -> dict[str, Any]:
-        """Values derived from this record alone (its validated model), kept while the file is unchanged."""
+    def _memo(self) -> dict[str, Any]:
         return {}
+
+    def remember(self, key: str, make: Callable[[], Any]) -> Any:
+        """A value derived from this record alone (its validated model, its warnings), made once
+        and kept with the record, that is while the file is unchanged."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
 
     @functools.cached_property
     def node(self) -> yaml.Node | None:

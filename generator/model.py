@@ -277,9 +277,7 @@ def validate(raw: RawJournal) -> Journal:
     warnings: list[LocatedError] = []
     for record in raw.records():
         errors.extend(record.errors)
-        if "scan" not in record.memo:
-            record.memo["scan"] = scan(record)
-        warnings.extend(record.memo["scan"])
+        warnings.extend(record.remember("scan", lambda: scan(record)))
     journal = Journal(root=raw.root, partners={}, case_studies={}, sessions=[])
 
     if raw.partners is not None and raw.partners.text is not None:
@@ -316,9 +314,7 @@ def validate(raw: RawJournal) -> Journal:
 
 def _session(record: Record, data: dict[str, Any]) -> Session:
     """The record's Session, validated once per version of the file (serve re-validates only edits)."""
-    if "session" not in record.memo:
-        record.memo["session"] = Session.model_validate(data)
-    return record.memo["session"]
+    return record.remember("session", lambda: Session.model_validate(data))
 
 
 def _validate_partners(record: Record, journal: Journal, errors: list[LocatedError], warnings: list[LocatedError]) -> None:
