@@ -224,13 +224,17 @@ def check(journal_dir: Path, output_format: str) -> None:
 @click.option("--drafts", is_flag=True, help="Include records with status: draft.")
 @click.option("--prefix", default="", metavar="P", help="Write the pages into OUT/P (default: OUT itself).")
 @click.option("--force", is_flag=True, help="Write into an OUT that is not empty, over files of the same name.")
+@click.option("--directory-urls/--no-directory-urls", default=True, show_default=True,
+              help="Link pages as a site with MkDocs' use_directory_urls (its default) has them.")  # fmt: skip
 @click.option("--redact", "redact", multiple=True, metavar="REGEX",
               help="Replace matches with [redacted] everywhere in the output (repeatable).")  # fmt: skip
-def render(journal_dir: Path, out: Path, drafts: bool, prefix: str, force: bool, redact: tuple[str, ...]) -> None:
+def render(journal_dir: Path, out: Path, drafts: bool, prefix: str, force: bool, directory_urls: bool,
+           redact: tuple[str, ...]) -> None:  # fmt: skip
     """Write the pages as Markdown files, no MkDocs run.
 
     The same pages the plugin adds to a site, for other generators that read MkDocs'
-    format, or to review in a pull request. Nothing is written when a record has an error.
+    format, or to review in a pull request: front matter, then the page as HTML. Nothing
+    is written when a record has an error.
 
     Example: pjournal render journal -o pages --prefix journal
     """
@@ -242,7 +246,7 @@ def render(journal_dir: Path, out: Path, drafts: bool, prefix: str, force: bool,
         except ValueError as e:
             raise click.BadParameter(str(e), param_hint="--redact") from None
         files = journal_files(redact_journal(published(journal, drafts), patterns), site_name=site_name,
-                              prefix=clean_prefix(prefix))  # fmt: skip
+                              prefix=clean_prefix(prefix), directory_urls=directory_urls)  # fmt: skip
         written = write_files(files, out, prefix=prefix, force=force)
     click.echo(f"Wrote {len(written)} files to {out}")
 

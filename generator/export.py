@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict
 from . import __version__, attribution, markup
 from .analyze import PublicPartner, sessions_of_case
 from .model import CaseStudy, Journal, Partner, PartnerKind, Session
-from .render import SessionCache, shared_key
+from .render import SessionCache, address, shared_key
 
 #: Keys that name a partner: in the export they hold the partner's public slug.
 _PARTNER_KEYS = {"by", "partner", "from", "to", "adopted", "decided_by"}
@@ -162,15 +162,18 @@ def _entry_id(site_url: str, path: str) -> str:
 
 
 def feed(journal: Journal, names: dict[str, PublicPartner], env: Environment, *, site_name: str, site_url: str,
-         prefix: str) -> str:  # fmt: skip
-    """An Atom feed of case studies and sessions, newest first, dated from the records."""
+         prefix: str, directory_urls: bool = True) -> str:  # fmt: skip
+    """An Atom feed of case studies and sessions, newest first, dated from the records.
+
+    Entries link to the pages' addresses; their ids stay the same whatever the site's URL style.
+    """
     base = (site_url.rstrip("/") + "/" + prefix).rstrip("/") + "/" if site_url else ""
     grouped = sessions_of_case(journal)
     latest = max((s.date for s in journal.sessions), default=dt.date(1970, 1, 1))
     entries = [
         Entry(
             _entry_id(site_url, f"{prefix}/sessions/{s.id}/".lstrip("/")), markup.text(s.title), _timestamp(s.date),
-            f"{base}sessions/{s.id}/", markup.text(s.goal), tuple(names[p.partner].name for p in s.partners if p.partner in names),
+            base + address(f"sessions/{s.id}.md", directory_urls), markup.text(s.goal), tuple(names[p.partner].name for p in s.partners if p.partner in names),
             tuple(([s.domain] if s.domain else []) + s.tags),
         )  # fmt: skip
         for s in journal.sessions
@@ -179,7 +182,7 @@ def feed(journal: Journal, names: dict[str, PublicPartner], env: Environment, *,
         day = max((s.date for s in grouped[id]), default=latest)
         entries.append(
             Entry(_entry_id(site_url, f"{prefix}/case-studies/{id}/".lstrip("/")), markup.text(c.title),
-                  _timestamp(day), f"{base}case-studies/{id}/", markup.text(c.summary), (), tuple(([c.domain] if c.domain else []) + c.tags))
+                  _timestamp(day), base + address(f"case-studies/{id}.md", directory_urls), markup.text(c.summary), (), tuple(([c.domain] if c.domain else []) + c.tags))
         )  # fmt: skip
     entries.sort(key=lambda e: (e.updated, e.id), reverse=True)
     host = urlsplit(site_url).netloc
@@ -191,10 +194,11 @@ def feed(journal: Journal, names: dict[str, PublicPartner], env: Environment, *,
 
 
 def exports(journal: Journal, names: dict[str, PublicPartner], env: Environment, *, site_name: str, site_url: str,
-            prefix: str, cache: SessionCache | None = None) -> dict[str, str]:  # fmt: skip
+            prefix: str, cache: SessionCache | None = None, directory_urls: bool = True) -> dict[str, str]:  # fmt: skip
     """The export files by name: journal.json, journal.schema.json and feed.xml."""
     return {
         "journal.json": journal_json(journal, names, cache),
         "journal.schema.json": json.dumps(schema(), indent=2, sort_keys=True) + "\n",
-        "feed.xml": feed(journal, names, env, site_name=site_name, site_url=site_url, prefix=prefix),
+        "feed.xml": feed(journal, names, env, site_name=site_name, site_url=site_url, prefix=prefix,
+                         directory_urls=directory_urls),
     }

@@ -1,10 +1,11 @@
-"""User text to safe HTML, ready to sit inside a generated Markdown page.
+"""User text to safe HTML, ready to sit inside a generated page.
 
 Text fields take Markdown, but a record is untrusted: raw HTML in it is shown as text,
 links may only be http(s), mailto or relative, and the result is cleaned by a real
-sanitizer (nh3) as a second line of defence. The HTML is then escaped once more for
-the page's own Markdown pass, so MkDocs cannot read it as Markdown, attribute lists,
-snippets or template syntax a second time.
+sanitizer (nh3) as a second line of defence. Characters that Markdown and its extensions
+read as syntax are then written as character references, so a page that does go through
+a Markdown pass (`pjournal render -o` output in another site) cannot have its user text
+read as Markdown, attribute lists, snippets or template syntax a second time.
 """
 
 from __future__ import annotations
@@ -75,12 +76,17 @@ def block(text: str) -> str:
     rendered = _shift_headings(_md.convert(str(text)))
     rendered = nh3.clean(rendered, tags=_BLOCK_TAGS, attributes=_ATTRIBUTES, url_schemes=_SCHEMES,
                          link_rel="noopener noreferrer nofollow")  # fmt: skip
-    return f'<div class="pj-text" markdown="0">\n{_escape_text(rendered.strip())}\n</div>'
+    return f'<div class="pj-text">\n{_escape_text(rendered.strip())}\n</div>'
 
 
 def text(value: str) -> str:
     """Inline Markdown as the plain text a reader sees ("*Beyond*" -> "Beyond"), for feeds and labels."""
     return html.unescape(re.sub(r"<[^>]*>", "", inline(value)))
+
+
+def literal(value: str) -> str:
+    """Inline Markdown as the text a reader sees, as HTML safe inside a page (for code spans)."""
+    return _escape_text(html.escape(text(value), quote=False))
 
 
 def plain(value: str) -> str:

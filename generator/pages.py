@@ -1,4 +1,4 @@
-"""`pjournal render`: the generated pages as plain Markdown files in a folder, without MkDocs.
+"""`pjournal render`: the generated pages as Markdown files in a folder, without MkDocs.
 
 For static site generators that read MkDocs' format, and for reviewing the pages in a pull
 request. The files are the plugin's pages and exports; nothing is written until all are rendered.
@@ -18,15 +18,18 @@ class OutputError(Exception):
     """An output folder or prefix that can't be used, said in one line."""
 
 
-def journal_files(journal: Journal, *, site_name: str, prefix: str = "") -> dict[str, str]:
-    """Every file `render` writes, by path below the prefix: the Markdown pages and the exports.
+def journal_files(journal: Journal, *, site_name: str, prefix: str = "", directory_urls: bool = True) -> dict[str, str]:
+    """Every file `render` writes, by path below the prefix: the pages and the exports.
 
-    The exports (journal.json, its schema, the Atom feed) are those the plugin adds to a site,
-    with links relative to the pages, since there is no site address here.
+    A page is a Markdown file whose body is HTML, its links made for a site with or without
+    MkDocs' `use_directory_urls`. The exports (journal.json, its schema, the Atom feed) are
+    those the plugin adds to a site, with links relative to the pages, since there is no site
+    address here.
     """
-    files = {uri: page.content for uri, page in render_site(journal).items()}
+    files = {uri: page.content for uri, page in render_site(journal, directory_urls=directory_urls).items()}
     names = public_partners(journal.partners)
-    files.update(exports(journal, names, ENV, site_name=site_name, site_url="", prefix=prefix))
+    files.update(exports(journal, names, ENV, site_name=site_name, site_url="", prefix=prefix,
+                         directory_urls=directory_urls))  # fmt: skip
     return files
 
 

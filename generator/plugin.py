@@ -30,6 +30,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page as MkPage
+from mkdocs.structure.toc import get_toc
 
 from .analyze import public_partners, published
 from .export import exports
@@ -38,7 +39,7 @@ from .load import Cache, load_journal
 from .model import validate
 from .pages import OutputError, clean_prefix
 from .privacy import compile_patterns, redact
-from .render import ENV, TOP_PAGES, Page, SessionCache, render_site
+from .render import ENV, TOP_PAGES, Heading, Page, SessionCache, headings, render_site
 
 log = get_plugin_logger("partnership-journal")
 
@@ -113,10 +114,12 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         except ValueError as e:
             raise PluginError(str(e)) from None
         journal = redact(published(journal, self.config.drafts), patterns)
-        self.pages = render_site(journal, self.rendered if self.is_serve else None)
+        self.pages = render_site(journal, self.rendered if self.is_serve else None,
+                                 directory_urls=config.use_directory_urls)
         self.exports = exports(journal, public_partners(journal.partners), ENV, site_name=config.site_name,
                                site_url=config.site_url or "", prefix=self.prefix,
-                               cache=self.exported if self.is_serve else None)  # fmt: skip
+                               cache=self.exported if self.is_serve else None,
+                               directory_urls=config.use_directory_urls)  # fmt: skip
         return config
 
     def _keep_serving(self, errors: list[LocatedError]) -> None:
@@ -125,13 +128,11 @@ class JournalPlugin(BasePlugin[PluginConfig]):
             log.error(str(error))
         self.problems = errors
         if not self.pages:
-            self.pages = {"index.md": Page("index.md", "# Journal\n\nThe journal has errors; this page reloads when they are fixed.\n", in_nav=True)}
+            body = '<h1 id="journal">Journal</h1>\n<p>The journal has errors; this page reloads when they are fixed.</p>\n'
+            self.pages = {"index.md": Page("index.md", {"title": "Journal"}, body, headings(body), in_nav=True)}
 
     def on_page_content(self, html: str, *, page: MkPage, config: MkDocsConfig, files: Files) -> str:
-        """Journal pages keep their heading ids clear of the theme's own; while the journal has
-        errors (in `serve`), every page says so at the top."""
-        if page.file.generated_by == PLUGIN_NAME:
-            html = _clear_of_theme_ids(html, page)
+        """While the journal has errors (in `serve`), every page says so at the top."""
         if not self.problems:
             return html
         listing = "\n".join(escape(str(p)) for p in self.problems)
@@ -152,6 +153,7 @@ class JournalPlugin(BasePlugin[PluginConfig]):
             if page.source is not None:  # a file name is user input too: quoted, it stays inside the link
                 file.edit_uri = quote(Path(os.path.relpath(page.source, docs_dir)).as_posix())
             file.inclusion = InclusionLevel.NOT_IN_NAV  # on_nav places the few that belong in the sidebar
+            JournalPage(page, file, config)
             files.append(file)
         for name, content in self.exports.items():
             files.append(self._generated(config, self._uri(name), content))
@@ -172,7 +174,11 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         """Put the journal's few top pages into one compact section; sessions stay out of the sidebar."""
         ours = {self._uri(p.src_uri) for p in self.pages.values() if p.in_nav}
         if config.nav is not None and any(_mentions(item, ours) for item in nav.items):
-            return nav  # the site lists journal pages itself
+            for title, uri in _titled(config.nav):  # the site lists journal pages itself, by its own titles
+                file = files.get_file_from_path(uri)
+                if file is not None and isinstance(file.page, JournalPage):
+                    file.page.title = title
+            return nav
         section = self._section(files)
         items, position = _without(nav.items, ours)
         position = position if position is not None else len(items)
@@ -195,22 +201,77 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         return Section("Journal", [child for child in children if child is not None])
 
 
-#: Themes name their own elements "__config", "__search", ...: a heading made from user text
-#: must not take such an id (Material reads its configuration from #__config).
-_THEME_ID = re.compile(r'(\bid="|\bhref="#)(__)')
+class JournalPage(MkPage):
+    """A journal page, whose body arrives as HTML from our templates.
+
+    MkDocs' Markdown pass is skipped: at thousands of sessions it was most of a build, and it
+    has nothing to do here. The page gets what that pass would have given it: its table of
+    contents, the ids that links may point at, and the permalinks the site's `toc` extension
+    puts on headings.
+    """
+
+    def __init__(self, page: Page, file: File, config: MkDocsConfig) -> None:
+        self.journal_page = page
+        super().__init__(None, file, config)
+
+    def read_source(self, config: MkDocsConfig) -> None:
+        self.markdown = self.journal_page.body  # what other plugins' on_page_markdown see and may change
+        self.meta = dict(self.journal_page.meta)
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        assert self.markdown is not None
+        heads = self.journal_page.headings
+        toc_options = config.mdx_configs.get("toc") or config.mdx_configs.get("markdown.extensions.toc") or {}
+        self.content = _with_permalinks(self.markdown, toc_options)
+        self.toc = get_toc(_toc_tokens(heads))
+        self.present_anchor_ids = set(_ID.findall(self.markdown))
+        self.links_to_anchors = {}
 
 
-def _clear_of_theme_ids(html: str, page: MkPage) -> str:
-    """Ids (and the links to them, in the page and its table of contents) moved off the theme's "__" names."""
+_ID = re.compile(r'\sid="([^"]+)"')
+_OWN_HEADING = re.compile(r'(<h[1-6] id="([^"]+)">)(.*?)(</h[1-6]>)')
 
-    def rename(items: Any) -> None:
-        for item in items:
-            if item.id.startswith("__"):
-                item.id = "h" + item.id
-            rename(item.children)
 
-    rename(page.toc)
-    return _THEME_ID.sub(r"\1h\2", html)
+def _with_permalinks(html: str, options: dict[str, Any]) -> str:
+    """Headings with the permalink the `toc` extension's options ask for (`permalink: true` and friends)."""
+    symbol = options.get("permalink")
+    if not symbol:
+        return html
+    text = "&para;" if symbol is True else escape(str(symbol))
+    css = escape(str(options.get("permalink_class", "headerlink")))
+    title = escape(str(options.get("permalink_title", "Permanent link")))
+
+    def link(m: re.Match[str]) -> str:
+        a = f'<a class="{css}" href="#{m.group(2)}" title="{title}">{text}</a>'
+        return m.group(1) + (a + m.group(3) if options.get("permalink_leading") else m.group(3) + a) + m.group(4)
+
+    return _OWN_HEADING.sub(link, html)
+
+
+def _toc_tokens(heads: tuple[Heading, ...]) -> list[dict[str, Any]]:
+    """Headings nested by level, as Markdown's `toc` extension reports them to MkDocs."""
+    root: list[dict[str, Any]] = []
+    stack: list[tuple[int, list[dict[str, Any]]]] = [(0, root)]
+    for h in heads:
+        token: dict[str, Any] = {"level": h.level, "id": h.id, "name": h.name, "children": []}
+        while stack[-1][0] >= h.level:
+            stack.pop()
+        stack[-1][1].append(token)
+        stack.append((h.level, token["children"]))
+    return root
+
+
+def _titled(nav: Any) -> Iterator[tuple[str, str]]:
+    """(title, path) of every page a site's `nav` names with a title of its own."""
+    if isinstance(nav, list):
+        for item in nav:
+            yield from _titled(item)
+    elif isinstance(nav, dict):
+        for title, value in nav.items():
+            if isinstance(value, str):
+                yield title, value
+            else:
+                yield from _titled(value)
 
 
 def _mentions(item: Any, uris: set[str]) -> bool:

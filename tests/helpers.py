@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import posixpath
+import re
 import socket
 import time
 import urllib.request
@@ -55,3 +57,24 @@ def wait_for(predicate: Callable[[], bool], seconds: float = 30) -> bool:
             pass
         time.sleep(0.2)
     return False
+
+
+def broken_links(site: Path, under: str = "") -> list[str]:
+    """Relative links in the built pages below `site/under` whose file, or id on that page, is missing."""
+    broken = []
+    ids: dict[Path, set[str]] = {}
+    for page in sorted((site / under).rglob("*.html")):
+        for href in re.findall(r'href="([^"]+)"', page.read_text(encoding="utf-8")):
+            if re.match(r"[a-z]+:|/|#", href):  # other sites, absolute paths (404.html), this page
+                continue
+            path, _, fragment = href.partition("#")
+            target = Path(posixpath.normpath(posixpath.join(page.parent.as_posix(), path)))
+            if path.endswith("/") or target.is_dir():
+                target = target / "index.html"
+            if not target.is_file():
+                broken.append(f"{page.relative_to(site)} -> {href}: no {target}")
+            elif fragment and target.suffix == ".html":
+                found = ids.setdefault(target, set(re.findall(r'\sid="([^"]+)"', target.read_text(encoding="utf-8"))))
+                if fragment not in found:
+                    broken.append(f"{page.relative_to(site)} -> {href}: no id {fragment!r}")
+    return broken

@@ -23,7 +23,7 @@ from generator.cli import cli
 from generator.load import load_journal
 from generator.render import render_site
 from generator.schema import json_schema
-from helpers import valid, write
+from helpers import broken_links, valid, write
 
 MODELINE = re.compile(r"# yaml-language-server: \$schema=(\S+)\n")
 
@@ -402,14 +402,14 @@ def test_pre_commit_hook_runs_check():
 # pjournal render
 
 
-def build_plain_mkdocs(docs: Path, site: Path) -> None:
+def build_plain_mkdocs(docs: Path, site: Path, directory_urls: bool = True) -> None:
     """Build a folder of Markdown with MkDocs alone: its own theme, no journal plugin, strict."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
     config = write(docs.parent / "mkdocs.yml", yaml.safe_dump({
         "site_name": "Rendered", "docs_dir": str(docs), "site_dir": str(site), "theme": {"name": "mkdocs"},
-        "markdown_extensions": ["tables"],
+        "markdown_extensions": ["tables"], "use_directory_urls": directory_urls,
     }))  # fmt: skip
     build(load_config(str(config), strict=True))
 
@@ -427,6 +427,19 @@ def test_render_writes_the_pages_that_plain_mkdocs_builds(journal_copy, runner, 
     }
     build_plain_mkdocs(tmp_path / "out", tmp_path / "built")
     assert "Drafting the follow-up post" in (tmp_path / "built/sessions/2026-02-03-follow-up-post/index.html").read_text()
+    assert broken_links(tmp_path / "built") == []
+
+
+def test_render_for_a_site_without_directory_urls(journal_copy, runner, tmp_path):
+    journal_copy("design")
+    result = runner.invoke(cli, ["render", "-o", "out", "--no-directory-urls"])
+    assert result.exit_code == 0, result.output
+    session = Path("out/sessions/2026-02-03-follow-up-post.md").read_text()
+    assert '<a href="../partners/alexa.html">Alexa</a>' in session
+    build_plain_mkdocs(tmp_path / "out", tmp_path / "built", directory_urls=False)
+    assert (tmp_path / "built/sessions/2026-02-03-follow-up-post.html").is_file()
+    assert broken_links(tmp_path / "built") == []
+    assert "sessions/2026-02-03-follow-up-post.html" in Path("out/feed.xml").read_text()
 
 
 def test_render_with_a_prefix(journal_copy, runner, tmp_path):

@@ -12,7 +12,7 @@ from pathlib import Path
 from mkdocs.__main__ import cli as mkdocs_cli
 
 from generator.cli import cli
-from helpers import fetch, free_port, wait_for, write
+from helpers import broken_links, fetch, free_port, wait_for, write
 
 from conftest import FIXTURES, ROOT
 
@@ -56,6 +56,26 @@ def test_plain_mkdocs_build_of_a_stranger_site_publishes_the_journal(tmp_path, r
         "journal/partners/", "journal/sessions/", "journal/lessons/", "journal/ledger/", "journal/evolution/",
         "journal/calibration/",
     ], "a compact sidebar: no session is ever listed"
+    toc = session[session.index("md-nav--secondary") :]
+    assert toc.index('href="#contributions"') < toc.index('href="#disagreement-1"') < toc.index('href="#feedback"')
+    assert "headerlink" not in session, "no permalinks: the site's toc extension does not ask for them"
+    assert broken_links(site / "site") == []
+
+
+def test_a_site_without_directory_urls_and_with_permalinks(tmp_path, runner, monkeypatch):
+    """Journal pages follow the site's URL style and its `toc` options, as its own Markdown pages do."""
+    extra = "use_directory_urls: false\nmarkdown_extensions:\n  - toc:\n      permalink: '#'\n"
+    site = stranger_site(tmp_path, extra=extra)
+    write(site / "docs/guide.md", "# Guide\n\n## Setup\n")
+    monkeypatch.chdir(site)
+    result = runner.invoke(mkdocs_cli, ["build", "--strict"])
+    assert result.exit_code == 0, result.output
+    session = (site / "site/journal/sessions/2026-02-03-follow-up-post.html").read_text()
+    assert '<a href="../partners/alexa.html">Alexa</a>' in session
+    permalink = '<a class="headerlink" href="#{0}" title="Permanent link">#</a>'
+    assert f'<h2 id="partners">Partners{permalink.format("partners")}</h2>' in session
+    assert permalink.format("setup") in (site / "site/guide.html").read_text(), "the same as the site's own pages"
+    assert broken_links(site / "site") == []
 
 
 def test_prefix_and_drafts_options(tmp_path, runner, monkeypatch):
