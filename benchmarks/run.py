@@ -264,10 +264,10 @@ def measure_serve(site: Path, edits: int, timeout: float, log_dir: Path) -> dict
     id = record.stem
     prefix = journal_prefix(site)
     ours_url = f"/{prefix}/sessions/{id}/" if prefix else f"/sessions/{id}/"
-    plain_page = site / "plain" / "docs" / "journal" / "sessions" / f"{id}.md"
+    plain_page = site / "plain" / "docs" / "sessions" / f"{id}.md"
     out: dict[str, Any] = {"session": id}
     out["ours"] = serve_latency("pjournal", [pjournal, "serve"], site, ours_url, record, _append_to_title, edits, timeout, log_dir)
-    out["plain"] = serve_latency("plain", [mkdocs, "serve", "--livereload"], site / "plain", f"/journal/sessions/{id}/", plain_page,
+    out["plain"] = serve_latency("plain", [mkdocs, "serve", "--livereload"], site / "plain", f"/sessions/{id}/", plain_page,
                                  _append_to_heading, edits, timeout, log_dir)
     if supports_dirty(pjournal):
         out["ours_dirty"] = serve_latency("pjournal --dirty", [pjournal, "serve", "--dirty"], site, ours_url, record,
@@ -276,7 +276,7 @@ def measure_serve(site: Path, edits: int, timeout: float, log_dir: Path) -> dict
         out["ours_dirty"] = {"error": "not supported"}
         say("serve pjournal --dirty: not supported (pjournal serve has no --dirty option)")
     out["plain_dirty"] = serve_latency("plain --dirty", [mkdocs, "serve", "--livereload", "--dirty"], site / "plain",
-                                       f"/journal/sessions/{id}/", plain_page, _append_to_heading, edits, timeout, log_dir)
+                                       f"/sessions/{id}/", plain_page, _append_to_heading, edits, timeout, log_dir)
     return out
 
 

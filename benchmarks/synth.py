@@ -7,12 +7,12 @@ writes
     OUT_DIR/mkdocs.yml, docs/index.md   our site: Material, search + partnership-journal
     OUT_DIR/journal/                    N sessions (about 3-4 KB of YAML each), 20 partners,
                                         one case study per 100 sessions, sessions/<year>/
-    OUT_DIR/plain/                      the equal plain MkDocs Material site: the Markdown pages
-                                        pjournal generates, as files, a small nav, search only
+    OUT_DIR/plain/                      the equal plain MkDocs Material site: the N sessions as
+                                        hand-written Markdown pages, a small nav, search only
     OUT_DIR/blog/                       a Material blog-plugin site: the N sessions as posts
 
-The same seed and N always give byte-identical output. It runs with the project's own
-virtualenv (the equal plain site is rendered by the generator itself).
+The same seed and N always give byte-identical output. Only the standard library and
+PyYAML are used.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from typing import Any
 
 import yaml
 
-FORMAT = 3  # bump when the output changes, so run.py regenerates its cached journals
+FORMAT = 4  # bump when the output changes, so run.py regenerates its cached journals
 
 # A small vocabulary: enough that pages differ, small enough to read.
 ADJECTIVES = """
@@ -341,35 +341,32 @@ def partners_page(partners: list[dict[str, Any]], names: dict[str, str]) -> str:
     return "\n".join(out)
 
 
-def write_plain(out: Path, journal_dir: Path) -> None:
-    """The equal site: the very Markdown pages (and export files) pjournal generates, as plain
-    files of a plain MkDocs site without the plugin, its sidebar listing the same top pages."""
-    from generator.analyze import public_partners, published
-    from generator.export import exports
-    from generator.load import load_journal
-    from generator.model import validate
-    from generator.render import ENV, TOP_PAGES, render_site
-
-    journal = published(validate(load_journal(journal_dir)))
+def write_plain(out: Path, sessions: list[tuple[str, dict[str, Any]]], partners: list[dict[str, Any]],
+                names: dict[str, str], kinds: dict[str, str]) -> None:
+    """The equal plain site: the N sessions as hand-written Markdown pages of the same content,
+    a partners page, the sessions listed on a page per year, and a sidebar of three pages."""
     docs = out / "docs"
-    files = {f"journal/{uri}": page.content for uri, page in render_site(journal).items()}
-    files.update({f"journal/{name}": text for name, text in exports(
-        journal, public_partners(journal.partners), ENV, site_name="Plain benchmark site", site_url="",
-        prefix="journal").items()})
-    for uri, text in files.items():
-        (docs / uri).parent.mkdir(parents=True, exist_ok=True)
-        (docs / uri).write_text(text, encoding="utf-8")
-    (docs / "index.md").write_text("# Plain benchmark site\n\nThe journal is under [Journal](journal/index.md).\n",
-                                   encoding="utf-8")
-    nav = "".join(f"    - journal/{uri}\n" for uri in (TOP_PAGES[0], "case-studies/index.md", *TOP_PAGES[1:]))
+    (docs / "sessions").mkdir(parents=True)
     (out / "mkdocs.yml").write_text(
         "site_name: Plain benchmark site\n"
         "theme:\n  name: material\n"
         "plugins:\n  - search\n"
-        f"nav:\n  - Home: index.md\n  - Journal:\n{nav}"
-        "not_in_nav: |\n  /journal/**\n",
+        "nav:\n  - Home: index.md\n  - Sessions: sessions/index.md\n  - Partners: partners.md\n"
+        "not_in_nav: |\n  /sessions/*.md\n  /years/*.md\n",
         encoding="utf-8",
     )
+    (docs / "index.md").write_text(f"# Plain benchmark site\n\n{len(sessions)} pages of sessions.\n", encoding="utf-8")
+    (docs / "partners.md").write_text(partners_page(partners, names), encoding="utf-8")
+    years: dict[int, list[str]] = {}
+    for id, s in sessions:
+        years.setdefault(s["date"].year, []).append(f"| {s['date']} | [{s['title']}](../sessions/{id}.md) |")
+        (docs / "sessions" / f"{id}.md").write_text(markdown_page(s, names, kinds, "../partners.md"), encoding="utf-8")
+    (docs / "years").mkdir()
+    for year, rows in years.items():
+        table = ["| Date | Session |", "|---|---|", *reversed(rows)]
+        (docs / "years" / f"{year}.md").write_text(f"# Sessions in {year}\n\n" + "\n".join(table) + "\n", encoding="utf-8")
+    index = "\n".join(f"- [{year}](../years/{year}.md): {len(rows)} sessions" for year, rows in sorted(years.items()))
+    (docs / "sessions" / "index.md").write_text("# Sessions\n\n" + index + "\n", encoding="utf-8")
 
 
 def write_blog(out: Path, sessions: list[tuple[str, dict[str, Any]]], partners: list[dict[str, Any]],
@@ -443,7 +440,7 @@ def generate(n: int, out: Path, seed: int = 1) -> None:
 
     write_ours(out)
     kinds = {p["id"]: p["kind"] for p in partners}
-    write_plain(out / "plain", journal)
+    write_plain(out / "plain", sessions, partners, names, kinds)
     write_blog(out / "blog", sessions, partners, names, kinds)
 
 

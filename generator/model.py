@@ -11,7 +11,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Iterator, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag, ValidationError
 
@@ -271,8 +271,19 @@ def _with_id(record: Record, errors: list[LocatedError]) -> dict[str, Any] | Non
     return {"id": record.stem, **record.data}
 
 
-def validate(raw: RawJournal) -> Journal:
-    """Check every record and every reference between them; raise one JournalError listing all errors."""
+def _taken(records: list[Any]) -> Iterator[Any]:
+    """The items of a list in order, each removed from it as it is handed out."""
+    records.reverse()
+    while records:
+        yield records.pop()
+
+
+def validate(raw: RawJournal, *, release: bool = False) -> Journal:
+    """Check every record and every reference between them; raise one JournalError listing all errors.
+
+    With `release`, the caller gives the session records up: each leaves `raw` once its model
+    is made, so at thousands of sessions the models take the memory the records held.
+    """
     errors: list[LocatedError] = list(raw.errors)
     warnings: list[LocatedError] = []
     for record in raw.records():
@@ -293,7 +304,7 @@ def validate(raw: RawJournal) -> Journal:
             continue
         if _claim(journal, "case-study", study.id, record, errors):
             journal.case_studies[study.id] = study
-    for record in raw.sessions:
+    for record in _taken(raw.sessions) if release else raw.sessions:
         data = _with_id(record, errors)
         if data is None:
             continue

@@ -98,7 +98,9 @@ class JournalPlugin(BasePlugin[PluginConfig]):
             config.watch.append(str(journal_dir))
         try:
             # Records are kept between rebuilds only in `serve`; a build lets them go once validated.
-            journal = validate(load_journal(journal_dir, self.cache if self.is_serve else None))
+            raw = load_journal(journal_dir, self.cache if self.is_serve else None)
+            journal = validate(raw, release=not self.is_serve)
+            del raw
         except JournalError as e:
             for warning in e.warnings:
                 log.warning(warning.format(severity=False))
@@ -149,7 +151,8 @@ class JournalPlugin(BasePlugin[PluginConfig]):
             src_uri = posixpath.join(self.prefix, page.src_uri) if self.prefix else page.src_uri
             if files.get_file_from_path(src_uri) is not None:
                 raise PluginError(f"'{src_uri}' exists in docs_dir and is also a journal page; move it or change 'prefix'")
-            file = self._generated(config, src_uri, page.content)
+            # MkDocs reads no source for a journal page; a dirty build compares the whole page, front matter too
+            file = self._generated(config, src_uri, page.content if self.page_files is not None else page.body)
             if page.source is not None:  # a file name is user input too: quoted, it stays inside the link
                 file.edit_uri = quote(Path(os.path.relpath(page.source, docs_dir)).as_posix())
             file.inclusion = InclusionLevel.NOT_IN_NAV  # on_nav places the few that belong in the sidebar

@@ -10,6 +10,7 @@ import pytest
 from generator.errors import JournalError
 from generator.load import load_journal
 from generator.model import validate
+from generator.render import render_site
 from helpers import problems, valid, write
 
 from conftest import FIXTURES, GOLDEN
@@ -118,3 +119,22 @@ def test_text_given_as_a_boolean_gets_a_hint(journal_copy):
 def test_sessions_are_sorted_by_date_then_id():
     journal = valid(FIXTURES / "design")
     assert [s.id for s in journal.sessions] == ["2026-02-03-follow-up-post"]
+
+
+@pytest.mark.parametrize("fixture", ["design", "broken"])
+def test_a_build_that_lets_records_go_sees_the_same_journal_and_errors(fixture):
+    """`release` (what a build uses, to save memory) changes nothing a user sees."""
+
+    def outcome(release: bool) -> tuple[str, list[str]]:
+        raw = load_journal(FIXTURES / fixture)
+        try:
+            journal = validate(raw, release=release)
+        except JournalError as e:
+            return "", [str(p) for p in [*e.errors, *e.warnings]]
+        finally:
+            assert (raw.sessions == []) == release
+        pages = render_site(journal)
+        return "".join(page.content for page in pages.values()), [str(w) for w in journal.warnings]
+
+    kept, released = outcome(False), outcome(True)
+    assert kept == released and (kept[0] or kept[1])
