@@ -7,6 +7,7 @@ import datetime as dt
 import logging
 import os
 import shlex
+import signal
 import sys
 from pathlib import Path
 from typing import Iterator
@@ -320,12 +321,17 @@ def serve(drafts: bool, dev_addr: str | None, config_file: Path | None, journal_
     from .plugin import SiteError, serve_site, site_config
 
     _show_mkdocs_log(quiet=False)
+    signal.signal(signal.SIGTERM, _interrupt)  # stopped by a process manager: shut down as on Ctrl-C, cleaning up
     try:
         with site_config(config_file, journal_dir) as config:
             click.echo(f"Serving on {scaffold.serve_url(config, dev_addr)}")
             serve_site(config, dev_addr=dev_addr, drafts=drafts, dirty=dirty, redact=redact)
     except SiteError as e:
         raise click.ClickException(str(e)) from None
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 main = cli

@@ -7,10 +7,11 @@ here anonymous partners become their public slug and name, as on the pages.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterable, TextIO
 from urllib.parse import urlsplit
 
 from jinja2 import Environment
@@ -88,8 +89,10 @@ def _partner(id: str, partner: Partner, names: dict[str, PublicPartner]) -> dict
     ).model_dump(mode="json")  # fmt: skip
 
 
-def journal_json(journal: Journal, names: dict[str, PublicPartner], cache: SessionCache | None = None) -> str:
-    """journal.json: one record per line (readable, diff-friendly), built a session at a time.
+def write_journal_json(journal: Journal, names: dict[str, PublicPartner], out: TextIO,
+                       cache: SessionCache | None = None) -> None:  # fmt: skip
+    """journal.json: one record per line (readable, diff-friendly), written a session at a time
+    (at thousands of sessions, the whole file as one string was a large part of a build's memory).
 
     The shape is JournalOut's, whose JSON Schema is published beside it (and tests validate
     the file against it); the sessions are not validated a second time here.
@@ -114,18 +117,26 @@ def journal_json(journal: Journal, names: dict[str, PublicPartner], cache: Sessi
             cache.put(s, text)
         return text
 
-    def lines(items: list[str]) -> str:
-        return "[\n" + ",\n".join(f"    {item}" for item in items) + "\n  ]" if items else "[]"
+    def lines(name: str, items: Iterable[str], last: bool = False) -> None:
+        """A list with an item a line, or `[]`."""
+        out.write(f'  "{name}": [')
+        count = 0
+        for count, item in enumerate(items, 1):
+            out.write(f"{',' if count > 1 else ''}\n    {item}")
+        out.write(("\n  ]" if count else "]") + ("\n" if last else ",\n"))
 
-    partners = [_inert(json.dumps(_partner(id, p, names), ensure_ascii=False)) for id, p in journal.partners.items()]
-    cases = [_inert(json.dumps(c, ensure_ascii=False)) for c in studies]
-    return (
-        "{\n"
-        f'  "generator": "partnership-journal",\n  "version": {json.dumps(__version__)},\n'
-        f'  "partners": {lines(partners)},\n  "case_studies": {lines(cases)},\n'
-        f'  "sessions": {lines([session(s) for s in journal.sessions])}\n'
-        "}\n"
-    )
+    out.write(f'{{\n  "generator": "partnership-journal",\n  "version": {json.dumps(__version__)},\n')
+    lines("partners", (_inert(json.dumps(_partner(id, p, names), ensure_ascii=False)) for id, p in journal.partners.items()))
+    lines("case_studies", (_inert(json.dumps(c, ensure_ascii=False)) for c in studies))
+    lines("sessions", (session(s) for s in journal.sessions), last=True)
+    out.write("}\n")
+
+
+def journal_json(journal: Journal, names: dict[str, PublicPartner], cache: SessionCache | None = None) -> str:
+    """journal.json as a string (`render -o`, tests)."""
+    out = io.StringIO()
+    write_journal_json(journal, names, out, cache)
+    return out.getvalue()
 
 
 def _inert(text: str) -> str:
@@ -194,11 +205,18 @@ def feed(journal: Journal, names: dict[str, PublicPartner], env: Environment, *,
 
 
 def exports(journal: Journal, names: dict[str, PublicPartner], env: Environment, *, site_name: str, site_url: str,
-            prefix: str, cache: SessionCache | None = None, directory_urls: bool = True) -> dict[str, str]:  # fmt: skip
-    """The export files by name: journal.json, journal.schema.json and feed.xml."""
-    return {
-        "journal.json": journal_json(journal, names, cache),
+            prefix: str, cache: SessionCache | None = None, directory_urls: bool = True,
+            json_out: TextIO | None = None) -> dict[str, str]:  # fmt: skip
+    """The export files by name: journal.json, journal.schema.json and feed.xml.
+
+    With `json_out`, journal.json is written there, a session at a time, instead of returned.
+    """
+    files = {
         "journal.schema.json": json.dumps(schema(), indent=2, sort_keys=True) + "\n",
         "feed.xml": feed(journal, names, env, site_name=site_name, site_url=site_url, prefix=prefix,
                          directory_urls=directory_urls),
     }
+    if json_out is None:
+        return {"journal.json": journal_json(journal, names, cache), **files}
+    write_journal_json(journal, names, json_out, cache)
+    return files

@@ -17,6 +17,7 @@ import os
 import posixpath
 import shutil
 import tempfile
+import weakref
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -68,22 +69,29 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         self.cache: Cache = {}
         self.problems: list[LocatedError] = []
         self.is_serve = False
-        self.page_files: Path | None = None
+        self.dirty = False
+        self.folder: Path | None = None  # files the build copies: journal.json, and in a dirty build the pages
+        self.json_file: Path | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so MkDocs keeps this instance across `serve` rebuilds, and with it the parse cache.
 
-        A dirty build gets a folder of page files that change only when their content does,
-        so MkDocs rebuilds just the pages an edit touched.
+        A dirty build backs pages by files that change only when their content does, so
+        MkDocs rebuilds just the pages an edit touched.
         """
         self.is_serve = command == "serve"
-        if dirty and self.page_files is None:
-            self.page_files = Path(tempfile.mkdtemp(prefix="pjournal-pages-"))
+        self.dirty = dirty
 
     def on_shutdown(self) -> None:
-        if self.page_files is not None:
-            shutil.rmtree(self.page_files, ignore_errors=True)
-            self.page_files = None
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder = self.json_file = None
+
+    def _folder(self) -> Path:
+        if self.folder is None:
+            self.folder = Path(tempfile.mkdtemp(prefix="pjournal-"))
+            weakref.finalize(self, shutil.rmtree, self.folder, True)  # for a build run without on_shutdown
+        return self.folder
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if "drafts" in OVERRIDES:
@@ -118,10 +126,13 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         journal = redact(published(journal, self.config.drafts), patterns)
         self.pages = render_site(journal, self.rendered if self.is_serve else None,
                                  directory_urls=config.use_directory_urls)
-        self.exports = exports(journal, public_partners(journal.partners), ENV, site_name=config.site_name,
-                               site_url=config.site_url or "", prefix=self.prefix,
-                               cache=self.exported if self.is_serve else None,
-                               directory_urls=config.use_directory_urls)  # fmt: skip
+        json_file = self._folder() / "journal.json"
+        with json_file.open("w", encoding="utf-8", newline="\n") as json_out:
+            self.exports = exports(journal, public_partners(journal.partners), ENV, site_name=config.site_name,
+                                   site_url=config.site_url or "", prefix=self.prefix,
+                                   cache=self.exported if self.is_serve else None,
+                                   directory_urls=config.use_directory_urls, json_out=json_out)  # fmt: skip
+        self.json_file = json_file
         return config
 
     def _keep_serving(self, errors: list[LocatedError]) -> None:
@@ -152,7 +163,7 @@ class JournalPlugin(BasePlugin[PluginConfig]):
             if files.get_file_from_path(src_uri) is not None:
                 raise PluginError(f"'{src_uri}' exists in docs_dir and is also a journal page; move it or change 'prefix'")
             # MkDocs reads no source for a journal page; a dirty build compares the whole page, front matter too
-            file = self._generated(config, src_uri, page.content if self.page_files is not None else page.body)
+            file = self._generated(config, src_uri, page.content if self.dirty else page.body)
             if page.source is not None:  # a file name is user input too: quoted, it stays inside the link
                 file.edit_uri = quote(Path(os.path.relpath(page.source, docs_dir)).as_posix())
             file.inclusion = InclusionLevel.NOT_IN_NAV  # on_nav places the few that belong in the sidebar
@@ -160,13 +171,15 @@ class JournalPlugin(BasePlugin[PluginConfig]):
             files.append(file)
         for name, content in self.exports.items():
             files.append(self._generated(config, self._uri(name), content))
+        if self.json_file is not None:
+            files.append(File.generated(config, self._uri(self.json_file.name), abs_src_path=str(self.json_file)))
         return files
 
     def _generated(self, config: MkDocsConfig, src_uri: str, content: str) -> File:
         """A generated file: in memory, or for a dirty build a cache file rewritten only when it changed."""
-        if self.page_files is None:
+        if not self.dirty:
             return File.generated(config, src_uri, content=content)
-        path = self.page_files / src_uri
+        path = self._folder() / "pages" / src_uri
         data = content.encode("utf-8")
         if not path.is_file() or path.read_bytes() != data:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -77,7 +77,7 @@ def address(uri: str, directory_urls: bool) -> str:
 
 
 def relative(target: str, start: str) -> str:
-    """The link from folder `start` to file `target`, both below the prefix ("sessions", "partners/a.md").
+    """The link from folder `start` to address `target`, both below the prefix ("sessions/b", "partners/a/").
 
     A string operation, not posixpath.relpath, which asks the file system for the working
     folder on every call: pages carry thousands of links.

@@ -658,7 +658,10 @@ def snapshot(site: Path) -> dict[str, bytes]:
 
 
 def pjournal_build(cwd: Path, *extra: str) -> subprocess.Popen:
+    """A build in its own process; its temporary files (left behind when it is killed) go under cwd."""
+    (cwd / "tmp").mkdir(exist_ok=True)
     return subprocess.Popen([sys.executable, "-m", "generator.cli", "build", "-q", "-d", "site", *extra], cwd=cwd,
+                            env={**os.environ, "TMPDIR": str(cwd / "tmp")},
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # fmt: skip
 
 

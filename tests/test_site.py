@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 import shutil
@@ -134,9 +135,12 @@ def test_the_project_site_builds_strict(tmp_path, runner, monkeypatch):
 def test_serve_rebuilds_on_edit_and_keeps_serving_through_a_bad_edit(tmp_path):
     shutil.copytree(FIXTURES / "design", tmp_path / "journal")
     port = free_port()
+    temp = tmp_path / "tmp"
+    temp.mkdir()
     server = subprocess.Popen(
         [sys.executable, "-m", "generator.cli", "serve", "-a", f"127.0.0.1:{port}"],
-        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=tmp_path, env={**os.environ, "TMPDIR": str(temp)}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}/sessions/2026-02-03-follow-up-post/"
     record = tmp_path / "journal/sessions/2026-02-03-follow-up-post.yaml"
@@ -158,6 +162,7 @@ def test_serve_rebuilds_on_edit_and_keeps_serving_through_a_bad_edit(tmp_path):
         server.terminate()
         output = server.communicate(timeout=10)[0]
     assert "contributions[0].kind" in output
+    assert list(temp.iterdir()) == [], "stopped with SIGTERM, serve removes its temporary files as on Ctrl-C"
 
 
 def leaves(value, path=()):
