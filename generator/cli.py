@@ -330,7 +330,7 @@ def serve(drafts: bool, dev_addr: str | None, config_file: Path | None, journal_
         raise click.ClickException(str(e)) from None
 
 
-def _interrupt(signum: int, frame: object) -> None:
+def _interrupt(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
 
