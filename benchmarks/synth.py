@@ -341,22 +341,28 @@ def partners_page(partners: list[dict[str, Any]], names: dict[str, str]) -> str:
     return "\n".join(out)
 
 
+def _material_site(out: Path, name: str, intro: str, partners: list[dict[str, Any]], names: dict[str, str],
+                   config: str) -> Path:  # fmt: skip
+    """A Material site's mkdocs.yml (`config` after the theme), home page and partners page; its docs folder."""
+    docs = out / "docs"
+    docs.mkdir(parents=True)
+    (out / "mkdocs.yml").write_text(f"site_name: {name}\ntheme:\n  name: material\n{config}", encoding="utf-8")
+    (docs / "index.md").write_text(f"# {name}\n\n{intro}\n", encoding="utf-8")
+    (docs / "partners.md").write_text(partners_page(partners, names), encoding="utf-8")
+    return docs
+
+
 def write_plain(out: Path, sessions: list[tuple[str, dict[str, Any]]], partners: list[dict[str, Any]],
                 names: dict[str, str], kinds: dict[str, str]) -> None:
     """The equal plain site: the N sessions as hand-written Markdown pages of the same content,
     a partners page, the sessions listed on a page per year, and a sidebar of three pages."""
-    docs = out / "docs"
-    (docs / "sessions").mkdir(parents=True)
-    (out / "mkdocs.yml").write_text(
-        "site_name: Plain benchmark site\n"
-        "theme:\n  name: material\n"
+    docs = _material_site(
+        out, "Plain benchmark site", f"{len(sessions)} pages of sessions.", partners, names,
         "plugins:\n  - search\n"
         "nav:\n  - Home: index.md\n  - Sessions: sessions/index.md\n  - Partners: partners.md\n"
         "not_in_nav: |\n  /sessions/*.md\n  /years/*.md\n",
-        encoding="utf-8",
-    )
-    (docs / "index.md").write_text(f"# Plain benchmark site\n\n{len(sessions)} pages of sessions.\n", encoding="utf-8")
-    (docs / "partners.md").write_text(partners_page(partners, names), encoding="utf-8")
+    )  # fmt: skip
+    (docs / "sessions").mkdir()
     years: dict[int, list[str]] = {}
     for id, s in sessions:
         years.setdefault(s["date"].year, []).append(f"| {s['date']} | [{s['title']}](../sessions/{id}.md) |")
@@ -371,18 +377,13 @@ def write_plain(out: Path, sessions: list[tuple[str, dict[str, Any]]], partners:
 
 def write_blog(out: Path, sessions: list[tuple[str, dict[str, Any]]], partners: list[dict[str, Any]],
                names: dict[str, str], kinds: dict[str, str]) -> None:
-    docs = out / "docs"
-    posts = docs / "blog" / "posts"
-    posts.mkdir(parents=True)
-    (out / "mkdocs.yml").write_text(
-        "site_name: Blog benchmark site\n"
-        "theme:\n  name: material\n"
+    docs = _material_site(
+        out, "Blog benchmark site", f"{len(sessions)} sessions as blog posts.", partners, names,
         "plugins:\n  - search\n  - blog\n"
         "nav:\n  - Home: index.md\n  - Blog:\n    - blog/index.md\n  - Partners: partners.md\n",
-        encoding="utf-8",
-    )
-    (docs / "index.md").write_text(f"# Blog benchmark site\n\n{len(sessions)} sessions as blog posts.\n", encoding="utf-8")
-    (docs / "partners.md").write_text(partners_page(partners, names), encoding="utf-8")
+    )  # fmt: skip
+    posts = docs / "blog" / "posts"
+    posts.mkdir(parents=True)
     (docs / "blog" / "index.md").write_text("# Blog\n", encoding="utf-8")
     for id, s in sessions:
         body = markdown_page(s, names, kinds, "../../partners.md")
