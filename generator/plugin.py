@@ -40,7 +40,7 @@ from .load import Cache, load_journal
 from .model import validate
 from .pages import OutputError, clean_prefix
 from .privacy import compile_patterns, redact
-from .render import ENV, TOP_PAGES, Heading, Page, SessionCache, headings, render_site
+from .render import ENV, OWN_HEADING, TOP_PAGES, Heading, Page, SessionCache, headings, render_site
 
 log = get_plugin_logger("partnership-journal")
 
@@ -245,7 +245,6 @@ class JournalPage(MkPage):
 
 
 _ID = re.compile(r'\sid="([^"]+)"')
-_OWN_HEADING = re.compile(r'(<h[1-6] id="([^"]+)">)(.*?)(</h[1-6]>)')
 
 
 def _with_permalinks(html: str, options: dict[str, Any]) -> str:
@@ -258,10 +257,12 @@ def _with_permalinks(html: str, options: dict[str, Any]) -> str:
     title = escape(str(options.get("permalink_title", "Permanent link")))
 
     def link(m: re.Match[str]) -> str:
-        a = f'<a class="{css}" href="#{m.group(2)}" title="{title}">{text}</a>'
-        return m.group(1) + (a + m.group(3) if options.get("permalink_leading") else m.group(3) + a) + m.group(4)
+        level, id, inner = m.groups()
+        a = f'<a class="{css}" href="#{id}" title="{title}">{text}</a>'
+        inner = a + inner if options.get("permalink_leading") else inner + a
+        return f'<h{level} id="{id}">{inner}</h{level}>'
 
-    return _OWN_HEADING.sub(link, html)
+    return OWN_HEADING.sub(link, html)
 
 
 def _toc_tokens(heads: tuple[Heading, ...]) -> list[dict[str, Any]]:

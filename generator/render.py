@@ -9,6 +9,7 @@ and reaches a page as markup only through the `inline` and `block` filters (see 
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from dataclasses import dataclass
@@ -43,20 +44,20 @@ class Page:
     source: Path | None = None
     in_nav: bool = False
 
-    @property
+    @functools.cached_property  # kept with the page: `serve --dirty` compares it on every rebuild
     def content(self) -> str:
         """The page as a Markdown file (front matter, then the HTML body), for `render -o` and golden files."""
         return "---\n" + yaml.safe_dump(self.meta, sort_keys=False, allow_unicode=True, width=10_000) + "---\n\n" + self.body
 
 
 #: Our headings carry an id; headings inside user text never do (the sanitizer allows no attributes on them).
-_HEADING = re.compile(r'<h([1-6]) id="([^"]+)">(.*?)</h\1>')
+OWN_HEADING = re.compile(r'<h([1-6]) id="([^"]+)">(.*?)</h\1>')
 _TAG = re.compile(r"<[^>]*>")
 
 
 def headings(body: str) -> tuple[Heading, ...]:
     """The page's own headings, in order, for its table of contents."""
-    return tuple(Heading(int(level), id, _TAG.sub("", inner).strip()) for level, id, inner in _HEADING.findall(body))
+    return tuple(Heading(int(level), id, _TAG.sub("", inner).strip()) for level, id, inner in OWN_HEADING.findall(body))
 
 
 def anchor(text: str) -> str:
