@@ -288,7 +288,7 @@ def build(strict: bool, drafts: bool, site_dir: Path | None, config_file: Path |
 
     Example: pjournal build --strict -d public
     """
-    from .plugin import SiteError, build_site, site_config  # MkDocs is imported only when a site is built
+    from .site import SiteError, build_site, site_config  # MkDocs is imported only when a site is built
 
     if quiet is None:
         quiet = os.environ.get("CI", "").lower() == "true"
@@ -318,7 +318,7 @@ def serve(drafts: bool, dev_addr: str | None, config_file: Path | None, journal_
 
     Example: pjournal serve --drafts -a 127.0.0.1:8001
     """
-    from .plugin import SiteError, serve_site, site_config
+    from .site import SiteError, serve_site, site_config
 
     _show_mkdocs_log(quiet=False)
     signal.signal(signal.SIGTERM, _interrupt)  # stopped by a process manager: shut down as on Ctrl-C, cleaning up
