@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import re
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from typing import Iterable
 
 from .attribution import KIND_ORDER
 from .model import Contribution, ContributionKind, Disagreement, Journal, Lesson, Partner, Session
+from .privacy import PublicPartner, public_partners  # noqa: F401 - what the pages show of partners
+from .routes import slugify, unique_slug
 
 KINDS: tuple[ContributionKind, ...] = KIND_ORDER
 
@@ -25,50 +25,6 @@ def published(journal: Journal, drafts: bool = False) -> Journal:
     if drafts:
         return journal
     return replace(journal, sessions=[s for s in journal.sessions if s.status != "draft"])
-
-
-@dataclass(frozen=True)
-class PublicPartner:
-    """How a partner appears in the site: an anonymous partner never by name or id."""
-
-    id: str
-    name: str
-    slug: str
-    kind: str
-    anonymous: bool
-
-
-def public_partners(partners: dict[str, Partner]) -> dict[str, PublicPartner]:
-    """Published names and page slugs; "Human partner 2" is the second human in partners.yaml."""
-    taken = {id for id, p in partners.items() if not p.anonymous}
-    numbers: Counter[str] = Counter()
-    result = {}
-    for id, p in partners.items():
-        numbers[p.kind] += 1
-        if not p.anonymous:
-            result[id] = PublicPartner(id, p.name, id, p.kind, False)
-            continue
-        name = p.alias or f"{'Human' if p.kind == 'human' else 'AI'} partner {numbers[p.kind]}"
-        slug = base = slugify(name) or f"partner-{numbers[p.kind]}"
-        n = 2
-        while slug in taken or slug == id or slug == "index":
-            slug, n = f"{base}-{n}", n + 1
-        taken.add(slug)
-        result[id] = PublicPartner(id, name, slug, p.kind, True)
-    return result
-
-
-#: Slugs made from names stay short: they are ids (80 at most) and file names.
-MAX_SLUG = 60
-
-
-def slugify(text: str) -> str:
-    """Lowercase ASCII words joined by '-' (accents dropped: "Zoë" -> "zoe"), cut to MAX_SLUG at a word."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    if len(slug) > MAX_SLUG:
-        slug = slug[: MAX_SLUG + 1].rsplit("-", 1)[0] if "-" in slug[:MAX_SLUG] else slug[:MAX_SLUG]
-    return slug
 
 
 def sessions_by_year(sessions: Iterable[Session]) -> list[tuple[int, list[Session]]]:
@@ -179,14 +135,7 @@ def lesson_groups(sessions: Iterable[Session]) -> list[LessonGroup]:
     taken = {"untagged"}
     groups = []
     for tag, entries in lessons_by_tag(sessions):
-        if tag is None:
-            slug = "untagged"
-        else:
-            slug = base = slugify(tag) or "tag"
-            n = 2
-            while slug in taken:
-                slug, n = f"{base}-{n}", n + 1
-            taken.add(slug)
+        slug = "untagged" if tag is None else unique_slug(slugify(tag), taken, "tag")
         groups.append(LessonGroup(tag, slug, entries))
     return groups
 

@@ -19,7 +19,7 @@ import nh3
 
 _INLINE_TAGS = {"a", "em", "strong", "code", "del", "s", "br", "sub", "sup", "kbd", "mark", "abbr"}
 _BLOCK_TAGS = _INLINE_TAGS | {
-    "p", "ul", "ol", "li", "blockquote", "pre", "hr", "h3", "h4", "h5", "h6", "img",
+    "p", "ul", "ol", "li", "blockquote", "pre", "hr", "h2", "h3", "h4", "h5", "h6", "img",
     "table", "thead", "tbody", "tr", "th", "td",
 }  # fmt: skip
 _ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"}}
@@ -51,9 +51,16 @@ def _escape_text(fragment: str) -> str:
     return "".join(parts)
 
 
-def _shift_headings(fragment: str) -> str:
-    """A heading in a notes field sits under the page's own headings: # becomes h3."""
-    return re.sub(r"<(/?)h([1-6])>", lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 2, 6)}>", fragment)
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])>")
+
+
+def _shift_headings(fragment: str, level: int) -> str:
+    """Headings in user text sit under the page section they are shown in: the text's highest
+    heading becomes `level` and each deeper one the next level down, so no level is skipped
+    (the heading order that HTML validators and axe check); none goes below h6."""
+    used = sorted({int(n) for n in re.findall(r"<h([1-6])>", fragment)})
+    rank = {n: min(level + i, 6) for i, n in enumerate(used)}
+    return _HEADING_TAG.sub(lambda m: f"<{m.group(1)}h{rank[int(m.group(2))]}>", fragment)
 
 
 @lru_cache(maxsize=4096)  # names, roles, kinds: the same short texts on many pages
@@ -70,10 +77,11 @@ def inline(text: str) -> str:
 
 
 @lru_cache(maxsize=256)
-def block(text: str) -> str:
-    """Block Markdown (paragraphs, lists, quotes, code) as safe HTML in one raw HTML block."""
+def block(text: str, level: int = 3) -> str:
+    """Block Markdown (paragraphs, lists, quotes, code) as safe HTML in one raw HTML block;
+    its headings start at `level` (3 under a page's h2 section, 2 right under its title)."""
     _md.reset()
-    rendered = _shift_headings(_md.convert(str(text)))
+    rendered = _shift_headings(_md.convert(str(text)), level)
     rendered = nh3.clean(rendered, tags=_BLOCK_TAGS, attributes=_ATTRIBUTES, url_schemes=_SCHEMES,
                          link_rel="noopener noreferrer nofollow")  # fmt: skip
     return f'<div class="pj-text">\n{_escape_text(rendered.strip())}\n</div>'

@@ -11,13 +11,15 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Iterator, Literal, Union
+from typing import Annotated, Any, Callable, Iterator, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag, ValidationError
 
 from .errors import JournalError, LocatedError, format_loc
 from .load import RawJournal, Record, locate
+from . import privacy
 from .privacy import scan
+from .routes import reserved_reason
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -293,6 +295,9 @@ def validate(raw: RawJournal, *, release: bool = False) -> Journal:
 
     if raw.partners is not None and raw.partners.text is not None:
         _validate_partners(raw.partners, journal, errors, warnings)
+    mentions = _mentions(journal.partners)
+    for record in raw.records():
+        warnings.extend(mentions(record))
     for record in raw.case_studies:
         data = _with_id(record, errors)
         if data is None:
@@ -323,6 +328,15 @@ def validate(raw: RawJournal, *, release: bool = False) -> Journal:
     return journal
 
 
+def _mentions(partners: dict[str, Partner]) -> Callable[[Record], list[LocatedError]]:
+    """The warnings for a record that names an anonymous partner, kept with the record while
+    the partners it is checked against are the same (serve re-checks only edits)."""
+    if not any(p.anonymous for p in partners.values()):
+        return lambda record: []
+    key = "mentions:" + repr([(id, p.kind, p.anonymous and p.name, p.alias) for id, p in partners.items()])
+    return lambda record: record.remember(key, lambda: privacy.mentions(record, partners))
+
+
 def _session(record: Record, data: dict[str, Any]) -> Session:
     """The record's Session, validated once per version of the file (serve re-validates only edits)."""
     return record.remember("session", lambda: Session.model_validate(data))
@@ -339,8 +353,8 @@ def _validate_partners(record: Record, journal: Journal, errors: list[LocatedErr
         except ValidationError as e:
             errors.extend(_errors_from(e, record, (index,)))
             continue
-        if partner.id == "index":
-            check.add((index, "id"), "'index' is reserved for the list of partners; choose another id")
+        if (reason := reserved_reason(partner.id)) is not None:
+            check.add((index, "id"), f"{reason}; choose another id")
             continue
         if partner.id in journal.partners:
             check.add((index, "id"), f"duplicate partner id '{partner.id}'")
@@ -355,8 +369,10 @@ def _validate_partners(record: Record, journal: Journal, errors: list[LocatedErr
 
 def _claim(journal: Journal, kind: str, id: str, record: Record, errors: list[LocatedError]) -> bool:
     """Register a record's id; a second record with the same id is an error on the later file."""
-    if id == "index":
-        errors.append(LocatedError(record.display, 1, 1, f"'index' is reserved for the list of {kind} pages; choose another id"))
+    if (reason := reserved_reason(id)) is not None:
+        line, col = locate(record.node, ("id",)) if "id" in record.data else (1, 1)
+        errors.append(LocatedError(record.display, line, col, f"id: {reason}; choose another id"
+                                   + ("" if "id" in record.data else " (add an id field, or rename the file)")))
         return False
     if (kind, id) in journal.sources:
         other = journal.sources[(kind, id)]

@@ -105,12 +105,7 @@ class JournalPlugin(BasePlugin[PluginConfig]):
             journal = validate(raw, release=not self.is_serve)
             del raw
         except JournalError as e:
-            for warning in e.warnings:
-                log.warning(warning.format(severity=False))
-            if not self.is_serve:
-                raise PluginError(f"The journal has {len(e.errors)} error(s):\n" + "\n".join(map(str, e.errors))) from None
-            self._keep_serving(e.errors)
-            return config
+            return self._failed(e, config)
         for warning in journal.warnings:
             log.warning(warning.format(severity=False))
         self.problems = []
@@ -118,9 +113,12 @@ class JournalPlugin(BasePlugin[PluginConfig]):
             patterns = compile_patterns(redact_patterns)
         except ValueError as e:
             raise PluginError(str(e)) from None
-        journal = redact(published(journal, self.config.drafts), patterns)
-        self.pages = render_site(journal, self.rendered if self.is_serve else None,
-                                 directory_urls=config.use_directory_urls)
+        try:
+            journal = redact(published(journal, self.config.drafts), patterns)
+            self.pages = render_site(journal, self.rendered if self.is_serve else None,
+                                     directory_urls=config.use_directory_urls)
+        except JournalError as e:  # a redact pattern that never ends, two pages on one address
+            return self._failed(e, config)
         json_file = self._folder() / "journal.json"
         with json_file.open("w", encoding="utf-8", newline="\n") as json_out:
             self.exports = exports(journal, public_partners(journal.partners), ENV, site_name=config.site_name,
@@ -128,6 +126,15 @@ class JournalPlugin(BasePlugin[PluginConfig]):
                                    cache=self.exported if self.is_serve else None,
                                    directory_urls=config.use_directory_urls, json_out=json_out)  # fmt: skip
         self.json_file = json_file
+        return config
+
+    def _failed(self, e: JournalError, config: MkDocsConfig) -> MkDocsConfig:
+        """A build stops with the journal's errors; `serve` shows them and keeps the last good pages."""
+        for warning in e.warnings:
+            log.warning(warning.format(severity=False))
+        if not self.is_serve:
+            raise PluginError(f"The journal has {len(e.errors)} error(s):\n" + "\n".join(map(str, e.errors))) from None
+        self._keep_serving(e.errors)
         return config
 
     def _keep_serving(self, errors: list[LocatedError]) -> None:

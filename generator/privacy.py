@@ -1,26 +1,40 @@
-"""What must not be published: text that looks like a secret or an address, and the `redact` option.
+"""What must not be published: secrets, anonymous partners' names, and what `redact` blanks out.
 
-`scan` finds likely secrets and e-mail addresses in a record's raw data, each located, as
-warnings (a build fails on them only under --strict). `redact` blanks every match of the
-site's patterns in the free text of a validated journal, before anything is rendered, so
-pages, search index, JSON export and feed all show "[redacted]".
+`scan` finds likely secrets and e-mail addresses in a record's raw data, and `mentions` an
+anonymous partner's name or id in any text or file name, each located, as warnings (a build
+fails on them only under --strict). `redact` then makes the validated journal publishable
+before anything is rendered: every match of the site's patterns becomes "[redacted]", and
+every mention of an anonymous partner its public name, in the text a reader sees (emphasis
+in the middle of a name does not hide it), in tags and in the ids that become addresses;
+so pages, search index, JSON export and feed all follow.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import html
 import re
-from typing import TYPE_CHECKING, Any, Iterator
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterator, Literal, get_origin
 
+import regex
 from pydantic import BaseModel
 
-from .errors import LocatedError, format_loc
-from .load import Record, locate
+from .errors import JournalError, LocatedError, format_loc
+from .load import Record, display_path, locate
+from .routes import slugify, unique_slug
 
 if TYPE_CHECKING:  # model imports this module to scan records
-    from .model import Journal
+    from .model import Journal, Partner
 
 REDACTED = "[redacted]"
+#: What a redacted part of an id becomes in an address.
+REDACTED_SLUG = "redacted"
+#: How long one pattern may search one text: a pattern that backtracks without end stops the build
+#: with its name and the record, instead of hanging it.
+PATTERN_SECONDS = 1.0
 
 #: Shapes of credentials that should never be in a record, each with the name a warning uses.
 SECRETS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -41,8 +55,11 @@ SECRETS: tuple[tuple[str, re.Pattern[str]], ...] = (
 #: Every shape at once: one search per text in the common case where nothing matches.
 _ANY_SECRET = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in SECRETS))
 
-#: Fields that hold ids, never free text: redaction leaves them alone so links keep working.
-ID_FIELDS = {"id", "by", "partner", "from_", "to", "adopted", "decided_by", "case_study"}
+#: Keys of a record that name a partner by id (as written in YAML): an anonymous partner's id is
+#: expected there, and the export writes the partner's public slug in its place.
+PARTNER_KEYS = frozenset({"by", "partner", "from", "to", "adopted", "decided_by"})
+#: Fields of the models that hold ids, never free text (`from` is `from_` in Python).
+ID_FIELDS = frozenset({"id", "case_study", "from_", *PARTNER_KEYS})
 
 
 def _strings(value: Any, loc: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
@@ -72,39 +89,301 @@ def scan(record: Record) -> list[LocatedError]:
     return found
 
 
-def compile_patterns(patterns: list[str]) -> list[re.Pattern[str]]:
-    """The `redact` option's patterns; a bad one raises ValueError naming it."""
+
+
+# How partners appear
+
+
+@dataclasses.dataclass(frozen=True)
+class PublicPartner:
+    """How a partner appears in the site: an anonymous partner never by name or id."""
+
+    id: str
+    name: str
+    slug: str
+    kind: str
+    anonymous: bool
+
+
+def public_partners(partners: dict[str, Partner]) -> dict[str, PublicPartner]:
+    """Published names and page slugs; "Human partner 2" is the second human in partners.yaml.
+
+    An anonymous partner's slug is made from its public name, and is never any partner's id.
+    """
+    taken = set(partners)
+    numbers: Counter[str] = Counter()
+    result = {}
+    for id, p in partners.items():
+        numbers[p.kind] += 1
+        if not p.anonymous:
+            result[id] = PublicPartner(id, p.name, id, p.kind, False)
+            continue
+        name = p.alias or f"{'Human' if p.kind == 'human' else 'AI'} partner {numbers[p.kind]}"
+        slug = unique_slug(slugify(name), taken, f"partner-{numbers[p.kind]}")
+        result[id] = PublicPartner(id, name, slug, p.kind, True)
+    return result
+
+
+# Anonymous partners in text
+
+
+@dataclasses.dataclass(frozen=True)
+class Substitution:
+    """A pattern to take out of everything published: in text it becomes `text`, in an id `slug`."""
+
+    pattern: regex.Pattern[str]
+    text: str
+    slug: str
+    label: str  # for messages; never the matched text itself
+
+
+def _name_pattern(name: str) -> str:
+    """A name as a reader may meet it: any case, any spacing between its words, as a whole word."""
+    words = [regex.escape(w) for w in name.split()]
+    return r"(?<![\w])" + r"\s+".join(words) + r"(?![\w])"
+
+
+def _id_pattern(id: str) -> str:
+    """An id as a whole word, in text or inside another id ("2026-01-qz-notes" names "qz")."""
+    return r"(?<![a-z0-9])" + regex.escape(id) + r"(?![a-z0-9])"
+
+
+def anonymous_substitutions(partners: dict[str, Partner]) -> list[Substitution]:
+    """For each anonymous partner, its name and id, to be replaced by its public name and slug."""
+    public = public_partners(partners)
+    found = []
+    for id, p in partners.items():
+        if not p.anonymous:
+            continue
+        shown = public[id]
+        label = f"the anonymous partner published as '{shown.name}'"
+        for pattern in map(_compiled, (_name_pattern(p.name), _id_pattern(id))):
+            if not pattern.search(shown.name):  # an alias that holds the id publishes it anyway
+                found.append(Substitution(pattern, shown.name, shown.slug, label))
+    return found
+
+
+@lru_cache(maxsize=256)
+def _compiled(pattern: str) -> regex.Pattern[str]:
+    return regex.compile(pattern, regex.IGNORECASE | regex.V0)
+
+
+def visible(text: str) -> str:
+    """The text a reader sees of a field's Markdown, near enough to find a name in it:
+    "Quentin *Zabriskie*" reads "Quentin Zabriskie", "[Quentin](x) Z&#97;briskie" reads
+    "Quentin Zabriskie". Formatting marks, link targets and invisible characters go."""
+    if not _MARKUP.search(text):
+        return text
+    text = _LINK.sub(r"\1", text)
+    text = html.unescape(_FORMATTING.sub("", text))
+    return " ".join(_INVISIBLE.sub("", text).split())
+
+
+_MARKUP = re.compile(r"[\\`*_~\[&<\n\u00ad\u200b-\u200f\u2060-\u2064\ufeff]|  ")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_FORMATTING = re.compile(r"[\\`*_~]|<[^>\s]*>")
+_INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
+
+
+def _hits(text: str, substitutions: list[Substitution]) -> Substitution | None:
+    """The first substitution whose pattern occurs in the text or in what a reader sees of it."""
+    seen = visible(text)
+    for sub in substitutions:
+        if _search(sub, text) or (seen is not text and _search(sub, seen)):
+            return sub
+    return None
+
+
+def _search(sub: Substitution, text: str) -> bool:
+    return sub.pattern.search(text, timeout=PATTERN_SECONDS) is not None
+
+
+def mentions(record: Record, partners: dict[str, Partner]) -> list[LocatedError]:
+    """A warning for each text of a record, and for its file name, that names an anonymous partner.
+
+    Reference fields (`by: reviewer`) are where the id belongs; partners.yaml's own entry for the
+    partner holds its name and id. The warning names the partner by its public name only: check's
+    output goes into CI logs, which may be public.
+    """
+    substitutions = anonymous_substitutions(partners)
+    if not substitutions:
+        return []
+    found = []
+    own = {(i, key) for i, item in enumerate(record.data) if isinstance(item, dict)
+           and partners.get(str(item.get("id"))) is not None and partners[str(item.get("id"))].anonymous
+           for key in ("id", "name")} if isinstance(record.data, list) else set()  # fmt: skip
+    for loc, text in _strings(record.data):
+        if loc in own or (loc and loc[-1] in PARTNER_KEYS):
+            continue
+        sub = _hits(text, substitutions)
+        if sub is not None:
+            line, col = locate(record.node, loc)
+            message = f"{format_loc(loc)}: names {sub.label}; write that name instead (the build replaces it)"
+            found.append(LocatedError(record.display, line, col, message, "warning"))
+    sub = _hits(record.display, substitutions)
+    if sub is not None:
+        found.append(LocatedError(record.display, 0, 0, f"file name names {sub.label}; rename the file "
+                                  "(its edit link is left out of the site)", "warning"))  # fmt: skip
+    return found
+
+
+# Redaction
+
+
+def compile_patterns(patterns: list[str]) -> list[regex.Pattern[str]]:
+    """The `redact` option's patterns; a bad one raises ValueError naming it.
+
+    The `regex` engine, so that a pattern that backtracks without end can be stopped
+    (PATTERN_SECONDS) rather than hang a build.
+    """
     compiled = []
     for pattern in patterns:
         try:
-            compiled.append(re.compile(pattern))
-        except re.error as e:
+            compiled.append(regex.compile(pattern, regex.V0))
+        except regex.error as e:
             raise ValueError(f"redact: {pattern!r} is not a valid regular expression ({e})") from None
     return compiled
 
 
-def redact(journal: Journal, patterns: list[re.Pattern[str]]) -> Journal:
-    """The journal with every match of the patterns in its free text replaced by "[redacted]"."""
-    if not patterns:
+def redact(journal: Journal, patterns: list[regex.Pattern[str]]) -> Journal:
+    """The journal as it may be published: redact patterns and anonymous partners' names taken out.
+
+    Text: every match becomes "[redacted]" (or the partner's public name). Ids that become
+    addresses (sessions, case studies, partners) lose the match the same way ("redacted", or the
+    public slug), numbered where two would meet. Records that nothing touches are returned as
+    they are, so `serve` keeps its per-session caches. Raises JournalError when a pattern takes
+    too long on a text, naming the pattern and the record.
+    """
+    substitutions = [Substitution(p, REDACTED, REDACTED_SLUG, f"redact pattern {p.pattern!r}") for p in patterns]
+    substitutions += anonymous_substitutions(journal.partners)
+    if not substitutions:
         return journal
+    cleaner = _Cleaner(substitutions, journal)
+    partner_ids = cleaner.ids("partners", [id for id, p in journal.partners.items() if not p.anonymous])
+    study_ids = cleaner.ids("case-study", list(journal.case_studies))
+    session_ids = cleaner.ids("session", [s.id for s in journal.sessions])
+    refs = {"partner": partner_ids, "case_study": study_ids}
 
-    def text(value: str) -> str:
-        for pattern in patterns:
-            value = pattern.sub(REDACTED, value)
-        return value
+    def record(value: BaseModel, kind: str, id: str, new_id: str) -> Any:
+        cleaner.where = (kind, id)
+        cleaned = cleaner.clean(value, "", refs)
+        return cleaned.model_copy(update={"id": new_id}) if new_id != id else cleaned
 
-    def clean(value: Any, field: str = "") -> Any:
+    public = public_partners(journal.partners)
+    partners = {}
+    for id, p in journal.partners.items():
+        if p.anonymous:  # nothing of it but its public name may reach the site
+            p = p.model_copy(update={"name": public[id].name, "description": None})
+        partners[partner_ids.get(id, id)] = record(p, "partners", id, partner_ids.get(id, id))
+    studies = {study_ids.get(id, id): record(c, "case-study", id, study_ids.get(id, id))
+               for id, c in journal.case_studies.items()}  # fmt: skip
+    sessions = [record(s, "session", s.id, session_ids.get(s.id, s.id)) for s in journal.sessions]
+    renamed = {"partners": partner_ids, "case-study": study_ids, "session": session_ids}
+    sources: dict[tuple[str, str], Path | None] = {}
+    for (kind, id), path in journal.sources.items():
+        sources[(kind, renamed[kind].get(id, id))] = None if path is None or cleaner.names_something(path) else path
+    return dataclasses.replace(journal, partners=partners, case_studies=studies, sessions=sessions, sources=sources)
+
+
+def _escaped(plain: str) -> str:
+    """Plain text as Markdown that reads as exactly that text."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!>])", r"\\\1", plain)
+
+
+@lru_cache(maxsize=64)
+def _literal_fields(model: type[BaseModel]) -> frozenset[str]:
+    """A model's enum fields (kind, outcome, status, ...): never text, never redacted."""
+    return frozenset(n for n, f in model.model_fields.items() if get_origin(f.annotation) is Literal)
+
+
+class _Cleaner:
+    """Applies the substitutions to a journal's text and ids; `where` names the record being cleaned."""
+
+    def __init__(self, substitutions: list[Substitution], journal: Journal):
+        self.substitutions = substitutions
+        self.journal = journal
+        self.where: tuple[str, str] = ("", "")
+
+    def _fail(self, sub: Substitution, field: str) -> JournalError:
+        kind, id = self.where
+        path = self.journal.sources.get((kind, id))
+        shown = display_path(path, self.journal.root) if path is not None else f"{kind} '{id}'"
+        return JournalError([LocatedError(shown, message=f"{field or 'id'}: {sub.label} took more than "
+                             f"{PATTERN_SECONDS:g} s on this text; write it without nested repetition")])  # fmt: skip
+
+    def _sub(self, sub: Substitution, text: str, replacement: str, field: str) -> str:
+        try:
+            return sub.pattern.sub(lambda _: replacement, text, timeout=PATTERN_SECONDS)
+        except TimeoutError:
+            raise self._fail(sub, field) from None
+
+    def _hits(self, text: str, field: str) -> bool:
+        try:
+            return _hits(text, self.substitutions) is not None
+        except TimeoutError:
+            raise self._fail(self.substitutions[0], field) from None
+
+    def text(self, value: str, field: str) -> str:
+        """The text with every match replaced, in its Markdown and in what a reader sees of it.
+
+        A match that only the reader's view shows (a name split by emphasis) costs its
+        paragraph the formatting: that paragraph is published as the plain text it reads as.
+        """
+        for sub in self.substitutions:
+            value = self._sub(sub, value, sub.text, field)
+        if not self._hits(value, field):
+            return value
+        paragraphs = value.split("\n\n")
+        for i, paragraph in enumerate(paragraphs):
+            if self._hits(paragraph, field):
+                plain = visible(paragraph)
+                for sub in self.substitutions:
+                    plain = self._sub(sub, plain, sub.text, field)
+                paragraphs[i] = _escaped(plain)
+        return "\n\n".join(paragraphs)
+
+    def names_something(self, path: Path) -> bool:
+        """Whether a record's path (shown in its edit link) holds a match."""
+        return self._hits(display_path(path, self.journal.root), "file name")
+
+    def ids(self, kind: str, ids: list[str]) -> dict[str, str]:
+        """New ids for those that hold a match, unique among the ids of their kind."""
+        taken = set(ids)
+        renamed = {}
+        for id in ids:
+            self.where = (kind, id)
+            new = id
+            for sub in self.substitutions:
+                new = self._sub(sub, new, sub.slug, "id")
+            if new != id:
+                renamed[id] = unique_slug(slugify(new), taken, REDACTED_SLUG)
+        return renamed
+
+    def clean(self, value: Any, field: str, refs: dict[str, dict[str, str]]) -> Any:
+        """The value with its text cleaned and renamed ids followed; the same object when unchanged.
+
+        `id` is the caller's: it is the record's own, renamed with its kind.
+        """
         if isinstance(value, BaseModel):
-            return value.model_copy(update={name: clean(getattr(value, name), name) for name in type(value).model_fields})
+            skip = _literal_fields(type(value)) | {"id"}
+            update = {}
+            for name in type(value).model_fields:
+                item = getattr(value, name)
+                if name in skip or item is None:
+                    continue
+                if name == "case_study":
+                    new = refs["case_study"].get(item, item)
+                elif name in ID_FIELDS:
+                    new = refs["partner"].get(item, item)
+                else:
+                    new = self.clean(item, name, refs)
+                if new is not item:
+                    update[name] = new
+            return value.model_copy(update=update) if update else value
         if isinstance(value, list):
-            return [clean(item, field) for item in value]
-        if isinstance(value, str) and field not in ID_FIELDS:
-            return text(value)
+            items = [self.clean(item, field, refs) for item in value]
+            return items if any(a is not b for a, b in zip(items, value)) else value
+        if isinstance(value, str):
+            cleaned = self.text(value, field)
+            return cleaned if cleaned != value else value
         return value
-
-    return dataclasses.replace(
-        journal,
-        partners={id: clean(p) for id, p in journal.partners.items()},
-        case_studies={id: clean(c) for id, c in journal.case_studies.items()},
-        sessions=[clean(s) for s in journal.sessions],
-    )

@@ -22,6 +22,8 @@ from markdown.extensions.toc import slugify
 from markupsafe import Markup, escape
 
 from . import analyze, attribution, charts, markup
+from .errors import JournalError, LocatedError
+from .load import display_path
 from .model import Journal, Session
 
 
@@ -136,8 +138,8 @@ def _inline(text: str) -> Markup:
     return Markup(markup.inline(text))
 
 
-def _block(text: str) -> Markup:
-    return Markup(markup.block(text))
+def _block(text: str, level: int = 3) -> Markup:
+    return Markup(markup.block(text, level))
 
 
 def _literal(text: str) -> Markup:
@@ -202,7 +204,8 @@ def _bars(id: str, title: str, rows: list[tuple[str, dict[str, int]]]) -> Markup
 
 
 def _partner_bars(ctx: Context, id: str, title: str, matrix: dict[str, Any]) -> Markup:
-    return _bars(id, title, [(ctx.names[p].name, dict(counts)) for p, counts in matrix.items() if p in ctx.names])
+    rows = [(markup.text(ctx.names[p].name), dict(counts)) for p, counts in matrix.items() if p in ctx.names]
+    return _bars(id, title, rows)
 
 
 def _reliability(id: str, title: str, calibration: analyze.Calibration) -> Markup:
@@ -257,6 +260,20 @@ def shared_key(journal: Journal) -> tuple[Any, ...]:
             tuple((id, c.title) for id, c in journal.case_studies.items()))  # fmt: skip
 
 
+def _claim(claimed: dict[str, str], uri: str, source: Path | None, journal: Journal) -> None:
+    """Take a page's address, with and without directory URLs, as a case-insensitive file system
+    sees it; a second page there would overwrite the first, so it is an error, never done.
+
+    Ids, tags and aliases are made safe before this (`routes`): this is the guarantee behind them.
+    """
+    for taken in {address(uri, True).lower(), address(uri, False).lower()}:
+        other = claimed.setdefault(taken, uri)
+        if other != uri:
+            where = display_path(source, journal.root) if source is not None else "journal"
+            raise JournalError([LocatedError(where, message=f"two pages would be published at '{taken}' "
+                                             f"({other} and {uri}); rename one")])  # fmt: skip
+
+
 def render_site(journal: Journal, cache: SessionCache | None = None, *, directory_urls: bool = True) -> dict[str, Page]:
     """Every generated page of a (published) journal, keyed by path below the prefix.
 
@@ -267,8 +284,10 @@ def render_site(journal: Journal, cache: SessionCache | None = None, *, director
     cache = cache or SessionCache()
     shared = (directory_urls, shared_key(journal))
     pages: dict[str, Page] = {}
+    claimed: dict[str, str] = {}
 
     def add(uri: str, template: str, source: Path | None = None, **values: Any) -> None:
+        _claim(claimed, uri, source, journal)
         in_nav = uri in TOP_PAGES or uri.startswith("case-studies/")
         pages[uri] = _render(template, uri, ctx, source, in_nav, **values)
 
@@ -305,7 +324,7 @@ def render_site(journal: Journal, cache: SessionCache | None = None, *, director
                           [(p.label, dict(p.kinds["human"])) for p in periods]))  # fmt: skip
     add("calibration.md", "calibration.html.j2", calibration=calibration, min_claims=analyze.MIN_CLAIMS,
         charts={id: _reliability(f"calibration-{ctx.names[id].slug}",
-                                 f"Stated confidence against what held up: {ctx.names[id].name}", c)
+                                 f"Stated confidence against what held up: {markup.text(ctx.names[id].name)}", c)
                 for id, c in calibration.items() if c.claims})  # fmt: skip
     for id, c in calibration.items():  # the claims behind each partner's figures, on a page of its own
         if c.claims:
@@ -314,6 +333,8 @@ def render_site(journal: Journal, cache: SessionCache | None = None, *, director
     for session in sessions:
         uri = f"sessions/{session.id}.md"
         page = cache.get(shared, session)
+        if page is not None:
+            _claim(claimed, uri, None, journal)
         if page is None:
             add(uri, "session.html.j2", journal.source("session", session.id), session=session,
                 prose=attribution.prose([session], journal.partners, session.attribution),
@@ -327,7 +348,7 @@ def render_site(journal: Journal, cache: SessionCache | None = None, *, director
         add(f"case-studies/{id}.md", "case_study.html.j2", journal.source("case-study", id),
             study=study, sessions=studied, matrix=matrix,
             chart=_partner_bars(ctx, f"contributions-{id}",
-                                f"Contributions to {markup.plain(study.title)} by partner and kind", matrix),
+                                f"Contributions to {markup.text(study.title)} by partner and kind", matrix),
             prose=attribution.prose(studied, journal.partners, study.attribution),
             statement=attribution.statement(studied, journal.partners))  # fmt: skip
     for id, partner in journal.partners.items():
@@ -337,6 +358,6 @@ def render_site(journal: Journal, cache: SessionCache | None = None, *, director
             partner=partner, public=public, sessions=partner_sessions[id], profile=profile,
             top_kinds=attribution.main_kinds(profile.contributions), positions=ledger.by_partner.get(id),
             calibration=calibration.get(id), min_claims=analyze.MIN_CLAIMS,
-            chart=_partner_bars(ctx, f"kinds-{public.slug}", f"Contributions of {public.name} by kind",
+            chart=_partner_bars(ctx, f"kinds-{public.slug}", f"Contributions of {markup.text(public.name)} by kind",
                                 {id: profile.contributions}))  # fmt: skip
     return pages

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 
 import pytest
 
@@ -95,3 +96,51 @@ def test_block_text_keeps_structure_and_drops_html():
 def test_titles_are_inert_wherever_a_theme_prints_them():
     assert markup.plain("Q&A: </title><script>x</script>") == "Q&amp;A: \u2039/title\u203a\u2039script\u203ax\u2039/script\u203a"
     assert markup.plain("Writing *Beyond the Manifesto*") == "Writing Beyond the Manifesto"
+
+
+@pytest.mark.parametrize(
+    ("text", "level", "levels"),
+    [
+        ("### Details\n\ntext", 3, [3]),
+        ("# A\n\n### B\n\n###### C", 3, [3, 4, 5]),
+        ("## A\n\n## B\n\n#### C", 2, [2, 2, 3]),
+        ("# A\n\n## B\n\n### C\n\n#### D\n\n##### E", 3, [3, 4, 5, 6, 6]),
+    ],
+)
+def test_headings_in_user_text_sit_under_their_section_without_skipping_a_level(text, level, levels):
+    html = markup.block(text, level)
+    assert [int(n) for n in re.findall(r"<h([1-6])>", html)] == levels
+
+
+def _heading_levels(body: str) -> list[int]:
+    return [int(n) for n in re.findall(r"<h([1-6])[ >]", body)]
+
+
+def test_no_page_skips_a_heading_level(tmp_path):
+    root = tmp_path / "journal"
+    write(root / "partners.yaml", (FIXTURES / "minimal/partners.yaml").read_text(encoding="utf-8"))
+    write(root / "case-studies/study.yaml", "title: T\nsummary: S\nnarrative: |\n  ### Plan\n\n  ##### Detail\n")
+    session = (FIXTURES / "minimal/sessions/2026-01-10-outline.yaml").read_text(encoding="utf-8")
+    block = "|\n  ### Details\n\n  ##### Deeper\n"
+    write(root / "sessions/2026-01-10-outline.yaml", f"{session}case_study: study\noutcome: {block}notes: {block}")
+    pages = render_site(valid(root))
+    for uri in ("sessions/2026-01-10-outline.md", "case-studies/study.md"):
+        levels = _heading_levels(pages[uri].body)
+        assert levels[0] == 1 and all(b <= a + 1 for a, b in zip(levels, levels[1:])), (uri, levels)
+    assert "<h3>Details</h3>\n<h4>Deeper</h4>" in pages["sessions/2026-01-10-outline.md"].body
+    assert "<h2>Plan</h2>\n<h3>Detail</h3>" in pages["case-studies/study.md"].body
+
+
+def test_an_ampersand_in_a_chart_title_is_escaped_once(tmp_path):
+    root = tmp_path / "journal"
+    write(root / "partners.yaml", (FIXTURES / "minimal/partners.yaml").read_text(encoding="utf-8")
+          .replace("Writing assistant", "R&D *bot*"))  # fmt: skip
+    write(root / "case-studies/study.yaml", "title: R&D notes\nsummary: S\n")
+    session = (FIXTURES / "minimal/sessions/2026-01-10-outline.yaml").read_text(encoding="utf-8")
+    write(root / "sessions/2026-01-10-outline.yaml", f"{session}case_study: study\n")
+    pages = render_site(valid(root))
+    study = pages["case-studies/study.md"].body
+    assert '<title id="contributions-study-title">Contributions to R&amp;D notes by partner and kind</title>' in study
+    partner = pages["partners/assistant.md"].body
+    assert '<title id="kinds-assistant-title">Contributions of R&amp;D bot by kind</title>' in partner
+    assert "&amp;amp;" not in study + partner

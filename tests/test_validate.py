@@ -63,7 +63,7 @@ def test_two_records_with_one_id(journal_copy):
     write(root / "sessions/2027/2026-01-10-outline.yaml", text)
     assert problems(root) == [
         "journal/sessions/2027/2026-01-10-outline.yaml:1:1: duplicate session id '2026-01-10-outline' "
-        "(also 2026-01-10-outline.yaml)"
+        "(also journal/sessions/2026-01-10-outline.yaml)"
     ]
 
 
@@ -84,7 +84,8 @@ def test_reserved_index_id(journal_copy):
     path = root / "sessions/2026-01-10-outline.yaml"
     path.rename(root / "sessions/index.yaml")
     assert problems(root) == [
-        "journal/sessions/index.yaml:1:1: 'index' is reserved for the list of session pages; choose another id"
+        "journal/sessions/index.yaml:1:1: id: 'index' is the name of the index page of its folder; choose another id "
+        "(add an id field, or rename the file)"
     ]
 
 
