@@ -334,7 +334,9 @@ def _mentions(partners: dict[str, Partner]) -> Callable[[Record], list[LocatedEr
     if not any(p.anonymous for p in partners.values()):
         return lambda record: []
     key = "mentions:" + repr([(id, p.kind, p.anonymous and p.name, p.alias) for id, p in partners.items()])
-    return lambda record: record.remember(key, lambda: privacy.mentions(record, partners))
+    substitutions = privacy.anonymous_substitutions(partners)
+    anonymous = frozenset(id for id, p in partners.items() if p.anonymous)
+    return lambda record: record.remember(key, lambda: privacy.mentions(record, substitutions, anonymous))
 
 
 def _session(record: Record, data: dict[str, Any]) -> Session:

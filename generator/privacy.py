@@ -135,6 +135,7 @@ class Substitution:
     text: str
     slug: str
     label: str  # for messages; never the matched text itself
+    timeout: float | None = PATTERN_SECONDS  # None for our own patterns: words and lookarounds, linear
 
 
 def _name_pattern(name: str) -> str:
@@ -149,17 +150,18 @@ def _id_pattern(id: str) -> str:
 
 
 def anonymous_substitutions(partners: dict[str, Partner]) -> list[Substitution]:
-    """For each anonymous partner, its name and id, to be replaced by its public name and slug."""
+    """For each anonymous partner, its name or id, to be replaced by its public name and slug."""
     public = public_partners(partners)
     found = []
     for id, p in partners.items():
         if not p.anonymous:
             continue
         shown = public[id]
-        label = f"the anonymous partner published as '{shown.name}'"
-        for pattern in map(_compiled, (_name_pattern(p.name), _id_pattern(id))):
-            if not pattern.search(shown.name):  # an alias that holds the id publishes it anyway
-                found.append(Substitution(pattern, shown.name, shown.slug, label))
+        # an alias that holds the name or id publishes it anyway: then that one is no mention
+        patterns = [p for p in (_name_pattern(p.name), _id_pattern(id)) if not _compiled(p).search(shown.name)]
+        if patterns:
+            label = f"the anonymous partner published as '{shown.name}'"
+            found.append(Substitution(_compiled("|".join(patterns)), shown.name, shown.slug, label, None))
     return found
 
 
@@ -171,46 +173,52 @@ def _compiled(pattern: str) -> regex.Pattern[str]:
 def visible(text: str) -> str:
     """The text a reader sees of a field's Markdown, near enough to find a name in it:
     "Quentin *Zabriskie*" reads "Quentin Zabriskie", "[Quentin](x) Z&#97;briskie" reads
-    "Quentin Zabriskie". Formatting marks, link targets and invisible characters go."""
-    if not _MARKUP.search(text):
+    "Quentin Zabriskie". Formatting marks, link targets, tags and invisible characters go.
+    Runs on every text of every record: each step only where its character occurs."""
+    if not _MARKED.search(text):
         return text
-    text = _LINK.sub(r"\1", text)
-    text = html.unescape(_FORMATTING.sub("", text))
-    return " ".join(_INVISIBLE.sub("", text).split())
+    if "[" in text:
+        text = _LINK.sub(r"\1", text)
+    if "<" in text:
+        text = _TAG.sub("", text)
+    text = text.translate(_DROPPED)
+    if "&" in text:
+        text = html.unescape(text).translate(_DROPPED)
+    return " ".join(text.split())
 
 
-_MARKUP = re.compile(r"[\\`*_~\[&<\n\u00ad\u200b-\u200f\u2060-\u2064\ufeff]|  ")
+_MARKED = re.compile("[\\[<&\\\\`*_~\u00ad\u200b-\u200f\u2060-\u2064\ufeff]|\\s\\s|[\\t\\n\\r]")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_FORMATTING = re.compile(r"[\\`*_~]|<[^>\s]*>")
-_INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
+_TAG = re.compile(r"<[^>\s]*>")
+#: Formatting marks, and characters a reader does not see (soft hyphen, zero-width ones).
+_DROPPED = str.maketrans("", "", "\\`*_~\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff")
 
 
 def _hits(text: str, substitutions: list[Substitution]) -> Substitution | None:
     """The first substitution whose pattern occurs in the text or in what a reader sees of it."""
     seen = visible(text)
     for sub in substitutions:
-        if _search(sub, text) or (seen is not text and _search(sub, seen)):
+        if _search(sub, text) or (seen != text and _search(sub, seen)):
             return sub
     return None
 
 
 def _search(sub: Substitution, text: str) -> bool:
-    return sub.pattern.search(text, timeout=PATTERN_SECONDS) is not None
+    return sub.pattern.search(text, timeout=sub.timeout) is not None
 
 
-def mentions(record: Record, partners: dict[str, Partner]) -> list[LocatedError]:
+def mentions(record: Record, substitutions: list[Substitution], anonymous: frozenset[str]) -> list[LocatedError]:
     """A warning for each text of a record, and for its file name, that names an anonymous partner.
 
+    `substitutions` are those of `anonymous_substitutions`, `anonymous` the partners' ids.
     Reference fields (`by: reviewer`) are where the id belongs; partners.yaml's own entry for the
     partner holds its name and id. The warning names the partner by its public name only: check's
     output goes into CI logs, which may be public.
     """
-    substitutions = anonymous_substitutions(partners)
     if not substitutions:
         return []
     found = []
-    own = {(i, key) for i, item in enumerate(record.data) if isinstance(item, dict)
-           and partners.get(str(item.get("id"))) is not None and partners[str(item.get("id"))].anonymous
+    own = {(i, key) for i, item in enumerate(record.data) if isinstance(item, dict) and item.get("id") in anonymous
            for key in ("id", "name")} if isinstance(record.data, list) else set()  # fmt: skip
     for loc, text in _strings(record.data):
         if loc in own or (loc and loc[-1] in PARTNER_KEYS):
@@ -313,7 +321,7 @@ class _Cleaner:
 
     def _sub(self, sub: Substitution, text: str, replacement: str, field: str) -> str:
         try:
-            return sub.pattern.sub(lambda _: replacement, text, timeout=PATTERN_SECONDS)
+            return sub.pattern.sub(lambda _: replacement, text, timeout=sub.timeout)
         except TimeoutError:
             raise self._fail(sub, field) from None
 
@@ -329,6 +337,8 @@ class _Cleaner:
         A match that only the reader's view shows (a name split by emphasis) costs its
         paragraph the formatting: that paragraph is published as the plain text it reads as.
         """
+        if not self._hits(value, field):
+            return value
         for sub in self.substitutions:
             value = self._sub(sub, value, sub.text, field)
         if not self._hits(value, field):
