@@ -10,10 +10,10 @@ import calendar
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
-from typing import Iterable
+from typing import Iterable, get_args
 
 from .attribution import KIND_ORDER
-from .model import Contribution, ContributionKind, Disagreement, Journal, Lesson, Partner, Session
+from .model import Contribution, ContributionKind, Disagreement, Journal, Lesson, Outcome, Partner, Session
 from .privacy import PublicPartner, public_partners  # noqa: F401 - what the pages show of partners
 from .routes import slugify, unique_slug
 
@@ -142,8 +142,9 @@ def lesson_groups(sessions: Iterable[Session]) -> list[LessonGroup]:
 
 # Disagreement ledger
 
-OUTCOMES = ("adopted", "compromise", "new-approach", "deferred", "unresolved")
-OPEN_OUTCOMES = ("unresolved", "deferred")
+OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
+#: Outcomes that leave a disagreement open, in the order the ledger lists them.
+OPEN_OUTCOMES: tuple[Outcome, ...] = ("unresolved", "deferred")
 #: How the ledger lists outcomes: the still open first.
 LISTING_ORDER = (*OPEN_OUTCOMES, *(o for o in OUTCOMES if o not in OPEN_OUTCOMES))
 

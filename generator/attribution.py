@@ -10,17 +10,15 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, get_args
 
-from .model import Partner, Session
+from .model import ContributionKind, Partner, Session
 
-KIND_ORDER = (
-    "research", "structure", "drafting", "analysis", "exploration",
-    "direction", "context", "refinement", "review", "decision", "other",
-)  # fmt: skip
+#: The kinds of work in the order of the record format (the Literal's), for every table and chart.
+KIND_ORDER: tuple[ContributionKind, ...] = get_args(ContributionKind)
 
 #: How a kind of work reads in a sentence ("AI handling structure and research synthesis").
-_KIND_PHRASES: dict[str, str] = {
+_KIND_PHRASES: dict[ContributionKind, str] = {
     "research": "research synthesis",
     "structure": "structure",
     "drafting": "drafting",
@@ -58,13 +56,13 @@ REVIEWS = {
 }
 #: Our kinds of work in the toolkit's terms: structure and wording are stylistic edits; scope,
 #: information and ideas are content edits; text, analysis and ideas of its own are new content.
-_TOOLKIT_TYPE = {
+_TOOLKIT_TYPE: dict[ContributionKind, str] = {
     "structure": "Se", "refinement": "Se",
     "research": "Ce", "direction": "Ce", "context": "Ce", "review": "Ce", "decision": "Ce", "other": "Ce",
     "drafting": "Nc", "analysis": "Nc", "exploration": "Nc",
 }  # fmt: skip
 #: Human work that reviews and approves: the basis of R when a record does not say.
-_REVIEW_KINDS = {"review", "refinement", "decision"}
+_REVIEW_KINDS: frozenset[ContributionKind] = frozenset({"review", "refinement", "decision"})
 
 
 def main_kinds(counter: Counter[str], limit: int = 3) -> list[str]:

@@ -7,9 +7,13 @@ print); the template `bars.svg.j2` turns this geometry into markup, escaping lab
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .model import ContributionKind
 
 #: One colour per contribution kind, distinguishable on Material's light and dark palettes and in print.
-KIND_COLOURS: dict[str, str] = {
+KIND_COLOURS: dict[ContributionKind, str] = {
     "research": "#0072b2",
     "structure": "#56b4e9",
     "drafting": "#009e73",

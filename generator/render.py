@@ -178,7 +178,7 @@ def _environment() -> Environment:
         anchor=anchor,
     )  # fmt: skip
     env.globals.update(
-        url=_url, kinds=analyze.KINDS, used_kinds=_used_kinds, rate=analyze.rate,
+        url=_url, kinds=analyze.KINDS, outcomes=analyze.OUTCOMES, used_kinds=_used_kinds, rate=analyze.rate,
         partner=_partner, session_link=_session_link, case_link=_case_link, disagreement_link=_disagreement_link,
         right=Markup(' style="text-align: right;"'),  # a number column's cells, as Markdown tables align them
     )  # fmt: skip
@@ -312,7 +312,7 @@ def render_site(journal: Journal, cache: SessionCache | None = None, *, director
     for group in groups:  # every lesson of a tag on its page; the overview shows the newest
         add(f"lessons/{group.slug}.md", "lesson_tag.html.j2", group=group)
     ledger_years = analyze.ledger_years(ledger)
-    add("ledger.md", "ledger.html.j2", ledger=ledger, outcomes=analyze.OUTCOMES, years=ledger_years,
+    add("ledger.md", "ledger.html.j2", ledger=ledger, years=ledger_years,
         open_outcomes=analyze.OPEN_OUTCOMES, open_shown=OPEN_SHOWN)  # fmt: skip
     for year, rows in ledger_years:  # every disagreement on its year's page
         add(f"ledger/{year}.md", "ledger_year.html.j2", year=year, rows=rows, order=analyze.LISTING_ORDER)
