@@ -247,6 +247,11 @@ class Period:
     def disagreements(self) -> int:
         return sum(self.outcomes.values())
 
+    @property
+    def year(self) -> int:
+        """The year whose sessions page lists the period's sessions, under the period's anchor."""
+        return int(self.key[:4])
+
 
 def granularity(sessions: list[Session]) -> str:
     """Months, or quarters when the journal spans more than two years."""

@@ -17,10 +17,11 @@ from urllib.parse import urlsplit
 from jinja2 import Environment
 from pydantic import BaseModel, ConfigDict
 
-from . import __version__, attribution, markup
+from . import __version__, attribution, markup, routes
 from .analyze import PublicPartner, sessions_of_case
 from .model import CaseStudy, Journal, Partner, PartnerKind, Session
-from .render import SessionCache, address, shared_key
+from .render import SessionCache, shared_key
+from .routes import address
 
 #: Keys that name a partner: in the export they hold the partner's public slug.
 _PARTNER_KEYS = {"by", "partner", "from", "to", "adopted", "decided_by"}
@@ -165,6 +166,11 @@ def _timestamp(day: dt.date) -> str:
     return f"{day.isoformat()}T00:00:00Z"
 
 
+def _path(prefix: str, uri: str) -> str:
+    """A page's path in the site with directory URLs, whatever the site's style: entry ids never change."""
+    return f"{prefix}/{address(uri, True)}".lstrip("/")
+
+
 def _entry_id(site_url: str, path: str) -> str:
     """A stable id: the page's address where the site has one, else a name-based UUID."""
     if site_url:
@@ -183,8 +189,8 @@ def feed(journal: Journal, names: dict[str, PublicPartner], env: Environment, *,
     latest = max((s.date for s in journal.sessions), default=dt.date(1970, 1, 1))
     entries = [
         Entry(
-            _entry_id(site_url, f"{prefix}/sessions/{s.id}/".lstrip("/")), markup.text(s.title), _timestamp(s.date),
-            base + address(f"sessions/{s.id}.md", directory_urls), markup.text(s.goal), tuple(names[p.partner].name for p in s.partners if p.partner in names),
+            _entry_id(site_url, _path(prefix, routes.session(s.id))), markup.text(s.title), _timestamp(s.date),
+            base + address(routes.session(s.id), directory_urls), markup.text(s.goal), tuple(names[p.partner].name for p in s.partners if p.partner in names),
             tuple(([s.domain] if s.domain else []) + s.tags),
         )  # fmt: skip
         for s in journal.sessions
@@ -192,14 +198,14 @@ def feed(journal: Journal, names: dict[str, PublicPartner], env: Environment, *,
     for id, c in journal.case_studies.items():
         day = max((s.date for s in grouped[id]), default=latest)
         entries.append(
-            Entry(_entry_id(site_url, f"{prefix}/case-studies/{id}/".lstrip("/")), markup.text(c.title),
-                  _timestamp(day), base + address(f"case-studies/{id}.md", directory_urls), markup.text(c.summary), (), tuple(([c.domain] if c.domain else []) + c.tags))
+            Entry(_entry_id(site_url, _path(prefix, routes.case_study(id))), markup.text(c.title),
+                  _timestamp(day), base + address(routes.case_study(id), directory_urls), markup.text(c.summary), (), tuple(([c.domain] if c.domain else []) + c.tags))
         )  # fmt: skip
     entries.sort(key=lambda e: (e.updated, e.id), reverse=True)
     host = urlsplit(site_url).netloc
     return env.get_template("feed.xml.j2").render(
         title=f"{site_name}: journal", id=_entry_id(site_url, f"{prefix}/".lstrip("/")), updated=_timestamp(latest),
-        base=base, self_href=f"{base}feed.xml" if base else "feed.xml", entries=entries, host=host,
+        base=base, self_href=base + routes.FEED, entries=entries, host=host,
         version=__version__,
     )  # fmt: skip
 
@@ -212,11 +218,11 @@ def exports(journal: Journal, names: dict[str, PublicPartner], env: Environment,
     With `json_out`, journal.json is written there, a session at a time, instead of returned.
     """
     files = {
-        "journal.schema.json": json.dumps(schema(), indent=2, sort_keys=True) + "\n",
-        "feed.xml": feed(journal, names, env, site_name=site_name, site_url=site_url, prefix=prefix,
+        routes.JOURNAL_SCHEMA: json.dumps(schema(), indent=2, sort_keys=True) + "\n",
+        routes.FEED: feed(journal, names, env, site_name=site_name, site_url=site_url, prefix=prefix,
                          directory_urls=directory_urls),
     }
     if json_out is None:
-        return {"journal.json": journal_json(journal, names, cache), **files}
+        return {routes.JOURNAL_JSON: journal_json(journal, names, cache), **files}
     write_journal_json(journal, names, json_out, cache)
     return files

@@ -7,6 +7,7 @@ are handed over as generated files in `on_files`, nothing is written into docs/.
 
 from __future__ import annotations
 
+import itertools
 import re
 from html import escape
 from urllib.parse import quote
@@ -35,13 +36,14 @@ from .load import Cache, load_journal
 from .model import validate
 from .pages import OutputError, clean_prefix
 from .privacy import compile_patterns, redact
-from .render import ENV, OWN_HEADING, TOP_PAGES, Heading, Page, SessionCache, headings, render_site
+from . import routes
+from .render import ENV, OWN_HEADING, Heading, Nav, Page, SessionCache, headings, render_site
 
 log = get_plugin_logger("partnership-journal")
 
 PLUGIN_NAME = "partnership-journal"
-#: Case studies listed one by one in the sidebar; beyond this only their index is.
-MAX_NAV_STUDIES = 6
+#: Pages listed one by one in a sidebar subsection (case studies); beyond this only its index page is.
+MAX_NAV_SECTION = 6
 #: Options that `pjournal build` / `serve` (--drafts, --redact) set for the plugin while they run.
 OVERRIDES: dict[str, Any] = {}
 
@@ -119,7 +121,7 @@ class JournalPlugin(BasePlugin[PluginConfig]):
                                      directory_urls=config.use_directory_urls)
         except JournalError as e:  # a redact pattern that never ends, two pages on one address
             return self._failed(e, config)
-        json_file = self._folder() / "journal.json"
+        json_file = self._folder() / routes.JOURNAL_JSON
         with json_file.open("w", encoding="utf-8", newline="\n") as json_out:
             self.exports = exports(journal, public_partners(journal.partners), ENV, site_name=config.site_name,
                                    site_url=config.site_url or "", prefix=self.prefix,
@@ -144,7 +146,7 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         self.problems = errors
         if not self.pages:
             body = '<h1 id="journal">Journal</h1>\n<p>The journal has errors; this page reloads when they are fixed.</p>\n'
-            self.pages = {"index.md": Page("index.md", {"title": "Journal"}, body, headings(body), in_nav=True)}
+            self.pages = {routes.OVERVIEW: Page(routes.OVERVIEW, {"title": "Journal"}, body, headings(body), nav=Nav(0))}
 
     def on_page_content(self, html: str, *, page: MkPage, config: MkDocsConfig, files: Files) -> str:
         """While the journal has errors (in `serve`), every page says so at the top."""
@@ -190,7 +192,7 @@ class JournalPlugin(BasePlugin[PluginConfig]):
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         """Put the journal's few top pages into one compact section; sessions stay out of the sidebar."""
-        ours = {self._uri(p.src_uri) for p in self.pages.values() if p.in_nav}
+        ours = {self._uri(p.src_uri) for p in self.pages.values() if p.nav is not None}
         if config.nav is not None and any(_mentions(item, ours) for item in nav.items):
             for title, uri in _titled(config.nav):  # the site lists journal pages itself, by its own titles
                 file = files.get_file_from_path(uri)
@@ -207,15 +209,22 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         return posixpath.join(self.prefix, uri) if self.prefix else uri
 
     def _section(self, files: Files) -> Section:
+        """The sidebar's journal section, from the pages' places (`Nav`) in it."""
+
         def page(uri: str) -> MkPage | None:
             file = files.get_file_from_path(self._uri(uri))
             return file.page if file is not None else None
 
-        studies = [page(p.src_uri) for p in self.pages.values() if p.in_nav and p.src_uri.startswith("case-studies/")]
-        if len(studies) > MAX_NAV_STUDIES:  # every page carries the sidebar: keep it small at any size
-            studies = [page("case-studies/index.md")]
-        children = [page("index.md"), Section("Case studies", studies) if studies else None,
-                    *(page(uri) for uri in TOP_PAGES[1:])]  # fmt: skip
+        placed = sorted(((p.nav, p.src_uri) for p in self.pages.values() if p.nav is not None), key=lambda n: n[0].rank)
+        children: list[Any] = []
+        for nav, group in itertools.groupby(placed, key=lambda n: n[0]):
+            members = [page(uri) for _, uri in group]
+            if nav.section is None:
+                children += members
+                continue
+            if len(members) > MAX_NAV_SECTION:  # every page carries the sidebar: keep it small at any size
+                members = members[:1]  # the subsection's index page
+            children.append(Section(nav.section, members))
         return Section("Journal", [child for child in children if child is not None])
 
 

@@ -14,17 +14,18 @@ import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, select_autoescape
 from markdown.extensions.toc import slugify
 from markupsafe import Markup, escape
 
-from . import analyze, attribution, charts, markup
+from . import analyze, attribution, charts, markup, routes
 from .errors import JournalError, LocatedError
 from .load import display_path
 from .model import Journal, Session
+from .routes import address, relative
 
 
 class Heading(NamedTuple):
@@ -44,7 +45,7 @@ class Page:
     body: str
     headings: tuple[Heading, ...] = ()
     source: Path | None = None
-    in_nav: bool = False
+    nav: Nav | None = None  # its place in the sidebar, for the few pages there
 
     @functools.cached_property  # kept with the page: `serve --dirty` compares it on every rebuild
     def content(self) -> str:
@@ -65,32 +66,6 @@ def headings(body: str) -> tuple[Heading, ...]:
 def anchor(text: str) -> str:
     """An id made of a heading's text, as Markdown's table of contents makes it; never a theme's own "__" id."""
     return "h" + slug if (slug := slugify(markup.text(text), "-")).startswith("_") or not slug else slug
-
-
-def address(uri: str, directory_urls: bool) -> str:
-    """Where MkDocs puts a file's page: "sessions/a.md" -> "sessions/a/" (or "sessions/a.html"); exports stay."""
-    if not uri.endswith(".md"):
-        return uri
-    stem = uri[:-3]
-    if not directory_urls:
-        return stem + ".html"
-    if stem == "index" or stem.endswith("/index"):
-        return stem[:-5]
-    return stem + "/"
-
-
-def relative(target: str, start: str) -> str:
-    """The link from folder `start` to address `target`, both below the prefix ("sessions/b", "partners/a/").
-
-    A string operation, not posixpath.relpath, which asks the file system for the working
-    folder on every call: pages carry thousands of links.
-    """
-    folders = [part for part in start.split("/") if part]
-    parts = target.split("/")
-    shared = 0
-    while shared < min(len(folders), len(parts) - 1) and folders[shared] == parts[shared]:
-        shared += 1
-    return "/".join([".."] * (len(folders) - shared) + parts[shared:])
 
 
 @pass_context
@@ -115,23 +90,23 @@ def _partner(context: Any, id: str) -> Markup:
     public = context["names"].get(id)
     if public is None:
         return _inline(id)
-    return _link(_url(context, f"partners/{public.slug}.md"), markup.inline(public.name))
+    return _link(_url(context, routes.partner(public.slug)), markup.inline(public.name))
 
 
 @pass_context
 def _session_link(context: Any, session: Session) -> Markup:
     draft = " <em>(draft)</em>" if session.status == "draft" else ""
-    return _link(_url(context, f"sessions/{session.id}.md"), markup.inline(session.title)) + Markup(draft)
+    return _link(_url(context, routes.session(session.id)), markup.inline(session.title)) + Markup(draft)
 
 
 @pass_context
 def _case_link(context: Any, id: str) -> Markup:
-    return _link(_url(context, f"case-studies/{id}.md"), markup.inline(context["j"].case_studies[id].title))
+    return _link(_url(context, routes.case_study(id)), markup.inline(context["j"].case_studies[id].title))
 
 
 @pass_context
 def _disagreement_link(context: Any, session: Session, number: int, text: str) -> Markup:
-    return _link(f"{_url(context, f'sessions/{session.id}.md')}#disagreement-{number}", text)
+    return _link(f"{_url(context, routes.session(session.id))}#disagreement-{number}", text)
 
 
 def _inline(text: str) -> Markup:
@@ -178,7 +153,7 @@ def _environment() -> Environment:
         anchor=anchor,
     )  # fmt: skip
     env.globals.update(
-        url=_url, kinds=analyze.KINDS, outcomes=analyze.OUTCOMES, used_kinds=_used_kinds, rate=analyze.rate,
+        url=_url, routes=routes, kinds=analyze.KINDS, outcomes=analyze.OUTCOMES, used_kinds=_used_kinds, rate=analyze.rate,
         partner=_partner, session_link=_session_link, case_link=_case_link, disagreement_link=_disagreement_link,
         right=Markup(' style="text-align: right;"'),  # a number column's cells, as Markdown tables align them
     )  # fmt: skip
@@ -188,23 +163,13 @@ def _environment() -> Environment:
 ENV = _environment()
 
 
-@dataclass(frozen=True)
-class Context:
-    """What every template may use besides its own subject."""
-
-    journal: Journal
-    names: dict[str, analyze.PublicPartner]
-    case_sessions: dict[str, list[Session]]
-    directory_urls: bool
-
-
 def _bars(id: str, title: str, rows: list[tuple[str, dict[str, int]]]) -> Markup:
     shape = charts.stacked_bars(title, rows, analyze.KINDS)
     return Markup(ENV.get_template("bars.svg.j2").render(chart=shape, id=id, label_chars=charts.LABEL_CHARS))
 
 
-def _partner_bars(ctx: Context, id: str, title: str, matrix: dict[str, Any]) -> Markup:
-    rows = [(markup.text(ctx.names[p].name), dict(counts)) for p, counts in matrix.items() if p in ctx.names]
+def _partner_bars(site: Site, id: str, title: str, matrix: dict[str, Any]) -> Markup:
+    rows = [(markup.text(site.names[p].name), dict(counts)) for p, counts in matrix.items() if p in site.names]
     return _bars(id, title, rows)
 
 
@@ -214,27 +179,11 @@ def _reliability(id: str, title: str, calibration: analyze.Calibration) -> Marku
     return Markup(ENV.get_template("reliability.svg.j2").render(chart=charts.reliability(title, bands), id=id))
 
 
-def _render(template: str, uri: str, ctx: Context, source: Path | None, in_nav: bool, **values: Any) -> Page:
-    """A page from its template, which sets the page's `title` (and `tags`, if it has them) for its front matter."""
-    module = ENV.get_template(template).make_module(
-        {"page_uri": uri, "directory_urls": ctx.directory_urls, "j": ctx.journal, "names": ctx.names, **values})
-    body = str(module)
-    meta = {"title": module.title}
-    if (tags := getattr(module, "tags", None)) is not None:
-        meta["tags"] = list(tags)
-    return Page(uri, meta, body, headings(body), source, in_nav)
-
-
 #: Open disagreements listed on the ledger page, newest first; all of them are on the year pages.
 OPEN_SHOWN = 50
 
 #: Lessons of a tag shown on the lessons page; all of them are on the tag's own page.
 LESSONS_SHOWN = 5
-
-#: The pages of the sidebar's journal section, in order (case studies are added after the overview).
-TOP_PAGES = ("index.md", "partners/index.md", "sessions/index.md", "lessons.md", "ledger.md", "evolution.md",
-             "calibration.md")  # fmt: skip
-
 
 class SessionCache:
     """Per-session output kept across renders (`serve`): made again only when the session object
@@ -274,90 +223,215 @@ def _claim(claimed: dict[str, str], uri: str, source: Path | None, journal: Jour
                                              f"({other} and {uri}); rename one")])  # fmt: skip
 
 
+# The site: its shared figures, its kinds of page, each a generator of page specs
+
+
+@dataclass(frozen=True)
+class Nav:
+    """A page's place in the sidebar's journal section: its rank there, and the subsection it sits in
+    (the first page of a subsection is its index page)."""
+
+    rank: int
+    section: str | None = None
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page to render: where, with which template and values, from which record (its "edit" link).
+
+    `session` marks a session's own page, which `render_site` keeps across renders while the
+    session is unchanged.
+    """
+
+    uri: str
+    template: str
+    values: dict[str, Any]
+    source: Path | None = None
+    nav: Nav | None = None
+    session: Session | None = None
+
+
+class Site:
+    """A published journal and the figures its pages share, each computed once, when first asked for."""
+
+    def __init__(self, journal: Journal, directory_urls: bool, cache: SessionCache) -> None:
+        self.journal = journal
+        self.directory_urls = directory_urls
+        self.cache = cache
+        self.shared = (directory_urls, shared_key(journal))
+
+    def kept(self, session: Session) -> Page | None:
+        """The session's page from the last render, if nothing it shows has changed since."""
+        return self.cache.get(self.shared, session)
+
+    @functools.cached_property
+    def names(self) -> dict[str, analyze.PublicPartner]:
+        return analyze.public_partners(self.journal.partners)
+
+    @functools.cached_property
+    def case_sessions(self) -> dict[str, list[Session]]:
+        return analyze.sessions_of_case(self.journal)
+
+    @functools.cached_property
+    def partner_sessions(self) -> dict[str, list[Session]]:
+        return analyze.sessions_of_partner(self.journal)
+
+    @functools.cached_property
+    def ledger(self) -> analyze.Ledger:
+        return analyze.ledger(self.journal)
+
+    @functools.cached_property
+    def calibration(self) -> dict[str, analyze.Calibration]:
+        return analyze.calibration(self.journal)
+
+    @functools.cached_property
+    def unit(self) -> str:
+        return analyze.granularity(self.journal.sessions)
+
+
+def overview(site: Site) -> Iterator[PageSpec]:
+    j = site.journal
+    yield PageSpec(routes.OVERVIEW, "overview.html.j2", dict(
+        counts=analyze.counts(j), latest=analyze.latest(j.sessions), case_sessions=site.case_sessions,
+        prose=attribution.prose(j.sessions, j.partners), statement=attribution.statement(j.sessions, j.partners),
+    ), nav=Nav(0))  # fmt: skip
+
+
+def sessions_by_year(site: Site) -> Iterator[PageSpec]:
+    """The sessions index, and a page a year: no page lists every session."""
+    years = analyze.sessions_by_year(site.journal.sessions)
+    yield PageSpec(routes.SESSIONS, "sessions.html.j2", dict(years=years), nav=Nav(3))
+    for year, in_year in years:
+        yield PageSpec(routes.year(year), "year.html.j2", dict(year=year, sessions=in_year, unit=site.unit))
+
+
+def case_study_index(site: Site) -> Iterator[PageSpec]:
+    yield PageSpec(routes.CASE_STUDIES, "case_studies.html.j2", dict(case_sessions=site.case_sessions),
+                   nav=Nav(1, "Case studies"))  # fmt: skip
+
+
+def partner_index(site: Site) -> Iterator[PageSpec]:
+    yield PageSpec(routes.PARTNERS, "partners.html.j2", dict(partner_sessions=site.partner_sessions), nav=Nav(2))
+
+
+def lessons(site: Site) -> Iterator[PageSpec]:
+    """Each tag's newest lessons, and every lesson of a tag on the tag's own page."""
+    groups = analyze.lesson_groups(site.journal.sessions)
+    yield PageSpec(routes.LESSONS, "lessons.html.j2", dict(groups=groups, shown=LESSONS_SHOWN), nav=Nav(4))
+    for group in groups:
+        yield PageSpec(routes.lesson_tag(group.slug), "lesson_tag.html.j2", dict(group=group))
+
+
+def ledger(site: Site) -> Iterator[PageSpec]:
+    """The ledger's figures and open disagreements, and every disagreement on its year's page."""
+    years = analyze.ledger_years(site.ledger)
+    yield PageSpec(routes.LEDGER, "ledger.html.j2", dict(
+        ledger=site.ledger, years=years, open_outcomes=analyze.OPEN_OUTCOMES, open_shown=OPEN_SHOWN,
+    ), nav=Nav(5))  # fmt: skip
+    for year, rows in years:
+        yield PageSpec(routes.ledger_year(year), "ledger_year.html.j2", dict(year=year, rows=rows,
+                                                                             order=analyze.LISTING_ORDER))  # fmt: skip
+
+
+def evolution(site: Site) -> Iterator[PageSpec]:
+    periods = analyze.periods(site.journal)
+    yield PageSpec(routes.EVOLUTION, "evolution.html.j2", dict(
+        periods=periods, unit=site.unit, sentences=analyze.changes(periods), min_change=analyze.MIN_CHANGE,
+        min_items=analyze.MIN_ITEMS,
+        ai_chart=_bars("evolution-ai", "Kinds of AI contributions by period",
+                       [(p.label, dict(p.kinds["ai"])) for p in periods]),
+        human_chart=_bars("evolution-human", "Kinds of human contributions by period",
+                          [(p.label, dict(p.kinds["human"])) for p in periods]),
+    ), nav=Nav(6))  # fmt: skip
+
+
+def calibration(site: Site) -> Iterator[PageSpec]:
+    """The charts and band tables of every partner, and the claims behind each one's on a page of its own."""
+    names, scored = site.names, site.calibration
+    yield PageSpec(routes.CALIBRATION, "calibration.html.j2", dict(
+        calibration=scored, min_claims=analyze.MIN_CLAIMS,
+        charts={id: _reliability(f"calibration-{names[id].slug}",
+                                 f"Stated confidence against what held up: {markup.text(names[id].name)}", c)
+                for id, c in scored.items() if c.claims},
+    ), nav=Nav(7))  # fmt: skip
+    for id, c in scored.items():
+        if c.claims:
+            yield PageSpec(routes.calibration_of(names[id].slug), "calibration_partner.html.j2",
+                           dict(public=names[id], calibration=c, min_claims=analyze.MIN_CLAIMS))  # fmt: skip
+
+
+def session_pages(site: Site) -> Iterator[PageSpec | Page]:
+    j = site.journal
+    for session in j.sessions:
+        yield site.kept(session) or PageSpec(routes.session(session.id), "session.html.j2", dict(
+            session=session, prose=attribution.prose([session], j.partners, session.attribution),
+            statement=attribution.statement([session], j.partners),
+        ), j.source("session", session.id), session=session)  # fmt: skip
+
+
+def case_study_pages(site: Site) -> Iterator[PageSpec]:
+    j = site.journal
+    for id, study in j.case_studies.items():
+        studied = site.case_sessions[id]
+        matrix = analyze.contribution_matrix(analyze.contributions_of(studied))
+        yield PageSpec(routes.case_study(id), "case_study.html.j2", dict(
+            study=study, sessions=studied, matrix=matrix,
+            chart=_partner_bars(site, f"contributions-{id}",
+                                f"Contributions to {markup.text(study.title)} by partner and kind", matrix),
+            prose=attribution.prose(studied, j.partners, study.attribution),
+            statement=attribution.statement(studied, j.partners),
+        ), j.source("case-study", id), Nav(1, "Case studies"))  # fmt: skip
+
+
+def partner_pages(site: Site) -> Iterator[PageSpec]:
+    j = site.journal
+    profiles = analyze.profiles(j)
+    for id, partner in j.partners.items():
+        public, profile = site.names[id], profiles[id]
+        yield PageSpec(routes.partner(public.slug), "partner.html.j2", dict(
+            partner=partner, public=public, sessions=site.partner_sessions[id], profile=profile,
+            top_kinds=attribution.main_kinds(profile.contributions), positions=site.ledger.by_partner.get(id),
+            calibration=site.calibration.get(id), min_claims=analyze.MIN_CLAIMS,
+            chart=_partner_bars(site, f"kinds-{public.slug}", f"Contributions of {markup.text(public.name)} by kind",
+                                {id: profile.contributions}),
+        ), j.source("partners", id))  # fmt: skip
+
+
+#: The kinds of page of a journal's site, in the order their pages are handed over.
+PAGE_KINDS: tuple[Callable[[Site], Iterable[PageSpec | Page]], ...] = (
+    overview, sessions_by_year, case_study_index, partner_index, lessons, ledger, evolution, calibration,
+    session_pages, case_study_pages, partner_pages,
+)
+
+
+def _render(spec: PageSpec, site: Site) -> Page:
+    """A page from its template, which sets the page's `title` (and `tags`, if it has them) for its front matter."""
+    module = ENV.get_template(spec.template).make_module({
+        "page_uri": spec.uri, "directory_urls": site.directory_urls, "j": site.journal, "names": site.names,
+        **spec.values,
+    })  # fmt: skip
+    body = str(module)
+    meta = {"title": module.title}
+    if (tags := getattr(module, "tags", None)) is not None:
+        meta["tags"] = list(tags)
+    return Page(spec.uri, meta, body, headings(body), spec.source, spec.nav)
+
+
 def render_site(journal: Journal, cache: SessionCache | None = None, *, directory_urls: bool = True) -> dict[str, Page]:
     """Every generated page of a (published) journal, keyed by path below the prefix.
 
     Links point at the pages' addresses: "sessions/a/" with MkDocs' `use_directory_urls`
-    (its default), "sessions/a.html" without.
+    (its default), "sessions/a.html" without. With a `cache` (serve), a session's page is
+    made again only when the session changed.
     """
-    ctx = Context(journal, analyze.public_partners(journal.partners), analyze.sessions_of_case(journal), directory_urls)
-    cache = cache or SessionCache()
-    shared = (directory_urls, shared_key(journal))
+    site = Site(journal, directory_urls, cache or SessionCache())
     pages: dict[str, Page] = {}
     claimed: dict[str, str] = {}
-
-    def add(uri: str, template: str, source: Path | None = None, **values: Any) -> None:
-        _claim(claimed, uri, source, journal)
-        in_nav = uri in TOP_PAGES or uri.startswith("case-studies/")
-        pages[uri] = _render(template, uri, ctx, source, in_nav, **values)
-
-    sessions = journal.sessions
-    unit = analyze.granularity(sessions)
-    ledger = analyze.ledger(journal)
-    periods = analyze.periods(journal)
-    calibration = analyze.calibration(journal)
-    profiles = analyze.profiles(journal)
-    partner_sessions = analyze.sessions_of_partner(journal)
-    add("index.md", "overview.html.j2", counts=analyze.counts(journal), latest=analyze.latest(sessions),
-        case_sessions=ctx.case_sessions, prose=attribution.prose(sessions, journal.partners),
-        statement=attribution.statement(sessions, journal.partners))  # fmt: skip
-    years = analyze.sessions_by_year(sessions)
-    add("sessions/index.md", "sessions.html.j2", years=years)
-    for year, in_year in years:  # one page a year: no page lists every session
-        add(f"years/{year}.md", "year.html.j2", year=year, sessions=in_year, unit=unit)
-    add("case-studies/index.md", "case_studies.html.j2", case_sessions=ctx.case_sessions)
-    add("partners/index.md", "partners.html.j2", partner_sessions=partner_sessions)
-    groups = analyze.lesson_groups(sessions)
-    add("lessons.md", "lessons.html.j2", groups=groups, shown=LESSONS_SHOWN)
-    for group in groups:  # every lesson of a tag on its page; the overview shows the newest
-        add(f"lessons/{group.slug}.md", "lesson_tag.html.j2", group=group)
-    ledger_years = analyze.ledger_years(ledger)
-    add("ledger.md", "ledger.html.j2", ledger=ledger, years=ledger_years,
-        open_outcomes=analyze.OPEN_OUTCOMES, open_shown=OPEN_SHOWN)  # fmt: skip
-    for year, rows in ledger_years:  # every disagreement on its year's page
-        add(f"ledger/{year}.md", "ledger_year.html.j2", year=year, rows=rows, order=analyze.LISTING_ORDER)
-    add("evolution.md", "evolution.html.j2", periods=periods, unit=unit,
-        sentences=analyze.changes(periods), min_change=analyze.MIN_CHANGE, min_items=analyze.MIN_ITEMS,
-        ai_chart=_bars("evolution-ai", "Kinds of AI contributions by period",
-                       [(p.label, dict(p.kinds["ai"])) for p in periods]),
-        human_chart=_bars("evolution-human", "Kinds of human contributions by period",
-                          [(p.label, dict(p.kinds["human"])) for p in periods]))  # fmt: skip
-    add("calibration.md", "calibration.html.j2", calibration=calibration, min_claims=analyze.MIN_CLAIMS,
-        charts={id: _reliability(f"calibration-{ctx.names[id].slug}",
-                                 f"Stated confidence against what held up: {markup.text(ctx.names[id].name)}", c)
-                for id, c in calibration.items() if c.claims})  # fmt: skip
-    for id, c in calibration.items():  # the claims behind each partner's figures, on a page of its own
-        if c.claims:
-            add(f"calibration/{ctx.names[id].slug}.md", "calibration_partner.html.j2", public=ctx.names[id],
-                calibration=c, min_claims=analyze.MIN_CLAIMS)  # fmt: skip
-    for session in sessions:
-        uri = f"sessions/{session.id}.md"
-        page = cache.get(shared, session)
-        if page is not None:
-            _claim(claimed, uri, None, journal)
-        if page is None:
-            add(uri, "session.html.j2", journal.source("session", session.id), session=session,
-                prose=attribution.prose([session], journal.partners, session.attribution),
-                statement=attribution.statement([session], journal.partners))  # fmt: skip
-            cache.put(session, pages[uri])
-        else:
-            pages[uri] = page
-    for id, study in journal.case_studies.items():
-        studied = ctx.case_sessions[id]
-        matrix = analyze.contribution_matrix(analyze.contributions_of(studied))
-        add(f"case-studies/{id}.md", "case_study.html.j2", journal.source("case-study", id),
-            study=study, sessions=studied, matrix=matrix,
-            chart=_partner_bars(ctx, f"contributions-{id}",
-                                f"Contributions to {markup.text(study.title)} by partner and kind", matrix),
-            prose=attribution.prose(studied, journal.partners, study.attribution),
-            statement=attribution.statement(studied, journal.partners))  # fmt: skip
-    for id, partner in journal.partners.items():
-        public = ctx.names[id]
-        profile = profiles[id]
-        add(f"partners/{public.slug}.md", "partner.html.j2", journal.source("partners", id),
-            partner=partner, public=public, sessions=partner_sessions[id], profile=profile,
-            top_kinds=attribution.main_kinds(profile.contributions), positions=ledger.by_partner.get(id),
-            calibration=calibration.get(id), min_claims=analyze.MIN_CLAIMS,
-            chart=_partner_bars(ctx, f"kinds-{public.slug}", f"Contributions of {markup.text(public.name)} by kind",
-                                {id: profile.contributions}))  # fmt: skip
+    for kind in PAGE_KINDS:
+        for item in kind(site):
+            page = item if isinstance(item, Page) else _render(item, site)
+            _claim(claimed, page.src_uri, page.source, journal)
+            if isinstance(item, PageSpec) and item.session is not None:
+                site.cache.put(item.session, page)
+            pages[page.src_uri] = page
     return pages

@@ -1,15 +1,17 @@
-"""Names that become addresses: slugs, and the names no generated page may take.
+"""Every page's address, in one place; the slugs they are made of, and the names none may take.
 
-A page's address is made of ids and slugs, so it is also a file name on whoever builds
-or serves the site: it must be unique, must not replace a page of ours ("index" is the
-index page of every folder) and must be creatable on Windows.
+A page is named by its path below the journal's prefix, as MkDocs names a source file
+("sessions/a.md"); `address` is where MkDocs then publishes it ("sessions/a/"). Render,
+export, the templates (as `routes`) and the plugin all ask here. An address is made of ids
+and slugs, so it is also a file name on whoever builds or serves the site: it must be
+unique, must not replace a page of ours ("index" is the index page of every folder) and
+must be creatable on Windows.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterable
 
 #: Slugs made from names stay short: they are ids (80 at most) and file names.
 MAX_SLUG = 60
@@ -50,6 +52,76 @@ def unique_slug(base: str, taken: set[str], fallback: str) -> str:
     return slug
 
 
-def unique_slugs(names: Iterable[str], taken: set[str], fallback: str) -> list[str]:
-    """A unique, unreserved slug for each name, in order (equal names get numbered slugs)."""
-    return [unique_slug(slugify(name), taken, fallback) for name in names]
+# The pages
+
+OVERVIEW = "index.md"
+SESSIONS = "sessions/index.md"
+CASE_STUDIES = "case-studies/index.md"
+PARTNERS = "partners/index.md"
+LESSONS = "lessons.md"
+LEDGER = "ledger.md"
+EVOLUTION = "evolution.md"
+CALIBRATION = "calibration.md"
+
+# The exports beside them
+JOURNAL_JSON = "journal.json"
+JOURNAL_SCHEMA = "journal.schema.json"
+FEED = "feed.xml"
+
+
+def session(id: str) -> str:
+    return f"sessions/{id}.md"
+
+
+def year(year: int | str) -> str:
+    """The sessions of one year."""
+    return f"years/{year}.md"
+
+
+def case_study(id: str) -> str:
+    return f"case-studies/{id}.md"
+
+
+def partner(slug: str) -> str:
+    """A partner's page, by its public slug (never an anonymous partner's id)."""
+    return f"partners/{slug}.md"
+
+
+def lesson_tag(slug: str) -> str:
+    return f"lessons/{slug}.md"
+
+
+def ledger_year(year: int | str) -> str:
+    """The disagreements of one year."""
+    return f"ledger/{year}.md"
+
+
+def calibration_of(slug: str) -> str:
+    """The claims behind one partner's calibration figures."""
+    return f"calibration/{slug}.md"
+
+
+def address(uri: str, directory_urls: bool) -> str:
+    """Where MkDocs puts a file's page: "sessions/a.md" -> "sessions/a/" (or "sessions/a.html"); exports stay."""
+    if not uri.endswith(".md"):
+        return uri
+    stem = uri[:-3]
+    if not directory_urls:
+        return stem + ".html"
+    if stem == "index" or stem.endswith("/index"):
+        return stem[:-5]
+    return stem + "/"
+
+
+def relative(target: str, start: str) -> str:
+    """The link from folder `start` to address `target`, both below the prefix ("sessions/b", "partners/a/").
+
+    A string operation, not posixpath.relpath, which asks the file system for the working
+    folder on every call: pages carry thousands of links.
+    """
+    folders = [part for part in start.split("/") if part]
+    parts = target.split("/")
+    shared = 0
+    while shared < min(len(folders), len(parts) - 1) and folders[shared] == parts[shared]:
+        shared += 1
+    return "/".join([".."] * (len(folders) - shared) + parts[shared:])

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import render
+from generator import render, routes
 from generator.errors import JournalError
 from generator.routes import RESERVED
 from helpers import problems, valid, write
@@ -66,7 +66,7 @@ def test_every_reserved_name_as_a_lesson_tag_gets_a_page_of_its_own(tmp_path):
     for uri in pages:
         assert not set(path_parts(uri)[1:]) & RESERVED - {"index"}, uri
         assert uri.endswith("index.md") or path_parts(uri)[-1] not in RESERVED, uri
-    addresses = [render.address(uri, True) for uri in pages]
+    addresses = [routes.address(uri, True) for uri in pages]
     assert len(set(addresses)) == len(addresses), "no two pages share an address"
 
 
