@@ -35,6 +35,33 @@ def sessions_by_year(sessions: Iterable[Session]) -> list[tuple[int, list[Sessio
     return [(y, sorted(years[y], key=lambda s: (s.date, s.id), reverse=True)) for y in sorted(years, reverse=True)]
 
 
+@dataclass(frozen=True)
+class Month:
+    """A month of a year's sessions page: its anchors (the month's, and the quarter's at its first
+    month that has sessions, when the journal counts in quarters) and its sessions, newest first."""
+
+    name: str
+    anchors: tuple[str, ...]
+    sessions: list[Session]
+
+
+def months(year: int, sessions: list[Session], unit: str) -> list[Month]:
+    """A year's sessions (newest first) by month, newest month first, with the anchors evolution links to."""
+    by_month: dict[int, list[Session]] = defaultdict(list)
+    for s in sessions:
+        by_month[s.date.month].append(s)
+    result, quarters = [], set()
+    for month in sorted(by_month, reverse=True):
+        anchors = []
+        quarter = period_of(dt.date(year, month, 1), "quarter")[0]
+        if unit == "quarter" and quarter not in quarters:
+            quarters.add(quarter)
+            anchors.append(quarter)
+        anchors.append(period_of(dt.date(year, month, 1), "month")[0])
+        result.append(Month(calendar.month_name[month], tuple(anchors), by_month[month]))
+    return result
+
+
 def latest(sessions: list[Session], n: int = 10) -> list[Session]:
     """The n most recent sessions, newest first."""
     return sorted(sessions, key=lambda s: (s.date, s.id), reverse=True)[:n]
@@ -123,6 +150,11 @@ def lessons_by_tag(sessions: Iterable[Session]) -> list[tuple[str | None, list[L
     return [(t, groups[t]) for t in tagged] + ([(None, groups[None])] if None in groups else [])
 
 
+def lessons_of(sessions: Iterable[Session]) -> list[LessonEntry]:
+    """The sessions' lessons, in the sessions' order."""
+    return [LessonEntry(s, lesson) for s in sessions for lesson in s.lesson_entries]
+
+
 @dataclass(frozen=True)
 class LessonGroup:
     tag: str | None  # None: the lessons without a tag
@@ -196,9 +228,14 @@ class Ledger:
     by_partner: dict[str, Tally]
 
 
+def ledger_rows(sessions: Iterable[Session]) -> list[LedgerRow]:
+    """The sessions' disagreements in the sessions' order, each numbered as on its session's page."""
+    return [LedgerRow(s, i, d) for s in sessions for i, d in enumerate(s.disagreements, 1)]
+
+
 def ledger(journal: Journal) -> Ledger:
     """Every disagreement, how it ended, and whose positions were adopted and held up."""
-    rows = [LedgerRow(s, i, d) for s in journal.sessions for i, d in enumerate(s.disagreements, 1)]
+    rows = ledger_rows(journal.sessions)
     rows.sort(key=lambda r: (r.session.date, r.session.id, -r.number), reverse=True)
     rows.sort(key=lambda r: r.outcome not in OPEN_OUTCOMES)
     by_outcome = {o: 0 for o in OUTCOMES}
@@ -217,12 +254,28 @@ def ledger(journal: Journal) -> Ledger:
     return Ledger(rows, by_outcome, by_kind, dict(sorted(by_partner.items(), key=lambda kv: order.index(kv[0]))))
 
 
-def ledger_years(ledger: Ledger) -> list[tuple[int, list[LedgerRow]]]:
+@dataclass(frozen=True)
+class LedgerYear:
+    """One year's disagreements, in ledger order, and how many ended each way."""
+
+    year: int
+    rows: list[LedgerRow]
+
+    @property
+    def by_outcome(self) -> dict[str, list[LedgerRow]]:
+        """The rows by outcome, in the order the ledger lists outcomes (still open first)."""
+        groups: dict[str, list[LedgerRow]] = {o: [] for o in LISTING_ORDER}
+        for row in self.rows:
+            groups[row.outcome].append(row)
+        return groups
+
+
+def ledger_years(ledger: Ledger) -> list[LedgerYear]:
     """The ledger's rows by the year of their session, newest year first, in ledger order within."""
     years: dict[int, list[LedgerRow]] = defaultdict(list)
     for row in ledger.rows:
         years[row.session.date.year].append(row)
-    return [(year, years[year]) for year in sorted(years, reverse=True)]
+    return [LedgerYear(year, years[year]) for year in sorted(years, reverse=True)]
 
 
 def rate(part: int, whole: int) -> float | None:

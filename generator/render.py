@@ -302,7 +302,8 @@ def sessions_by_year(site: Site) -> Iterator[PageSpec]:
     years = analyze.sessions_by_year(site.journal.sessions)
     yield PageSpec(routes.SESSIONS, "sessions.html.j2", dict(years=years), nav=Nav(3))
     for year, in_year in years:
-        yield PageSpec(routes.year(year), "year.html.j2", dict(year=year, sessions=in_year, unit=site.unit))
+        yield PageSpec(routes.year(year), "year.html.j2", dict(year=year, sessions=in_year,
+                                                               months=analyze.months(year, in_year, site.unit)))  # fmt: skip
 
 
 def case_study_index(site: Site) -> Iterator[PageSpec]:
@@ -328,9 +329,8 @@ def ledger(site: Site) -> Iterator[PageSpec]:
     yield PageSpec(routes.LEDGER, "ledger.html.j2", dict(
         ledger=site.ledger, years=years, open_outcomes=analyze.OPEN_OUTCOMES, open_shown=OPEN_SHOWN,
     ), nav=Nav(5))  # fmt: skip
-    for year, rows in years:
-        yield PageSpec(routes.ledger_year(year), "ledger_year.html.j2", dict(year=year, rows=rows,
-                                                                             order=analyze.LISTING_ORDER))  # fmt: skip
+    for ledger_year in years:
+        yield PageSpec(routes.ledger_year(ledger_year.year), "ledger_year.html.j2", dict(ledger_year=ledger_year))
 
 
 def evolution(site: Site) -> Iterator[PageSpec]:
@@ -375,7 +375,8 @@ def case_study_pages(site: Site) -> Iterator[PageSpec]:
         studied = site.case_sessions[id]
         matrix = analyze.contribution_matrix(analyze.contributions_of(studied))
         yield PageSpec(routes.case_study(id), "case_study.html.j2", dict(
-            study=study, sessions=studied, matrix=matrix,
+            study=study, sessions=studied, matrix=matrix, rows=analyze.ledger_rows(studied),
+            lessons=analyze.lessons_of(studied),
             chart=_partner_bars(site, f"contributions-{id}",
                                 f"Contributions to {markup.text(study.title)} by partner and kind", matrix),
             prose=attribution.prose(studied, j.partners, study.attribution),

@@ -115,6 +115,24 @@ def test_evolution_quarters_and_sentences():
     ]
 
 
+def test_a_year_page_has_an_anchor_for_every_period_that_links_to_it():
+    days = ["2023-02-01", "2023-03-15", "2023-03-02", "2023-05-20", "2025-05-01"]
+    sessions = sorted((session(day, ("a", "drafting")) for day in days), key=lambda s: s.date, reverse=True)
+    journal = analyze.Journal(root=Path("."), partners=PAIR, case_studies={}, sessions=sorted(sessions, key=lambda s: s.date))
+    unit = analyze.granularity(journal.sessions)
+    assert unit == "quarter"
+    in_2023 = [s for s in sessions if s.date.year == 2023]
+    months = analyze.months(2023, in_2023, unit)
+    assert [(m.name, m.anchors, [s.date.isoformat() for s in m.sessions]) for m in months] == [
+        ("May", ("2023-Q2", "2023-05"), ["2023-05-20"]),
+        ("March", ("2023-Q1", "2023-03"), ["2023-03-15", "2023-03-02"]),
+        ("February", ("2023-02",), ["2023-02-01"]),
+    ]
+    linked = {p.key for p in analyze.periods(journal) if p.year == 2023}
+    assert linked <= {a for m in months for a in m.anchors}
+    assert [m.anchors for m in analyze.months(2023, in_2023, "month")] == [("2023-05",), ("2023-03",), ("2023-02",)]
+
+
 def test_lessons_grouped_by_tag_newest_first_untagged_last(journal):
     groups = [(tag, [e.lesson.lesson.split()[0] for e in entries]) for tag, entries in analyze.lessons_by_tag(journal.sessions)]
     assert groups == [("process", ["L4", "L3"]), ("trust", ["L3", "L1"]), (None, ["L2"])]
