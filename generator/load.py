@@ -17,7 +17,7 @@ from typing import Any, Callable, Literal
 
 import yaml
 
-from .errors import LocatedError
+from .errors import LocatedError, format_loc
 
 Kind = Literal["partners", "case-study", "session"]
 
@@ -25,6 +25,12 @@ Kind = Literal["partners", "case-study", "session"]
 MAX_FILE_BYTES = 1_000_000
 #: Values one document may expand to, aliases included; a record has a few hundred.
 MAX_VALUES = 100_000
+#: Characters of text (keys and string values) one document may expand to, aliases included.
+#: Without aliases a document holds no more text than its file has characters (YAML's escapes
+#: and folding only shorten text), so no record of at most MAX_FILE_BYTES reaches this; aliases
+#: may not make one hold more text than the largest record could hold written out. (A 26 KB
+#: record repeating a 4.8 KB paragraph 5,000 times built a 72 MB site.)
+MAX_TEXT = MAX_FILE_BYTES
 #: Nesting a record can need is about five levels.
 MAX_DEPTH = 64
 
@@ -49,6 +55,14 @@ _IMPLICIT_DATE = re.compile(
 )
 #: Longer integers cannot even be printed in an error message (Python's int/str limit).
 MAX_DIGITS = 100
+#: Characters XML 1.0 cannot hold (the feed and every page are XML or HTML): C0 controls but tab,
+#: line feed and carriage return; DEL and the C1 controls; surrogates; the noncharacters.
+#: YAML's reader refuses most of them written raw, but a double-quoted "\x01" or "\0" makes them.
+_NOT_TEXT = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17))
+    + "]"
+)
 _constructor = yaml.constructor.SafeConstructor()
 
 
@@ -107,10 +121,13 @@ Cache = dict[Path, tuple[tuple[int, int], Record]]
 
 
 class _YamlProblem(Exception):
-    def __init__(self, message: str, node: yaml.Node | None = None):
+    """A problem found while building values: at `node`, or at the `alias`-th alias of the text when not 0."""
+
+    def __init__(self, message: str, node: yaml.Node | None = None, alias: int = 0):
         super().__init__(message)
         self.message = message
         self.node = node
+        self.alias = alias
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -243,7 +260,7 @@ def _parse(path: Path, shown: str, kind: Kind, size: int) -> Record:
     try:
         data = _Builder().build(node)
     except _YamlProblem as e:
-        line, col = mark_of(e.node)
+        line, col = _alias_mark(text, e.alias) if e.alias else mark_of(e.node)
         return fail(e.message, line, col)
     return Record(path, shown, kind, data=data, text=text)
 
@@ -267,70 +284,118 @@ class _Builder:
     """Builds plain Python data from a composed node tree, safely.
 
     PyYAML's constructors keep the last of two equal keys and follow aliases without
-    limit; here both are errors, as is any tag that is not plain data.
+    limit; here both are errors, as is any tag that is not plain data, and any character
+    a page or the feed could not hold.
+
+    A composed alias is the node it names, met again: the tree keeps no trace of where
+    the `*name` was written. So the builder counts aliases in document order (the order of
+    the text, which it walks in), and a problem an alias causes carries its number, for
+    `_alias_mark` to find its place in the text.
     """
 
     def __init__(self) -> None:
-        self.count = 0
+        self.count = 0  # values built, aliases expanded
+        self.text = 0  # characters of keys and strings built, aliases expanded
         self.open: set[int] = set()
+        self.seen: set[int] = set()  # nodes built once: meeting one again is an alias
+        self.aliases = 0  # aliases met so far in the document's text
+        self.inside = 0  # the alias being expanded (its number), 0 in the document's own text
+        self.alias_loc: tuple[str | int, ...] = ()  # the path of the last alias met
 
-    def build(self, node: yaml.Node, depth: int = 0) -> Any:
-        self.count += 1
-        if self.count > MAX_VALUES:
-            raise _YamlProblem(
-                f"document expands to more than {MAX_VALUES:,} values; aliases (*name) repeated too often", node
-            )
-        if depth > MAX_DEPTH:
-            raise _YamlProblem(f"nested more than {MAX_DEPTH} levels deep", node)
-        if isinstance(node, yaml.ScalarNode):
-            return self._scalar(node)
-        if id(node) in self.open:
-            raise _YamlProblem("an alias refers to a value that contains it (recursive alias)", node)
-        self.open.add(id(node))
+    def _enter(self, node: yaml.Node, loc: tuple[str | int, ...]) -> bool:
+        """Note a node about to be built; True when it is an alias written in the text (then `_leave`)."""
+        if id(node) not in self.seen:
+            self.seen.add(id(node))
+            return False
+        if self.inside:
+            return False  # an alias within an expansion was counted where its anchor's value was written
+        self.aliases += 1
+        self.inside, self.alias_loc = self.aliases, loc
+        return True
+
+    def _leave(self, started: bool) -> None:
+        if started:
+            self.inside = 0
+
+    def _too_much(self, message: str, node: yaml.Node, loc: tuple[str | int, ...]) -> _YamlProblem:
+        """A limit crossed: at the alias being expanded, or the last one before (only aliases cross a limit)."""
+        where = format_loc(self.alias_loc if self.aliases else loc)
+        return _YamlProblem(f"{where}: {message}" if where else message, node, self.inside or self.aliases)
+
+    def build(self, node: yaml.Node, loc: tuple[str | int, ...] = (), depth: int = 0) -> Any:
+        started = self._enter(node, loc)
         try:
-            if isinstance(node, yaml.SequenceNode):
-                self._expect_tag(node, _SEQ_TAG)
-                return [self.build(item, depth + 1) for item in node.value]
-            self._expect_tag(node, _MAP_TAG)
-            return self._mapping(node, depth)
+            self.count += 1
+            if self.count > MAX_VALUES:
+                message = f"document expands to more than {MAX_VALUES:,} values; aliases (*name) repeated too often"
+                raise self._too_much(message, node, loc)
+            if depth > MAX_DEPTH:
+                raise _YamlProblem(f"nested more than {MAX_DEPTH} levels deep", node)
+            if isinstance(node, yaml.ScalarNode):
+                return self._scalar(node, loc)
+            if id(node) in self.open:
+                raise _YamlProblem("an alias refers to a value that contains it (recursive alias)", node)
+            self.open.add(id(node))
+            try:
+                if isinstance(node, yaml.SequenceNode):
+                    self._expect_tag(node, _SEQ_TAG)
+                    return [self.build(item, (*loc, i), depth + 1) for i, item in enumerate(node.value)]
+                self._expect_tag(node, _MAP_TAG)
+                return self._mapping(node, loc, depth)
+            finally:
+                self.open.discard(id(node))
         finally:
-            self.open.discard(id(node))
+            self._leave(started)
 
-    def _mapping(self, node: yaml.MappingNode, depth: int) -> dict[str, Any]:
+    def _mapping(self, node: yaml.MappingNode, loc: tuple[str | int, ...], depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
         merged: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE_TAG:
-                merged.update(self._merge(value_node, depth))
+                merged.update(self._merge(value_node, loc, depth))
                 continue
-            key = self.key(key_node)
+            key = self.key(key_node, loc)
             if key in result:
                 line, _ = mark_of(_key_node(node, key))
                 raise _YamlProblem(f"duplicate key '{key}' (first given on line {line})", key_node)
-            result[key] = self.build(value_node, depth + 1)
+            result[key] = self.build(value_node, (*loc, key), depth + 1)
         return {**merged, **result}
 
-    def _merge(self, node: yaml.Node, depth: int) -> dict[str, Any]:
-        sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
+    def _merge(self, node: yaml.Node, loc: tuple[str | int, ...], depth: int) -> dict[str, Any]:
+        """The mappings a merge key (<<) names, built in the order written; the first wins."""
+        if isinstance(node, yaml.SequenceNode):
+            started = self._enter(node, loc)
+            try:
+                values = [(source, self.build(source, loc, depth + 1)) for source in node.value]
+            finally:
+                self._leave(started)
+        else:
+            values = [(node, self.build(node, loc, depth + 1))]
         merged: dict[str, Any] = {}
-        for source in reversed(sources):
-            value = self.build(source, depth + 1)
+        for source, value in reversed(values):
             if not isinstance(value, dict):
                 raise _YamlProblem("a merge key (<<) takes a mapping or a list of mappings", source)
             merged.update(value)
         return merged
 
-    def key(self, node: yaml.Node) -> str:
+    def key(self, node: yaml.Node, loc: tuple[str | int, ...] = ()) -> str:
         if not isinstance(node, yaml.ScalarNode):
             raise _YamlProblem("a key must be plain text, not a list or mapping", node)
-        self._expect_tag(node, *_SCALAR_TAGS)
-        return str(node.value)
+        started = self._enter(node, loc)
+        try:
+            self._expect_tag(node, *_SCALAR_TAGS)
+            key = str(node.value)
+            self._check_text(key, node, loc, f"field name {key!r}")
+            return key
+        finally:
+            self._leave(started)
 
-    def _scalar(self, node: yaml.ScalarNode) -> Any:
+    def _scalar(self, node: yaml.ScalarNode, loc: tuple[str | int, ...]) -> Any:
         self._expect_tag(node, *_SCALAR_TAGS)
         if node.tag == _INT_TAG and len(node.value) > MAX_DIGITS:
             raise _YamlProblem(f"a number of {len(node.value):,} characters is too long", node)
         if node.tag == _STR_TAG:
+            self._check_text(node.value, node, loc)
             return node.value
         try:
             return _constructor.yaml_constructors[node.tag](_constructor, node)
@@ -339,10 +404,37 @@ class _Builder:
                 return node.value  # e.g. 2026-13-45: validation reports it as a bad date, located
             raise _YamlProblem(f"{node.value!r} is not a valid {node.tag.rsplit(':', 1)[-1]}", node) from None
 
+    def _check_text(self, text: str, node: yaml.Node, loc: tuple[str | int, ...], what: str = "") -> None:
+        """Count a text against MAX_TEXT; refuse a character no page or feed can hold."""
+        self.text += len(text)
+        if self.text > MAX_TEXT:
+            message = (f"document expands to more than {MAX_TEXT:,} characters of text, the most a record may hold; "
+                       "aliases (*name) repeated too often")  # fmt: skip
+            raise self._too_much(message, node, loc)
+        bad = _NOT_TEXT.search(text)
+        if bad is None:
+            return
+        code = ord(bad.group())
+        kind = "surrogate" if 0xD800 <= code <= 0xDFFF else "noncharacter" if code >= 0xFDD0 else "control character"
+        where = ": ".join(part for part in (format_loc(loc), what) if part)
+        message = f"{kind} U+{code:04X} is not allowed in text; remove it"
+        raise _YamlProblem(f"{where}: {message}" if where else message, node)
+
     @staticmethod
     def _expect_tag(node: yaml.Node, *allowed: str) -> None:
         if node.tag not in allowed:
             raise _YamlProblem(f"tag '{node.tag}' is not allowed: records hold plain text, numbers, dates, lists and mappings", node)
+
+
+def _alias_mark(text: str, number: int) -> tuple[int, int]:
+    """1-based line and column of the document's `number`-th alias (*name), counted from 1."""
+    seen = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            seen += 1
+            if seen == number:
+                return event.start_mark.line + 1, event.start_mark.column + 1
+    return 0, 0
 
 
 def _key_node(mapping: yaml.MappingNode, key: str) -> yaml.Node | None:

@@ -1,0 +1,243 @@
+"""Strict values and bounded work: what a record may hold, and messages that point at the cause.
+
+Control characters, text multiplied by aliases, files that are not files, values of the wrong
+type, YAML left open, unknown fields, duplicate ids and placeholders left by `pjournal new`:
+each is a located error (or, for a placeholder, a located warning), never a hang, a traceback
+or something published.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from hypothesis import HealthCheck, assume, event, given, note, settings
+from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
+
+from generator import report
+from generator.analyze import public_partners
+from generator.cli import cli
+from generator.errors import JournalError
+from generator.export import feed
+from generator.load import MAX_TEXT, MAX_VALUES, load_journal
+from generator.model import validate
+from generator.render import ENV, render_site
+from generator.schema import EXAMPLES, json_schema
+from helpers import problems, write
+
+SESSION = "sessions/2026-01-10-outline.yaml"  # of the minimal fixture
+SHOWN = f"journal/{SESSION}"
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+def check(runner: CliRunner, *args: str) -> tuple[int, list[str]]:
+    """`pjournal check`: its exit code and the lines it printed on stderr (the summary last)."""
+    result = runner.invoke(cli, ["check", *args])
+    assert "Traceback" not in result.output and (result.exception is None or isinstance(result.exception, SystemExit))
+    return result.exit_code, result.stderr.splitlines()
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """pjournal in its own process: a hang fails the test (after a minute) instead of stopping the run."""
+    return subprocess.run([sys.executable, "-m", "generator.cli", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=60)  # fmt: skip
+
+
+def edit(root: Path, old: str, new: str) -> None:
+    path = root / SESSION
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    write(path, text.replace(old, new))
+
+
+# A. Characters no page or feed can hold.
+
+
+@pytest.mark.parametrize(
+    ("escape", "code"),
+    [
+        (r"\x01", "U+0001"), (r"\0", "U+0000"), (r"\e", "U+001B"), (r"\x0b", "U+000B"), (r"\x0c", "U+000C"),
+        (r"\x1f", "U+001F"), (r"\x7f", "U+007F"), (r"\x80", "U+0080"), (r"\N", "U+0085"), (r"\x9f", "U+009F"),
+    ],
+)  # fmt: skip
+def test_a_control_character_from_an_escape_is_a_located_error(journal_copy, runner, escape, code):
+    root = journal_copy("minimal")
+    edit(root, "title: Outlining the post", f'title: "Ctl {escape} end"')
+    assert check(runner) == (1, [
+        f"{SHOWN}:1:8: title: control character {code} is not allowed in text; remove it",
+        "1 error, 0 warnings in 2 records",
+    ])  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("escape", "code"), [(r"\uFFFE", "U+FFFE"), (r"\uFFFF", "U+FFFF"), (r"\uFDD0", "U+FDD0"), (r"\uFDEF", "U+FDEF"),
+                         (r"\U0001FFFE", "U+1FFFE"), (r"\U0010FFFF", "U+10FFFF")],
+)  # fmt: skip
+def test_a_noncharacter_from_an_escape_is_a_located_error(journal_copy, runner, escape, code):
+    root = journal_copy("minimal")
+    edit(root, "summary: Proposed a five-part outline", f'summary: "Proposed {escape}"')
+    assert check(runner)[1][0] == (
+        f"{SHOWN}:10:14: contributions[0].summary: noncharacter {code} is not allowed in text; remove it"
+    )
+
+
+def test_the_titles_escapes_from_the_report_are_refused_by_check_and_build(journal_copy, runner):
+    root = journal_copy("minimal")
+    edit(root, "title: Outlining the post", r'title: "Ctl \x01 \0 \e \x0b \uFFFE end"')
+    expected = f"{SHOWN}:1:8: title: control character U+0001 is not allowed in text; remove it"
+    assert check(runner) == (1, [expected, "1 error, 0 warnings in 2 records"])
+    build = runner.invoke(cli, ["build", "-q"])
+    assert build.exit_code == 1 and expected in build.stderr.splitlines()
+    assert not Path("site").exists()
+
+
+def test_a_surrogate_from_an_escape_is_a_located_error(journal_copy, runner):
+    root = journal_copy("minimal")
+    edit(root, "goal: Agree on an outline", r'goal: "half \uD800 a pair"')
+    code, lines = check(runner)
+    assert code == 1
+    assert lines[0].startswith(f"{SHOWN}:6:") and ("surrogate U+D800" in lines[0] or "YAML syntax" in lines[0])
+
+
+def test_a_control_character_in_a_field_name_is_a_located_error(journal_copy, runner):
+    root = journal_copy("minimal")
+    edit(root, "    kind: structure", '    kind: structure\n    "con\\x01fidence": 0.5')
+    assert check(runner)[1][0] == (
+        f"{SHOWN}:10:5: contributions[0]: field name 'con\\x01fidence': control character U+0001 is not allowed "
+        "in text; remove it"
+    )
+
+
+def test_tabs_line_breaks_and_other_escapes_stay_allowed(journal_copy, runner):
+    root = journal_copy("minimal")
+    edit(root, "title: Outlining the post", r'title: "Tab\there, \u00e9, \u2028, \U0001F600, \uFFFD"')
+    edit(root, "goal: Agree on an outline", r'goal: "Two\r\nlines"')
+    assert check(runner) == (0, [])
+
+
+def xml_text(char: str) -> bool:
+    """What a record's text may hold: XML 1.0's characters, less DEL, the C1 controls and the noncharacters."""
+    code = ord(char)
+    xml = code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF
+    return xml and not (0x7F <= code <= 0x9F or 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE)
+
+
+ANY_TEXT = st.one_of(
+    st.text(st.characters(categories=["L", "M", "N", "P", "S", "Zs"]), min_size=1, max_size=20),
+    st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=20),  # lone surrogates can't be UTF-8
+    st.lists(st.sampled_from(["a", " ", "\x00", "\x1b", "\x7f", "\x85", "\x9f", "\ufdd0", "\ufffe", "\U0001ffff",
+                              "\u2028", "\ufeff", "\t", "\r", "<", "&", "]]>"]), min_size=1, max_size=6).map("".join),
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=ANY_TEXT)
+def test_whatever_text_passes_check_makes_a_well_formed_feed(text, tmp_path):
+    """Text goes into a title, a goal, a tag, a partner's name and a case study: check refuses exactly
+    the characters XML cannot hold (and text that is only white space), and what passes makes a
+    feed that parses as XML and pages without such characters."""
+    root = tmp_path / "journal"
+    dump = lambda data: yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False)  # noqa: E731
+    write(root / "partners.yaml", dump([{"id": "alexa", "name": text, "kind": "human"},
+                                        {"id": "assistant", "name": "Assistant", "kind": "ai"}]))  # fmt: skip
+    write(root / "case-studies/study.yaml", dump({"title": text, "summary": "A study"}))
+    write(root / "sessions/s.yaml", dump({
+        "title": text, "date": dt.date(2026, 2, 3), "case_study": "study", "tags": [text],
+        "partners": [{"partner": "alexa"}, {"partner": "assistant"}], "goal": text,
+        "contributions": [{"by": "assistant", "kind": "structure", "summary": "Outline"}],
+    }))  # fmt: skip
+    expected = all(map(xml_text, text)) and text.strip() != ""
+    try:
+        journal = validate(load_journal(root))
+    except JournalError as e:
+        note("\n".join(map(str, e.errors)))
+        assert not expected, "text XML can hold was refused"
+        event("refused")
+        return
+    assert expected, "text XML cannot hold passed check"
+    event("passed")
+    xml = feed(journal, public_partners(journal.partners), ENV, site_name="Journal", site_url="", prefix="")
+    ET.fromstring(xml.encode("utf-8"))
+    for uri, page in render_site(journal).items():
+        assert all(map(xml_text, page.content)), uri
+
+
+# B. Text multiplied by aliases.
+
+
+def aliased(text: str, times: int) -> str:
+    """The minimal session with its goal anchored and aliased `times` times in a flow list of constraints."""
+    source = (Path(__file__).parent / "fixtures/minimal" / SESSION).read_text(encoding="utf-8")
+    source = source.replace("goal: Agree on an outline", f"goal: &g {text}")
+    return source + "constraints: [" + ", ".join(["*g"] * times) + "]\n"
+
+
+def alias_column(number: int) -> int:
+    """The column of the `number`-th `*g` (from 1) on the line `constraints: [*g, *g, ...`."""
+    return len("constraints: [") + 1 + (number - 1) * len("*g, ")
+
+
+@pytest.mark.parametrize(("length", "times"), [(4_800, 5_000), (4_800, 90_000)], ids=["26-kb", "358-kb"])
+def test_text_multiplied_by_aliases_is_refused_at_the_alias_that_crosses_the_limit(journal_copy, length, times):
+    """A 26 KB record once built a 72 MB site, and a 358 KB one kept check busy for minutes."""
+    root = journal_copy("minimal")
+    write(root / SESSION, aliased("x" * length, times))
+    crossing = MAX_TEXT // length  # the alias (counted from 1) that crosses, give or take the record's other text
+    for command in (["check"], ["build", "-q"]):
+        result = run(*command, cwd=root.parent)
+        assert result.returncode == 1, result.stderr
+        [line] = [line for line in result.stderr.splitlines() if "aliases" in line]
+        found = re.fullmatch(
+            re.escape(SHOWN) + r":11:(\d+): constraints\[(\d+)\]: document expands to more than "
+            + re.escape(f"{MAX_TEXT:,}") + r" characters of text, the most a record may hold; "
+            r"aliases \(\*name\) repeated too often",
+            line,
+        )  # fmt: skip
+        assert found, line
+        column, index = map(int, found.groups())
+        assert column == alias_column(index + 1) and abs(index + 1 - crossing) <= 1
+    assert not (root.parent / "site").exists()
+
+
+def test_too_many_values_from_aliases_is_refused_at_the_alias(journal_copy):
+    root = journal_copy("minimal")
+    write(root / SESSION, aliased("x", MAX_VALUES))
+    [line] = problems(root)
+    found = re.fullmatch(re.escape(SHOWN) + r":11:(\d+): constraints\[(\d+)\]: document expands to more than "
+                         r"100,000 values; aliases \(\*name\) repeated too often", line)  # fmt: skip
+    assert found, line
+    column, index = map(int, found.groups())
+    assert column == alias_column(index + 1)
+
+
+def test_an_alias_inside_an_aliased_value_is_located_at_the_outer_alias(journal_copy):
+    """The limit is crossed while expanding *many; the message points there, not inside its anchor."""
+    root = journal_copy("minimal")
+    paragraph = "y" * 4_000
+    text = (Path(__file__).parent / "fixtures/minimal" / SESSION).read_text(encoding="utf-8")
+    text += f"notes: &p {paragraph}\nconstraints: &many [*p, *p, *p, *p, *p, *p, *p, *p, *p, *p]\n"
+    text += "lessons: [" + ", ".join(["*many"] * 40) + "]\n"
+    write(root / SESSION, text)
+    [line] = problems(root)
+    assert re.match(re.escape(SHOWN) + r":13:(\d+): lessons\[(\d+)\]: document expands to more than", line), line
+    column, index = map(int, re.match(r".*?:13:(\d+): lessons\[(\d+)\]", line).groups())
+    assert column == len("lessons: [") + 1 + index * len("*many, ")
+
+
+def test_text_repeated_by_aliases_within_the_limit_is_accepted(journal_copy):
+    root = journal_copy("minimal")
+    write(root / SESSION, aliased("A constraint worth repeating", 100))
+    assert problems(root) == []
