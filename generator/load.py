@@ -2,8 +2,9 @@
 
 YAML is composed (never constructed by PyYAML) so that no tag can build an object,
 duplicate keys can be caught, and every value keeps its line and column. Values are
-built from the nodes by `_Builder`, which refuses foreign tags, recursive aliases and
-alias bombs.
+built from the nodes by `_Builder`, which refuses foreign tags, recursive aliases, alias
+bombs (too many values, or too much text) and characters no page or feed can hold. Only
+regular files are opened: a named pipe or a device among the records would never end.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import stat as filemode
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Literal
@@ -153,7 +155,7 @@ def load_journal(root: Path, cache: Cache | None = None) -> RawJournal:
         journal.errors.append(
             LocatedError(display_path(root / "partners.yaml", root), message="missing: every journal needs a partners.yaml listing its partners")
         )
-    else:
+    elif not partners_path.is_symlink() or _check_link(partners_path, root.resolve(), root, journal.errors):
         journal.partners = _read(partners_path, root, "partners", cache)
     for path in _find_yaml(root / "case-studies", root, journal.errors):
         journal.case_studies.append(_read(path, root, "case-study", cache))
@@ -163,8 +165,9 @@ def load_journal(root: Path, cache: Cache | None = None) -> RawJournal:
 
 
 def _first_existing(root: Path, stem: str) -> Path | None:
+    """`stem`.yaml or .yml, whatever it is (a folder or a pipe of that name is refused by `_read`)."""
     for suffix in (".yaml", ".yml"):
-        if (root / f"{stem}{suffix}").is_file():
+        if (root / f"{stem}{suffix}").exists():
             return root / f"{stem}{suffix}"
     return None
 
@@ -215,6 +218,10 @@ def _read(path: Path, root: Path, kind: Kind, cache: Cache | None) -> Record:
         stat = path.stat()
     except OSError as e:
         return Record(path, shown, kind, errors=(LocatedError(shown, message=f"cannot read: {e.strerror}"),))
+    if not filemode.S_ISREG(stat.st_mode):
+        # Opening a named pipe waits for a writer, and a device never ends: never open one.
+        problem = LocatedError(shown, message=f"not a regular file ({_file_kind(stat.st_mode)}); not read")
+        return Record(path, shown, kind, errors=(problem,))
     key = (stat.st_mtime_ns, stat.st_size)
     if cache is not None and path in cache and cache[path][0] == key:
         return cache[path][1]
@@ -224,6 +231,29 @@ def _read(path: Path, root: Path, kind: Kind, cache: Cache | None) -> Record:
     return record
 
 
+def _file_kind(mode: int) -> str:
+    if filemode.S_ISDIR(mode):
+        return "a folder"
+    if filemode.S_ISFIFO(mode):
+        return "a named pipe"
+    if filemode.S_ISSOCK(mode):
+        return "a socket"
+    if filemode.S_ISCHR(mode) or filemode.S_ISBLK(mode):
+        return "a device"
+    return "a special file"
+
+
+def _read_regular(path: Path) -> bytes:
+    """The bytes of a regular file; OSError for anything else, without blocking: the file may have
+    been replaced by a pipe since it was looked at (O_NONBLOCK makes opening a pipe return at once)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as f:
+        mode = os.fstat(fd).st_mode
+        if not filemode.S_ISREG(mode):
+            raise OSError(0, f"not a regular file ({_file_kind(mode)})")
+        return f.read(MAX_FILE_BYTES + 1)
+
+
 def _parse(path: Path, shown: str, kind: Kind, size: int) -> Record:
     def fail(message: str, line: int = 0, col: int = 0) -> Record:
         return Record(path, shown, kind, errors=(LocatedError(shown, line, col, message),))
@@ -231,9 +261,11 @@ def _parse(path: Path, shown: str, kind: Kind, size: int) -> Record:
     if size > MAX_FILE_BYTES:
         return fail(f"file is {size:,} bytes; a record may be at most {MAX_FILE_BYTES:,} bytes")
     try:
-        raw = path.read_bytes()
+        raw = _read_regular(path)
     except OSError as e:
         return fail(f"cannot read: {e.strerror}")
+    if len(raw) > MAX_FILE_BYTES:
+        return fail(f"file is over {MAX_FILE_BYTES:,} bytes; a record may be at most {MAX_FILE_BYTES:,} bytes")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:

@@ -241,3 +241,52 @@ def test_text_repeated_by_aliases_within_the_limit_is_accepted(journal_copy):
     root = journal_copy("minimal")
     write(root / SESSION, aliased("A constraint worth repeating", 100))
     assert problems(root) == []
+
+
+# C. Files that are not regular files are never opened.
+
+
+@pytest.fixture
+def minimal(journal_copy) -> Path:
+    return journal_copy("minimal")
+
+
+def test_a_named_pipe_among_the_sessions_is_refused_not_read(minimal):
+    os.mkfifo(minimal / "sessions/x.yaml")
+    checked = run("check", cwd=minimal.parent)
+    assert checked.returncode == 1
+    assert checked.stderr.splitlines() == [
+        "journal/sessions/x.yaml: not a regular file (a named pipe); not read",
+        "1 error, 0 warnings in 3 records",
+    ]
+    build = run("build", "-q", "-d", "site", cwd=minimal.parent)
+    assert build.returncode == 1
+    assert "journal/sessions/x.yaml: not a regular file (a named pipe); not read" in build.stderr.splitlines()
+    assert not (minimal.parent / "site").exists()
+
+
+def test_partners_yaml_as_a_named_pipe_is_refused_not_read(minimal):
+    (minimal / "partners.yaml").unlink()
+    os.mkfifo(minimal / "partners.yaml")
+    checked = run("check", cwd=minimal.parent)
+    assert checked.returncode == 1
+    assert checked.stderr.splitlines()[0] == "journal/partners.yaml: not a regular file (a named pipe); not read"
+
+
+def test_links_to_a_pipe_or_a_device_are_refused_not_read(minimal):
+    os.mkfifo(minimal / "sessions/.pipe")
+    os.symlink(".pipe", minimal / "sessions/linked.yaml")  # inside the journal: allowed as a link, refused as a pipe
+    os.symlink("/dev/zero", minimal / "sessions/zero.yaml")
+    os.symlink("/dev/zero", minimal / "case-studies.yaml")  # not a record: never looked at
+    checked = run("check", cwd=minimal.parent)
+    assert checked.returncode == 1
+    assert checked.stderr.splitlines()[:2] == [
+        "journal/sessions/linked.yaml: not a regular file (a named pipe); not read",
+        "journal/sessions/zero.yaml: symbolic link points outside the journal folder; not read",
+    ]
+
+
+def test_a_socket_among_the_sessions_is_refused_not_read(minimal, runner):
+    with socket.socket(socket.AF_UNIX) as listening:
+        listening.bind("journal/sessions/s.yaml")  # relative: a socket's path is short
+        assert check(runner)[1][0] == "journal/sessions/s.yaml: not a regular file (a socket); not read"
