@@ -274,9 +274,7 @@ def _parse(path: Path, shown: str, kind: Kind, size: int) -> Record:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        said = ", ".join(part for part in (e.context, e.problem) if part)
-        return fail(f"YAML syntax: {said}", mark.line + 1 if mark else 0, mark.column + 1 if mark else 0)
+        return fail(*_syntax_error(e, text))
     except yaml.reader.ReaderError as e:
         line, col = _position(text, e.position)
         code = e.character if isinstance(e.character, int) else ord(e.character)
@@ -295,6 +293,35 @@ def _parse(path: Path, shown: str, kind: Kind, size: int) -> Record:
         line, col = _alias_mark(text, e.alias) if e.alias else mark_of(e.node)
         return fail(e.message, line, col)
     return Record(path, shown, kind, data=data, text=text)
+
+
+#: Constructs a character closes (', ", ], }): left open, the parser fails only at the end of the file.
+_CLOSED_BY_A_CHARACTER = ("quoted scalar", "flow sequence", "flow mapping")
+
+
+def _syntax_error(e: yaml.MarkedYAMLError, text: str) -> tuple[str, int, int]:
+    """A YAML syntax error, its line and column: placed at the cause, naming the other place.
+
+    PyYAML marks where the construct in question began (`context_mark`, "while scanning a
+    quoted scalar") and where the parser gave up (`problem_mark`). A quote, `[` or `{` left
+    open is given up on only at the end of the file, which says nothing of the cause: then
+    the error is where the construct starts. Otherwise it is where the parser gave up.
+    """
+    start, stop = e.context_mark, e.problem_mark
+    mark = stop or start
+    here = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+    named = re.fullmatch(r"while (?:scanning|parsing) an? (.+)", e.context or "")
+    if start is None or stop is None or named is None or (start.line, start.column) == (stop.line, stop.column):
+        return "YAML syntax: " + ", ".join(part for part in (e.context, e.problem) if part), *here
+    construct, began = named.group(1), (start.line + 1, start.column + 1)
+    if here >= _position(text, len(text)) and construct in _CLOSED_BY_A_CHARACTER:
+        lines = text.split("\n")
+        opener = lines[start.line][start.column : start.column + 1] if start.line < len(lines) else ""
+        closer = {"'": "'", '"': '"', "[": "]", "{": "}"}.get(opener)
+        missing = f"has no closing {closer}" if closer else "is not closed"
+        ends = f"the file ends at line {here[0]}, column {here[1]}"
+        return f"YAML syntax: the {construct} that starts here {missing} ({ends})", *began
+    return f"YAML syntax: {e.problem} (in the {construct} that starts at line {began[0]}, column {began[1]})", *here
 
 
 def _position(text: str | bytes, offset: int) -> tuple[int, int]:

@@ -40,9 +40,13 @@ def test_sessions_are_found_at_any_depth_and_sorted(journal_copy):
 
 
 def test_syntax_error_has_line_and_column(journal_copy):
+    """A `[` the file never closes is reported where it opens, not at the end of the file."""
     root = journal_copy("minimal")
     write(root / SESSION, "title: x\ndate: 2026-01-10\ngoal: [unclosed\n")
-    assert first_line(root).startswith("journal/sessions/2026-01-10-outline.yaml:4:1: YAML syntax:")
+    assert first_line(root) == (
+        "journal/sessions/2026-01-10-outline.yaml:3:7: YAML syntax: the flow sequence that starts here "
+        "has no closing ] (the file ends at line 4, column 1)"
+    )
 
 
 def test_duplicate_keys_are_errors(journal_copy):

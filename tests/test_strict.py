@@ -290,3 +290,45 @@ def test_a_socket_among_the_sessions_is_refused_not_read(minimal, runner):
     with socket.socket(socket.AF_UNIX) as listening:
         listening.bind("journal/sessions/s.yaml")  # relative: a socket's path is short
         assert check(runner)[1][0] == "journal/sessions/s.yaml: not a regular file (a socket); not read"
+
+
+# E. YAML syntax errors name where the construct began.
+
+
+def record_with(text: str, after: int = 20) -> str:
+    """A record with `text` on line 8, and `after` lines after it, as in a real file."""
+    head = "partners:\n  - partner: alexa\n  - partner: assistant\ndate: 2026-01-10\ngoal: Agree\n"
+    head += "contributions:\n  - {by: alexa, kind: other, summary: Wrote}\n"
+    return head + text + "".join(f"tag{i}: value\n" for i in range(after))
+
+
+@pytest.mark.parametrize(
+    ("opened", "message"),
+    [
+        ('title: "Outlining the post\n', '8:8: YAML syntax: the quoted scalar that starts here has no closing " '
+                                         "(the file ends at line 29, column 1)"),
+        ("title: 'Outlining the post\n", "8:8: YAML syntax: the quoted scalar that starts here has no closing ' "
+                                         "(the file ends at line 29, column 1)"),
+        ("title: [Outlining, the post\n", "9:5: YAML syntax: did not find expected ',' or ']' "
+                                          "(in the flow sequence that starts at line 8, column 8)"),
+        ("title: {a: Outlining, b: the post\n", "9:5: YAML syntax: did not find expected ',' or '}' "
+                                                "(in the flow mapping that starts at line 8, column 8)"),
+    ],
+    ids=["double-quote", "single-quote", "flow-sequence", "flow-mapping"],
+)  # fmt: skip
+def test_a_construct_left_open_is_reported_where_it_starts(journal_copy, runner, opened, message):
+    root = journal_copy("minimal")
+    write(root / SESSION, record_with(opened))
+    assert check(runner) == (1, [f"{SHOWN}:{message}", "1 error, 0 warnings in 2 records"])
+
+
+@pytest.mark.parametrize(
+    ("opened", "message"),
+    [("title: [Outlining, the post\n", "8:8: YAML syntax: the flow sequence that starts here has no closing ] "),
+     ("title: {a: Outlining\n", "8:8: YAML syntax: the flow mapping that starts here has no closing } ")],
+    ids=["flow-sequence", "flow-mapping"],
+)  # fmt: skip
+def test_a_flow_collection_open_at_the_end_of_the_file_is_reported_where_it_starts(journal_copy, opened, message):
+    root = journal_copy("minimal")
+    write(root / SESSION, record_with(opened + "# the end\n", after=0))
+    assert problems(root) == [f"{SHOWN}:{message}(the file ends at line 10, column 1)"]
