@@ -13,7 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Callable, Iterator, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag, ValidationError
+from pydantic import (
+    BaseModel, ConfigDict, Discriminator, Field, Strict, StringConstraints, Tag, ValidationError,
+    ValidatorFunctionWrapHandler, WrapValidator,
+)  # fmt: skip
+from pydantic_core import PydanticCustomError
 
 from .errors import JournalError, LocatedError, format_loc
 from .load import RawJournal, Record, locate
@@ -23,10 +27,36 @@ from .routes import reserved_reason
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
-Id = Annotated[str, StringConstraints(pattern=SLUG.pattern, max_length=80)]
+_ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d", re.ASCII)
+
+
+def _date(value: Any, handler: ValidatorFunctionWrapHandler) -> dt.date:
+    """A date as YAML reads one (a date) or as JSON writes one (a `YYYY-MM-DD` string), nothing else.
+
+    Pydantic's lax dates take 0 for 1970-01-01 and a datetime at midnight for its day; the
+    JSON Schema (`format: date`) takes neither. A no-date like 2026-13-45 stays a string in
+    load.py, for pydantic's own message ("month value is outside expected range").
+    """
+    if isinstance(value, dt.datetime):
+        raise PydanticCustomError("date_with_time", "input should be a date without a time of day (YYYY-MM-DD)")
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        raise PydanticCustomError("date_type", "input should be a valid date (YYYY-MM-DD)")
+    if not _ISO_DATE.fullmatch(value):
+        raise PydanticCustomError("date_format", "input should be a date in the format YYYY-MM-DD")
+    return handler(value)
+
+
+#: Ids are text: strict, so that `by: 010` is not taken for the id "8" (YAML's octal).
+Id = Annotated[str, Strict(), StringConstraints(pattern=SLUG.pattern, max_length=80)]
+#: Text fields take numbers as their text (`title: 2026`): Model's coerce_numbers_to_str.
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5_000)]
 LongText = Annotated[str, StringConstraints(max_length=200_000)]
-Confidence = Annotated[float, Field(ge=0, le=1, description="How sure the partner said it was, 0 to 1.")]
+#: Numbers, dates and yes/no are strict: `confidence: true` is not 100%, `date: 0` not 1970-01-01.
+Confidence = Annotated[float, Strict(), Field(ge=0, le=1, description="How sure the partner said it was, 0 to 1.")]
+Date = Annotated[dt.date, WrapValidator(_date)]
+Flag = Annotated[bool, Strict()]
 
 PartnerKind = Literal["human", "ai"]
 ContributionKind = Literal[
@@ -52,7 +82,7 @@ class Partner(Model):
     description: Text | None = None
     model: Text | None = Field(None, description="Which AI system (ai partners only).")
     strengths: list[Text] = []
-    anonymous: bool = Field(False, description="Publish only as `alias`, never by name or id.")
+    anonymous: Flag = Field(False, description="Publish only as `alias`, never by name or id.")
     alias: Text | None = None
 
 
@@ -79,7 +109,7 @@ class Contribution(Model):
     summary: Text
     confidence: Confidence | None = None
     uncertainty: Text | None = None
-    held_up: bool | None = Field(None, description="Verified later; absent means unknown.")
+    held_up: Flag | None = Field(None, description="Verified later; absent means unknown.")
 
 
 class Position(Model):
@@ -100,7 +130,7 @@ class Disagreement(Model):
     topic: Text
     positions: list[Position] = Field(min_length=1)
     resolution: Resolution | None = None
-    held_up: bool | None = None
+    held_up: Flag | None = None
 
 
 class Feedback(Model):
@@ -108,7 +138,7 @@ class Feedback(Model):
     to: Id
     about: FeedbackAbout
     text: Text
-    acted_on: bool | None = None
+    acted_on: Flag | None = None
 
 
 class Handoff(Model):
@@ -138,7 +168,7 @@ class Session(Model):
 
     id: Id
     title: Text
-    date: dt.date
+    date: Date
     status: Literal["draft", "published"] = "published"
     case_study: Id | None = None
     domain: Text | None = None
@@ -154,7 +184,7 @@ class Session(Model):
     lessons: list[LessonItem] = []
     attribution: Text | None = Field(None, description="Overrides the generated attribution statement.")
     initiative: PartnerKind = Field("human", description="Who started the work: human (AI was asked) or ai.")
-    human_review: bool | None = Field(
+    human_review: Flag | None = Field(
         None, description="Whether a human reviewed and approved the AI's work; by default, whether a human "
         "reviewed, refined or decided something in the session."
     )  # fmt: skip
@@ -220,7 +250,7 @@ def _message(error: dict[str, Any]) -> str:
         return f"expected a list, found {_show(error['input'])}"
     message = error["msg"]
     message = message[0].lower() + message[1:]
-    if kind == "string_type" and (isinstance(error["input"], (bool, dt.date)) or error["input"] is None):
+    if kind == "string_type" and (isinstance(error["input"], (bool, int, float, dt.date)) or error["input"] is None):
         message += " (put it in quotes if you meant text)"
     return f"{message}, found {_show(error['input'])}"
 
