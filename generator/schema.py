@@ -11,8 +11,10 @@ import json
 from typing import Any, Literal
 
 from pydantic import TypeAdapter
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
+from pydantic_core import core_schema
 
-from .model import CaseStudy, Partner, Session
+from .model import CaseStudy, Model, Partner, Session
 
 SchemaKind = Literal["session", "partners", "case-study"]
 KINDS: tuple[SchemaKind, ...] = ("session", "partners", "case-study")
@@ -120,12 +122,30 @@ _ABOUT: dict[SchemaKind, tuple[str, str]] = {
 }
 
 
+class RecordSchema(GenerateJsonSchema):
+    """JSON Schema that says of text what `pjournal check` does.
+
+    A text field takes a number as its text (`title: 2026`; the models' coerce_numbers_to_str),
+    so its type is string or number; ids are strict text. A text that must not be empty is
+    stripped first, so it must hold something other than white space.
+    """
+
+    def str_schema(self, schema: core_schema.StringSchema) -> JsonSchemaValue:
+        generated = super().str_schema(schema)
+        if Model.model_config.get("coerce_numbers_to_str") and not schema.get("strict"):
+            generated["type"] = ["string", "number"]
+        if schema.get("strip_whitespace") and schema.get("min_length"):
+            generated["pattern"] = r"\S"
+        return generated
+
+
 def json_schema(kind: SchemaKind = "session") -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of one kind of record, with a title, description and example."""
     if kind == "partners":
-        generated = TypeAdapter(list[Partner]).json_schema(by_alias=True)
+        generated = TypeAdapter(list[Partner]).json_schema(by_alias=True, schema_generator=RecordSchema)
     else:
-        generated = (Session if kind == "session" else CaseStudy).model_json_schema(by_alias=True)
+        model = Session if kind == "session" else CaseStudy
+        generated = model.model_json_schema(by_alias=True, schema_generator=RecordSchema)
         # The id defaults to the file name, so a record need not give it.
         generated["required"] = [name for name in generated["required"] if name != "id"]
     title, description = _ABOUT[kind]

@@ -8,7 +8,7 @@ import socket
 import time
 import urllib.request
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from generator.errors import JournalError
 from generator.load import load_journal
@@ -78,3 +78,32 @@ def broken_links(site: Path, under: str = "") -> list[str]:
                 if fragment not in found:
                     broken.append(f"{page.relative_to(site)} -> {href}: no id {fragment!r}")
     return broken
+
+
+# Records as data: every place in one, and reading or replacing the value at a place.
+
+
+def places(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """The path of every value in a record, the record itself (`()`) first."""
+    found = [path]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += places(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += places(item, (*path, index))
+    return found
+
+
+def get(record: Any, path: tuple[Any, ...]) -> Any:
+    for part in path:
+        record = record[part]
+    return record
+
+
+def put(record: Any, path: tuple[Any, ...], value: Any) -> Any:
+    """`record` with the value at `path` replaced; the new record when `path` is the record itself."""
+    if not path:
+        return value
+    get(record, path[:-1])[path[-1]] = value
+    return record

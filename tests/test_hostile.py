@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 
 from generator.cli import cli
-from helpers import problems, valid, write
+from helpers import get, places, problems, put, valid, write
 
 from conftest import FIXTURES, ROOT
 
@@ -154,32 +154,6 @@ VALUES = st.recursive(
     max_leaves=12,
 )
 HUGE = st.sampled_from(["x", "é", "\U0001f600", "a\n", "<b>", " "]).map(lambda c: c * 100_000)
-
-
-def places(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    """The path of every value in a record, the record itself (`()`) first."""
-    found = [path]
-    if isinstance(value, dict):
-        for key, item in value.items():
-            found += places(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found += places(item, (*path, index))
-    return found
-
-
-def get(record: Any, path: tuple[Any, ...]) -> Any:
-    for part in path:
-        record = record[part]
-    return record
-
-
-def put(record: Any, path: tuple[Any, ...], value: Any) -> Any:
-    """`record` with the value at `path` replaced; the new record when `path` is the record itself."""
-    if not path:
-        return value
-    get(record, path[:-1])[path[-1]] = value
-    return record
 
 
 def near_misses(name: str) -> st.SearchStrategy[str]:
@@ -408,18 +382,20 @@ def test_partners_file_of_the_wrong_shape(journal_copy, runner, content, first):
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        (
-            "2026-02-03T10:00:00",
-            "date: datetimes provided to dates should have zero time - e.g. be exact dates, found 2026-02-03 10:00:00",
-        ),
+        ("2026-02-03T10:00:00", "date: input should be a date without a time of day (YYYY-MM-DD), found 2026-02-03 10:00:00"),
+        ("2026-02-03 00:00:00", "date: input should be a date without a time of day (YYYY-MM-DD), found 2026-02-03 00:00:00"),
         (
             "2026-02-30",
             "date: input should be a valid date or datetime, day value is outside expected range, found '2026-02-30'",
         ),
         ("0000-01-01", "date: input should be a valid date in the format YYYY-MM-DD, year 0 is out of range"),
-        ("[2026, 1, 10]", "date: input should be a valid date, found a list"),
+        ("[2026, 1, 10]", "date: input should be a valid date (YYYY-MM-DD), found a list"),
+        ("0", "date: input should be a valid date (YYYY-MM-DD), found 0"),
+        ("1767225600", "date: input should be a valid date (YYYY-MM-DD), found 1767225600"),
+        ("'3 Feb 2026'", "date: input should be a date in the format YYYY-MM-DD, found '3 Feb 2026'"),
+        ("2026-1-5", "date: input should be a date in the format YYYY-MM-DD, found '2026-1-5'"),
     ],
-    ids=["with-time", "february-30", "year-zero", "list"],
+    ids=["with-time", "midnight", "february-30", "year-zero", "list", "zero", "unix-time", "prose", "short"],
 )
 def test_a_date_that_is_not_a_plain_date_is_a_located_error(journal_copy, value, message):
     root = journal_copy("minimal")
