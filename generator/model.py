@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import types
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Callable, Iterator, Literal, Union
+from typing import Annotated, Any, Callable, Iterator, Literal, Union, get_args, get_origin
 
 from pydantic import (
     BaseModel, ConfigDict, Discriminator, Field, Strict, StringConstraints, Tag, ValidationError,
@@ -19,7 +20,7 @@ from pydantic import (
 )  # fmt: skip
 from pydantic_core import PydanticCustomError
 
-from .errors import JournalError, LocatedError, format_loc
+from .errors import UNION_TAGS, JournalError, LocatedError, format_loc
 from .load import RawJournal, Record, locate
 from . import privacy
 from .privacy import scan
@@ -212,11 +213,40 @@ class Journal:
         return self.sources[(kind, id)]
 
 
-_FIELD_NAMES = sorted(
-    {f.alias or n for m in (Partner, CaseStudy, Session, SessionPartner, Contribution, Position,
-                             Resolution, Disagreement, Feedback, Handoff, Lesson)
-     for n, f in m.model_fields.items()}
-)  # fmt: skip
+def _members(annotation: Any) -> list[Any]:
+    """The types a field's annotation may hold, through Annotated, Optional and unions."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _members(get_args(annotation)[0])
+    if origin in (Union, types.UnionType):
+        return [member for arg in get_args(annotation) for member in _members(arg)]
+    return [annotation]
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    return next((m for m in _members(annotation) if isinstance(m, type) and issubclass(m, BaseModel)), None)
+
+
+def fields_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
+    """The fields (by their YAML names) of the mapping at `loc` in a record of `model`, sorted.
+
+    Walks the model's fields along the path, as pydantic gives it: an index steps into a
+    list, a union's branch name (errors.UNION_TAGS) stays at the union.
+    """
+    here: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            here = next((get_args(m)[0] for m in _members(here) if get_origin(m) is list), None)
+        elif part not in UNION_TAGS:
+            found = _model_in(here)
+            fields = {f.alias or name: f for name, f in found.model_fields.items()} if found else {}
+            here = fields[part].annotation if part in fields else None
+    found = _model_in(here)
+    return sorted(f.alias or name for name, f in found.model_fields.items()) if found else []
+
+
+#: The models `validate` checks records against, by the name pydantic gives their errors.
+_RECORD_MODELS: dict[str, type[BaseModel]] = {m.__name__: m for m in (Partner, CaseStudy, Session)}
 
 
 def _show(value: Any) -> str:
@@ -230,13 +260,20 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _message(error: dict[str, Any]) -> str:
-    """A pydantic error as one sentence: what was expected, what was found."""
+def _message(error: dict[str, Any], model: type[BaseModel] | None = None) -> str:
+    """A pydantic error as one sentence: what was expected, what was found.
+
+    An unknown field gets the nearest of the fields valid at its place in `model`, or,
+    when none is near, the list of them.
+    """
     kind, loc = error["type"], error["loc"]
     name = str(loc[-1]) if loc else ""
     if kind == "extra_forbidden":
-        near = difflib.get_close_matches(name, _FIELD_NAMES, n=1)
-        return f"unknown field '{name}'" + (f"; did you mean '{near[0]}'?" if near else "")
+        valid = fields_at(model, loc[:-1]) if model else []
+        near = difflib.get_close_matches(name, valid, n=1)
+        if near:
+            return f"unknown field '{name}'; did you mean '{near[0]}'?"
+        return f"unknown field '{name}'" + (f"; valid here: {', '.join(valid)}" if valid else "")
     if kind == "missing":
         return "required field is missing"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
@@ -262,7 +299,7 @@ def _errors_from(exc: ValidationError, record: Record, prefix: tuple[str | int, 
         at_key = error["type"] == "extra_forbidden"
         line, col = locate(record.node, loc, at_key=at_key)
         where = format_loc(loc)
-        text = _message(error)
+        text = _message(error, _RECORD_MODELS.get(exc.title))
         found.append(LocatedError(record.display, line, col, f"{where}: {text}" if where else text))
     return found
 

@@ -1,0 +1,84 @@
+"""Rates a reader can check: the counts behind every share, its uncertainty, and a test of change.
+
+A share of a few items says little: "100%" from 3 of 3 and "80%" from 4 of 5 are not evidence
+of a change. Every rate here keeps its counts; `wilson` gives its 95% interval; `fisher_exact`
+says whether two rates differ by more than chance would explain. Pure functions, no I/O.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+#: A rate from fewer items than this is shown, marked as such, and never used in a sentence.
+MIN_ITEMS = 5
+#: A change is named only when Fisher's exact test puts it at this significance or better.
+ALPHA = 0.05
+#: The normal quantile of a two-sided 95% interval.
+Z95 = 1.959963984540054
+
+
+@dataclass(frozen=True)
+class Rate:
+    """`part` of `whole` items: "4 of 5, 80%"."""
+
+    part: int
+    whole: int
+
+    @property
+    def value(self) -> float | None:
+        return self.part / self.whole if self.whole else None
+
+    @property
+    def enough(self) -> bool:
+        """Whether there are items enough to read the rate as a figure (MIN_ITEMS)."""
+        return self.whole >= MIN_ITEMS
+
+    @property
+    def interval(self) -> tuple[float, float] | None:
+        return wilson(self.part, self.whole) if self.whole else None
+
+    def __str__(self) -> str:
+        if not self.whole:
+            return "none"
+        return f"{self.part} of {self.whole}, {round(100 * self.part / self.whole)}%"
+
+
+def wilson(part: int, whole: int, z: float = Z95) -> tuple[float, float]:
+    """The Wilson score interval of a proportion: unlike the normal one, it stays within 0..1 and
+    is honest for small counts (4 of 5 is anywhere from 38% to 96%)."""
+    if whole <= 0:
+        raise ValueError("a rate of no items has no interval")
+    p = part / whole
+    centre = p + z * z / (2 * whole)
+    spread = z * math.sqrt(p * (1 - p) / whole + z * z / (4 * whole * whole))
+    denominator = 1 + z * z / whole
+    return max(0.0, (centre - spread) / denominator), min(1.0, (centre + spread) / denominator)
+
+
+def fisher_exact(a: int, b: int, c: int, d: int) -> float:
+    """Two-sided p-value of Fisher's exact test on the table [[a, b], [c, d]]: how likely a split
+    at least this uneven is, when both rows are drawn from one rate (the rows: two periods; the
+    columns: yes and no). Tables with equal probability count as "at least as uneven", with the
+    same relative tolerance as SciPy."""
+    row1, column1, total = a + b, a + c, a + b + c + d
+    low, high = max(0, column1 - (c + d)), min(row1, column1)
+    observed = _hypergeometric(a, row1, column1, total)
+    p = sum(q for k in range(low, high + 1) if (q := _hypergeometric(k, row1, column1, total)) <= observed * (1 + 1e-7))
+    return min(1.0, p)
+
+
+@lru_cache(maxsize=4096)
+def _hypergeometric(k: int, row1: int, column1: int, total: int) -> float:
+    """The probability of k in the top-left cell, the margins being fixed."""
+    return math.comb(column1, k) * math.comb(total - column1, row1 - k) / math.comb(total, row1)
+
+
+def changed(before: Rate, after: Rate, alpha: float = ALPHA) -> bool:
+    """Whether two rates differ by more than chance explains: both with enough items, and
+    Fisher's exact test on their counts at `alpha`."""
+    if not (before.enough and after.enough):
+        return False
+    p = fisher_exact(before.part, before.whole - before.part, after.part, after.whole - after.part)
+    return p < alpha
