@@ -515,3 +515,71 @@ def test_a_flow_collection_open_at_the_end_of_the_file_is_reported_where_it_star
     root = journal_copy("minimal")
     write(root / SESSION, record_with(opened + "# the end\n", after=0))
     assert problems(root) == [f"{SHOWN}:{message}(the file ends at line 10, column 1)"]
+
+
+# F. An unknown field's suggestion comes from the fields valid at its place.
+
+
+@pytest.mark.parametrize(
+    ("where", "edit_to", "message"),
+    [
+        ("goal: Agree on an outline", "goal: Agree on an outline\ntitel: x",
+         "7:1: titel: unknown field 'titel'; did you mean 'title'?"),
+        ("goal: Agree on an outline", "goal: Agree on an outline\nrationale: x",
+         "7:1: rationale: unknown field 'rationale'; valid here: attribution, case_study, constraints, contributions, "
+         "date, disagreements, domain, feedback, goal, handoffs, human_review, id, initiative, lessons, notes, "
+         "outcome, partners, status, tags, title"),
+        ("    kind: structure", "    kind: structure\n    confidance: 0.8",
+         "10:5: contributions[0].confidance: unknown field 'confidance'; did you mean 'confidence'?"),
+        ("    kind: structure", "    kind: structure\n    role: editor",
+         "10:5: contributions[0].role: unknown field 'role'; valid here: by, confidence, held_up, kind, summary, "
+         "uncertainty"),
+    ],
+    ids=["session-near", "session-none-near", "contribution-near", "contribution-none-near"],
+)  # fmt: skip
+def test_unknown_session_fields_get_suggestions_from_their_place(journal_copy, where, edit_to, message):
+    root = journal_copy("minimal")
+    edit(root, where, edit_to)
+    assert problems(root) == [f"{SHOWN}:{message}"]
+
+
+DISAGREEMENT = """disagreements:
+  - topic: Names
+    positions:
+      - {by: assistant, stanse: Name them}
+      - {by: alexa, stance: Keep them anonymous}
+    resolution: {outcome: adopted, adopted: alexa, rationale: No permission}
+feedback:
+  - {form: alexa, to: assistant, about: style, text: Fewer lists}
+lessons:
+  - {lesson: Ask for trade-offs, tag: [communication]}
+"""
+
+
+def test_unknown_fields_deeper_in_a_session_get_suggestions_from_their_place(journal_copy):
+    root = journal_copy("minimal")
+    write(root / SESSION, (root / SESSION).read_text() + DISAGREEMENT)
+    assert problems(root) == [
+        f"{SHOWN}:14:9: disagreements[0].positions[0].stance: required field is missing",
+        f"{SHOWN}:14:25: disagreements[0].positions[0].stanse: unknown field 'stanse'; did you mean 'stance'?",
+        f"{SHOWN}:16:52: disagreements[0].resolution.rationale: unknown field 'rationale'; "
+        "valid here: adopted, decided_by, outcome, summary",
+        f"{SHOWN}:18:5: feedback[0].from: required field is missing",
+        f"{SHOWN}:18:6: feedback[0].form: unknown field 'form'; did you mean 'from'?",
+        f"{SHOWN}:20:34: lessons[0].tag: unknown field 'tag'; did you mean 'tags'?",
+    ]
+
+
+def test_unknown_partner_and_case_study_fields_get_suggestions_from_their_place(journal_copy):
+    root = journal_copy("minimal")
+    path = root / "partners.yaml"
+    write(path, path.read_text() + "  strenghts: [structure]\n  nick: A\n")
+    write(root / "case-studies/study.yaml", "title: A study\nsummary: What\nnarative: Long\n")
+    assert problems(root) == [
+        "journal/case-studies/study.yaml:3:1: narative: unknown field 'narative'; did you mean 'narrative'?",
+        "journal/partners.yaml:7:3: [1].strenghts: unknown field 'strenghts'; did you mean 'strengths'?",
+        "journal/partners.yaml:8:3: [1].nick: unknown field 'nick'; valid here: alias, anonymous, description, id, "
+        "kind, model, name, strengths",
+        f"{SHOWN}:5:14: partners[1].partner: unknown partner 'assistant'",
+        f"{SHOWN}:8:9: contributions[0].by: unknown partner 'assistant'",
+    ]
