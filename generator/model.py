@@ -21,7 +21,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .errors import UNION_TAGS, JournalError, LocatedError, format_loc
-from .load import RawJournal, Record, locate
+from .load import RawJournal, Record, display_path, locate
 from . import privacy
 from .privacy import scan
 from .routes import reserved_reason
@@ -426,7 +426,7 @@ def _validate_partners(record: Record, journal: Journal, errors: list[LocatedErr
             check.add((index, "id"), f"{reason}; choose another id")
             continue
         if partner.id in journal.partners:
-            check.add((index, "id"), f"duplicate partner id '{partner.id}'")
+            check.add((index, "id"), f"duplicate partner id '{partner.id}' ({_first_given(record, partner.id)})")
             continue
         if partner.model and partner.kind != "ai":
             check.add((index, "model"), "model is for ai partners only")
@@ -434,6 +434,12 @@ def _validate_partners(record: Record, journal: Journal, errors: list[LocatedErr
             check.add((index, "alias"), "alias is used only when anonymous: true", warning=True)
         journal.partners[partner.id] = partner
         journal.sources[("partners", partner.id)] = record.path
+
+
+def _first_given(record: Record, id: str) -> str:
+    """Where partners.yaml first gives a partner id: "first given on line 2"."""
+    first = next(i for i, item in enumerate(record.data) if isinstance(item, dict) and item.get("id") == id)
+    return f"first given on line {locate(record.node, (first, 'id'))[0]}"
 
 
 def _claim(journal: Journal, kind: str, id: str, record: Record, errors: list[LocatedError]) -> bool:
@@ -444,9 +450,9 @@ def _claim(journal: Journal, kind: str, id: str, record: Record, errors: list[Lo
                                    + ("" if "id" in record.data else " (add an id field, or rename the file)")))
         return False
     if (kind, id) in journal.sources:
-        other = journal.sources[(kind, id)]
+        other = display_path(journal.sources[(kind, id)], journal.root)
         line, col = locate(record.node, ("id",)) if "id" in record.data else (1, 1)
-        errors.append(LocatedError(record.display, line, col, f"duplicate {kind} id '{id}' (also {other.name})"))
+        errors.append(LocatedError(record.display, line, col, f"duplicate {kind} id '{id}' (also {other})"))
         return False
     journal.sources[(kind, id)] = record.path
     return True

@@ -583,3 +583,26 @@ def test_unknown_partner_and_case_study_fields_get_suggestions_from_their_place(
         f"{SHOWN}:5:14: partners[1].partner: unknown partner 'assistant'",
         f"{SHOWN}:8:9: contributions[0].by: unknown partner 'assistant'",
     ]
+
+
+# G. A duplicate id names both files.
+
+
+def test_a_duplicate_session_id_names_the_other_file_by_its_path(journal_copy):
+    root = journal_copy("minimal")
+    text = (root / SESSION).read_text()
+    write(root / "sessions/2026/outline.yaml", text)
+    write(root / "sessions/2027/outline.yaml", text)
+    write(root / "case-studies/a.yaml", "id: b\ntitle: A\nsummary: A\n")
+    write(root / "case-studies/b.yaml", "title: B\nsummary: B\n")
+    assert problems(root) == [
+        "journal/case-studies/b.yaml:1:1: duplicate case-study id 'b' (also journal/case-studies/a.yaml)",
+        "journal/sessions/2027/outline.yaml:1:1: duplicate session id 'outline' (also journal/sessions/2026/outline.yaml)",
+    ]
+
+
+def test_a_duplicate_partner_id_names_the_line_of_the_first(journal_copy):
+    root = journal_copy("minimal")
+    path = root / "partners.yaml"
+    write(path, path.read_text() + "- id: alexa\n  name: Alexa again\n  kind: human\n")
+    assert problems(root) == ["journal/partners.yaml:7:7: [2].id: duplicate partner id 'alexa' (first given on line 1)"]
