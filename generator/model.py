@@ -59,6 +59,18 @@ Confidence = Annotated[float, Strict(), Field(ge=0, le=1, description="How sure 
 Date = Annotated[dt.date, WrapValidator(_date)]
 Flag = Annotated[bool, Strict()]
 
+#: The texts `pjournal new` leaves for a person to write (scaffold's template takes them from here,
+#: `{partner}` filled in with an id). A record still holding one gets a warning, so `build --strict`
+#: fails before a placeholder is published. Exact texts, not any "TODO": "TODO-list app" is a title.
+PLACEHOLDERS = {
+    "goal": "TODO what this session set out to do",
+    "summary": "TODO what {partner} contributed",
+    "text": "TODO",
+}
+_PLACEHOLDER = re.compile(
+    "|".join(re.escape(text).replace(re.escape("{partner}"), "[a-z0-9][a-z0-9-]*") for text in PLACEHOLDERS.values())
+)
+
 PartnerKind = Literal["human", "ai"]
 ContributionKind = Literal[
     "research", "structure", "drafting", "analysis", "exploration",
@@ -358,6 +370,7 @@ def validate(raw: RawJournal, *, release: bool = False) -> Journal:
     for record in raw.records():
         errors.extend(record.errors)
         warnings.extend(record.remember("scan", lambda: scan(record)))
+        warnings.extend(record.remember("placeholders", lambda: placeholders(record)))
     journal = Journal(root=raw.root, partners={}, case_studies={}, sessions=[])
 
     if raw.partners is not None and raw.partners.text is not None:
@@ -404,6 +417,24 @@ def _mentions(partners: dict[str, Partner]) -> Callable[[Record], list[LocatedEr
     substitutions = privacy.anonymous_substitutions(partners)
     anonymous = frozenset(id for id, p in partners.items() if p.anonymous)
     return lambda record: record.remember(key, lambda: privacy.mentions(record, substitutions, anonymous))
+
+
+def _texts(value: Any, loc: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    if isinstance(value, str):
+        yield loc, value
+    pairs = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in pairs:
+        yield from _texts(item, (*loc, key))
+
+
+def placeholders(record: Record) -> list[LocatedError]:
+    """A warning for each text of a record that is still a placeholder `pjournal new` wrote."""
+    found: list[LocatedError] = []
+    check = _Checker(record, [], found)
+    for loc, text in _texts(record.data):
+        if _PLACEHOLDER.fullmatch(text.strip()):
+            check.add(loc, "still the placeholder from 'pjournal new'; replace it", warning=True)
+    return found
 
 
 def _session(record: Record, data: dict[str, Any]) -> Session:

@@ -21,7 +21,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from .analyze import slugify
 from .errors import JournalError, LocatedError
 from .load import Cache, RawJournal, display_path, load_journal
-from .model import CaseStudy, Partner, validate
+from .model import PLACEHOLDERS, CaseStudy, Partner, validate
 from .schema import KINDS, SchemaKind, schema_text
 
 SCHEMA_DIR = ".schema"
@@ -205,7 +205,8 @@ class NewSession:
 def new_session(
     journal: Existing, *, title: str, partners: list[str], date: dt.date, case_study: str | None = None
 ) -> NewSession:
-    """Write a session record with placeholders to fill; it validates as written.
+    """Write a session record with placeholders to fill; it validates as written, with a
+    warning for each placeholder (model.PLACEHOLDERS) until it is replaced.
 
     Missing schema files are added to `.schema/` so that the record's modeline resolves.
     """
@@ -223,8 +224,9 @@ def new_session(
         raise ScaffoldError(f"{display_path(path, journal.root)} exists already; give another --title or --date")
     if stem in journal.session_ids:
         raise ScaffoldError(f"a session with id '{stem}' exists already; give another --title or --date")
+    todo = {**PLACEHOLDERS, "summary": PLACEHOLDERS["summary"].format(partner=partners[0])}
     content = _record("new-session.yaml.j2", relative, "session", title=title, date=date.isoformat(),
-                      partners=partners, case_study=case_study)  # fmt: skip
+                      partners=partners, case_study=case_study, todo=todo)  # fmt: skip
     missing = {p: text for p, text in schema_files().items() if not (journal.root / p).exists()}
     written = write_new_files(journal.root, {relative: content})
     try:

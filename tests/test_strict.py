@@ -33,7 +33,7 @@ from generator.cli import cli
 from generator.errors import JournalError
 from generator.export import feed
 from generator.load import MAX_TEXT, MAX_VALUES, load_journal
-from generator.model import validate
+from generator.model import PLACEHOLDERS, validate
 from generator.render import ENV, render_site
 from generator.schema import EXAMPLES, json_schema
 from helpers import get, places, problems, put, write
@@ -606,3 +606,54 @@ def test_a_duplicate_partner_id_names_the_line_of_the_first(journal_copy):
     path = root / "partners.yaml"
     write(path, path.read_text() + "- id: alexa\n  name: Alexa again\n  kind: human\n")
     assert problems(root) == ["journal/partners.yaml:7:7: [2].id: duplicate partner id 'alexa' (first given on line 1)"]
+
+
+# H. Placeholders that `pjournal new` writes are warnings until replaced.
+
+
+def new_session(runner: CliRunner) -> str:
+    result = runner.invoke(cli, ["new", "-t", "Planning", "--date", "2026-12-01"])
+    assert result.exit_code == 0, result.output
+    return result.stdout.strip()
+
+
+def test_a_new_session_warns_of_its_placeholders_until_they_are_replaced(journal_copy, runner):
+    root = journal_copy("minimal")
+    shown = new_session(runner)
+    assert shown == "journal/sessions/2026/2026-12-01-planning.yaml"
+    warnings = [
+        f"{shown}:7:7: warning: goal: still the placeholder from 'pjournal new'; replace it",
+        f"{shown}:12:14: warning: contributions[0].summary: still the placeholder from 'pjournal new'; replace it",
+    ]
+    assert check(runner) == (0, warnings)
+    path = root.parent / shown
+    text = path.read_text()
+    write(path, text.replace(PLACEHOLDERS["goal"], "Plan the year").replace("TODO what alexa", "Alexa listed what"))
+    assert check(runner) == (0, [])
+    write(path, path.read_text() + "outcome: TODO\nlessons:\n  - TODO\n  - TODO-list apps need a clear owner\n")
+    assert check(runner) == (0, [
+        f"{shown}:30:10: warning: outcome: still the placeholder from 'pjournal new'; replace it",
+        f"{shown}:32:5: warning: lessons[0]: still the placeholder from 'pjournal new'; replace it",
+    ])  # fmt: skip
+
+
+def test_placeholders_fail_a_strict_build_of_a_new_site(tmp_path, runner, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert runner.invoke(cli, ["init", "demo"]).exit_code == 0
+    monkeypatch.chdir(tmp_path / "demo")
+    assert check(runner) == (0, []), "the sample records hold no placeholder"
+    new_session(runner)
+    build = runner.invoke(cli, ["build", "--strict", "-q"])
+    assert build.exit_code == 1
+    assert "goal: still the placeholder from 'pjournal new'; replace it" in build.stderr
+    assert not (tmp_path / "demo/site").exists()
+
+
+def test_only_the_texts_new_writes_are_placeholders(journal_copy):
+    root = journal_copy("minimal")
+    edit(root, "title: Outlining the post", "title: TODO-list app")
+    edit(root, "goal: Agree on an outline", "goal: TODO list for the launch")
+    edit(root, "summary: Proposed a five-part outline", "summary: TODO what assistant contributed")
+    assert problems(root) == [
+        f"{SHOWN}:10:14: warning: contributions[0].summary: still the placeholder from 'pjournal new'; replace it"
+    ]
