@@ -19,7 +19,7 @@ from .analyze import published
 from .errors import JournalError
 from .load import display_path, load_journal
 from .model import Journal, Partner
-from .pages import OutputError, clean_prefix, journal_files, write_files
+from .pages import OutputError, clean_prefix, default_site_name, journal_files, write_files
 from .privacy import compile_patterns
 from .privacy import redact as redact_journal
 from .schema import KINDS, schema_text
@@ -221,10 +221,11 @@ def check(journal_dir: Path, output_format: str) -> None:
 @cli.command()
 @click.argument("journal_dir", type=JOURNAL_DIR, default="journal")
 @click.option("-o", "--output", "out", required=True, metavar="OUT", type=click.Path(path_type=Path),
-              help="The folder to write into; it must be new or empty.")  # fmt: skip
+              help="The folder to write into: new, empty, or one an earlier render wrote.")  # fmt: skip
 @click.option("--drafts", is_flag=True, help="Include records with status: draft.")
 @click.option("--prefix", default="", metavar="P", help="Write the pages into OUT/P (default: OUT itself).")
-@click.option("--force", is_flag=True, help="Write into an OUT that is not empty, over files of the same name.")
+@click.option("--force", is_flag=True,
+              help="Write into a folder that holds other files too; none of them is deleted or overwritten.")  # fmt: skip
 @click.option("--directory-urls/--no-directory-urls", default=True, show_default=True,
               help="Link pages as a site with MkDocs' use_directory_urls (its default) has them.")  # fmt: skip
 @click.option("--redact", "redact", multiple=True, metavar="REGEX",
@@ -237,19 +238,29 @@ def render(journal_dir: Path, out: Path, drafts: bool, prefix: str, force: bool,
     format, or to review in a pull request: front matter, then the page as HTML. Nothing
     is written when a record has an error.
 
+    OUT/P/.pjournal-manifest.json lists the files written and their SHA-256. Rendering
+    again into that folder rewrites them and removes those it no longer makes (pages of
+    deleted sessions), unless one was changed since: it is kept and named. A folder that
+    is not empty and has no manifest is refused unless --force. Nothing else is ever
+    deleted or overwritten: a file in the way of one to write stops the render before
+    anything is written.
+
     Example: pjournal render journal -o pages --prefix journal
     """
     journal = _valid_journal(journal_dir)
     with _user_errors():
-        site_name = f"{journal_dir.absolute().parent.name or 'My'} journal"
+        site_name = default_site_name(journal_dir)
         try:
             patterns = compile_patterns(list(redact))
         except ValueError as e:
             raise click.BadParameter(str(e), param_hint="--redact") from None
         files = journal_files(redact_journal(published(journal, drafts), patterns), site_name=site_name,
                               prefix=clean_prefix(prefix), directory_urls=directory_urls)  # fmt: skip
-        written = write_files(files, out, prefix=prefix, force=force)
-    click.echo(f"Wrote {len(written)} files to {out}")
+        done = write_files(files, out, prefix=prefix, force=force)
+    for path in done.kept:
+        click.echo(f"Kept {path}: no longer rendered, but changed since it was written; delete it if unwanted", err=True)
+    removed = f"; removed {len(done.removed)} it no longer makes" if done.removed else ""
+    click.echo(f"Wrote {len(done.written)} files to {out}{removed}")
 
 
 @cli.command()
@@ -273,18 +284,27 @@ def stats(journal_dir: Path, drafts: bool) -> None:
 @click.option("--strict", is_flag=True, help="Fail on warnings too (as in CI).")
 @click.option("--drafts", is_flag=True, help="Include records with status: draft.")
 @click.option("-d", "--site-dir", type=click.Path(file_okay=False, path_type=Path), help="Where to write the site (default: site).")
+@click.option("--force", is_flag=True,
+              help="Build into a folder holding files pjournal did not build: what it holds is moved, whole, to SITE_DIR.pjournal-backup.")  # fmt: skip
 @click.option("-f", "--config-file", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="The mkdocs.yml to use.")
 @click.option("-j", "--journal-dir", type=JOURNAL_DIR, default="journal", show_default=True, help="The journal, when there is no mkdocs.yml.")
 @click.option("--redact", "redact", multiple=True, metavar="REGEX",
               help="Replace matches with [redacted] everywhere in the output (repeatable; adds to mkdocs.yml's).")  # fmt: skip
 @click.option("-q/-v", "--quiet/--verbose", default=None,
               help="Show only warnings and errors, or MkDocs' progress too (default: quiet when CI=true).")  # fmt: skip
-def build(strict: bool, drafts: bool, site_dir: Path | None, config_file: Path | None, journal_dir: Path,
-          quiet: bool | None, redact: tuple[str, ...]) -> None:  # fmt: skip
+def build(strict: bool, drafts: bool, site_dir: Path | None, force: bool, config_file: Path | None,
+          journal_dir: Path, quiet: bool | None, redact: tuple[str, ...]) -> None:  # fmt: skip
     """Build the site: mkdocs.yml here if there is one, else a default site for the journal.
 
     The site is built in a temporary folder and swapped in only when the build succeeds,
     so a broken record leaves the last good site in place.
+
+    The site folder is replaced whole, so it has to be a folder of its own: one that is,
+    holds or lies inside docs_dir or the journal, or is or holds the folder of mkdocs.yml,
+    is refused. Each site gets a file .pjournal-site that lists the files of that build;
+    a folder that is not empty and is not such a site, or that holds other files too, is
+    refused unless --force, which moves what it holds aside to SITE_DIR.pjournal-backup
+    (or -2, -3, ...) instead of deleting it.
 
     Example: pjournal build --strict -d public
     """
@@ -295,10 +315,12 @@ def build(strict: bool, drafts: bool, site_dir: Path | None, config_file: Path |
     _show_mkdocs_log(quiet)
     try:
         with site_config(config_file, journal_dir) as config:
-            target = build_site(config, site_dir=site_dir, strict=strict, drafts=drafts, redact=redact)
+            built = build_site(config, site_dir=site_dir, strict=strict, drafts=drafts, redact=redact, force=force)
     except SiteError as e:
         raise click.ClickException(str(e)) from None
-    click.echo(f"Site written to {target}")
+    if built.backup is not None:
+        click.echo(f"Moved what {built.target} held to {built.backup}", err=True)
+    click.echo(f"Site written to {built.target}")
 
 
 @cli.command()

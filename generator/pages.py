@@ -2,13 +2,20 @@
 
 For static site generators that read MkDocs' format, and for reviewing the pages in a pull
 request. The files are the plugin's pages and exports; nothing is written until all are rendered.
+A manifest in the folder lists what was written, with each file's hash: the next render
+removes only files of its own that it no longer makes and that nobody changed since.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .analyze import public_partners
+from .folders import read_marker
 from .export import exports
 from .model import Journal
 from .render import ENV, render_site
@@ -41,22 +48,108 @@ def clean_prefix(prefix: str) -> str:
     return cleaned
 
 
-def write_files(files: dict[str, str], out: Path, *, prefix: str = "", force: bool = False) -> list[Path]:
-    """Write files into `out/<prefix>/`; `out` must be new or empty unless `force` (files are then overwritten)."""
+#: What `render` wrote into a folder: each file's path (below the prefix) and its SHA-256.
+MANIFEST = ".pjournal-manifest.json"
+WRITTEN_BY = "pjournal render (partnership-journal)"
+
+
+@dataclass
+class Written:
+    """What a render did: the files it wrote, its stale files it removed, and stale files it kept (changed since)."""
+
+    written: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+    kept: list[Path] = field(default_factory=list)
+
+
+def write_files(files: dict[str, str], out: Path, *, prefix: str = "", force: bool = False) -> Written:
+    """Write files into `out/<prefix>/` and a manifest of them; remove the last render's stale files.
+
+    The folder must be new, empty, or hold the manifest of an earlier render; `force` writes
+    into another folder too. Either way no file is deleted or overwritten that this tool did
+    not write as it is: a file in the way is refused (nothing is written), and a stale file
+    changed since it was written is kept and reported.
+    """
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out} is a file, not a folder")
-    if out.is_dir() and any(out.iterdir()) and not force:
-        raise OutputError(f"{out} is not empty; choose a new folder or add --force to write into it")
     base = out / clean_prefix(prefix)
     root = out.resolve()
-    targets = {base / uri: content for uri, content in files.items()}
-    for path in targets:  # uris are made of ids, which are slugs: this is a guard
+    targets = {uri: base / uri for uri in files}
+    for path in targets.values():  # uris are made of ids, which are slugs: this is a guard
         if not path.resolve().is_relative_to(root):
             raise OutputError(f"'{path.relative_to(base)}' would be written outside {out}")
     try:
-        for path, content in targets.items():
+        last = _manifest(base)
+        if last is None and base.is_dir() and any(base.iterdir()) and not force:
+            raise OutputError(f"{base} is not empty and has no {MANIFEST} (pjournal did not write it); choose a new "
+                              "folder, or add --force to write beside what is in it (none of it is deleted or overwritten)")  # fmt: skip
+        last = last or {}
+        hashes = {uri: _sha256(content.encode("utf-8")) for uri, content in files.items()}
+        in_the_way = [path for uri, path in targets.items() if not _replaceable(path, (last.get(uri), hashes[uri]))]
+        if in_the_way:
+            more = f" and {len(in_the_way) - 1} more" if len(in_the_way) > 1 else ""
+            raise OutputError(f"{in_the_way[0]}{more} exists and is not what pjournal last wrote there; "
+                              "move it away or choose another folder (nothing was written)")  # fmt: skip
+        done = Written()
+        for uri, path in targets.items():
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(content, encoding="utf-8", newline="\n")
+            path.write_text(files[uri], encoding="utf-8", newline="\n")
+            done.written.append(path)
+        for uri in sorted(set(last) - set(files)):
+            path = base / uri
+            if _inside(path, base) and path.is_file() and not path.is_symlink():
+                if _replaceable(path, (last[uri],)):
+                    path.unlink()
+                    _remove_empty_parents(path, base)
+                    done.removed.append(path)
+                else:
+                    done.kept.append(path)
+        manifest = {"written_by": WRITTEN_BY, "files": dict(sorted(hashes.items()))}
+        (base / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
     except OSError as e:
         raise OutputError(f"cannot write {e.filename or out}: {e.strerror}") from None
-    return list(targets)
+    return done
+
+
+def _manifest(folder: Path) -> dict[str, str] | None:
+    """The files and hashes the manifest of an earlier render lists; None without one."""
+    data = read_marker(folder / MANIFEST, WRITTEN_BY)
+    if data is None or not isinstance(data.get("files"), dict):
+        return None
+    return {uri: sha for uri, sha in data["files"].items() if isinstance(uri, str) and isinstance(sha, str)}
+
+
+def _replaceable(path: Path, hashes: tuple[str | None, ...]) -> bool:
+    """Whether nothing is lost by writing over `path`: it is missing, or a plain file holding one of `hashes`."""
+    if not path.exists() and not path.is_symlink():
+        return True
+    return path.is_file() and not path.is_symlink() and _sha256(path.read_bytes()) in hashes
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """A manifest is a file anyone can edit: a path in it is followed only within the folder."""
+    return ".." not in Path(path).relative_to(folder).parts and path.resolve().is_relative_to(folder.resolve())
+
+
+def _remove_empty_parents(path: Path, base: Path) -> None:
+    for parent in path.parents:
+        if parent == base or not parent.is_relative_to(base) or any(parent.iterdir()):
+            return
+        parent.rmdir()
+
+
+_UNSAFE_IN_NAME = re.compile(r"[^\w .,()+-]+")
+
+
+def default_site_name(journal_dir: Path) -> str:
+    """"<folder> journal", after the folder that holds the journal, for a site nothing else names.
+
+    Themes print the site name into HTML attributes as it is (Material's aria-labels), so of the
+    folder's name only letters, digits, spaces and `_.,()+-` are kept.
+    """
+    name = " ".join(_UNSAFE_IN_NAME.sub(" ", journal_dir.absolute().parent.name).split())
+    return f"{name} journal" if name else "Journal"

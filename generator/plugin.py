@@ -13,8 +13,6 @@ from html import escape
 from urllib.parse import quote
 import os
 import posixpath
-import shutil
-import tempfile
 import weakref
 from pathlib import Path
 from typing import Any, Iterator
@@ -32,6 +30,7 @@ from mkdocs.structure.toc import get_toc
 from .analyze import public_partners, published
 from .export import exports
 from .errors import JournalError, LocatedError
+from .folders import overlap, remove_tree, shown, temp_folder
 from .load import Cache, load_journal
 from .model import validate
 from .pages import OutputError, clean_prefix
@@ -81,13 +80,13 @@ class JournalPlugin(BasePlugin[PluginConfig]):
 
     def on_shutdown(self) -> None:
         if self.folder is not None:
-            shutil.rmtree(self.folder, ignore_errors=True)
+            remove_tree(self.folder)
             self.folder = self.json_file = None
 
     def _folder(self) -> Path:
         if self.folder is None:
-            self.folder = Path(tempfile.mkdtemp(prefix="pjournal-"))
-            weakref.finalize(self, shutil.rmtree, self.folder, True)  # for a build run without on_shutdown
+            self.folder = temp_folder()
+            weakref.finalize(self, remove_tree, self.folder)  # for a build run without on_shutdown
         return self.folder
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -101,6 +100,9 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         journal_dir = Path(self.config.journal_dir)
         if str(journal_dir) not in config.watch:
             config.watch.append(str(journal_dir))
+        problem = site_folder_problem(config, journal_dir, Path(config.site_dir), shown(Path(config.site_dir)))
+        if problem is not None:
+            raise PluginError(problem)
         try:
             # Records are kept between rebuilds only in `serve`; a build lets them go once validated.
             raw = load_journal(journal_dir, self.cache if self.is_serve else None)
@@ -226,6 +228,24 @@ class JournalPlugin(BasePlugin[PluginConfig]):
                 members = members[:1]  # the subsection's index page
             children.append(Section(nav.section, members))
         return Section("Journal", [child for child in children if child is not None])
+
+
+def site_folder_problem(config: MkDocsConfig, journal_dir: Path, site_dir: Path, name: str) -> str | None:
+    """Why a site folder (shown to the user as `name`) would put the project's sources at risk; None if it won't.
+
+    A build replaces its site folder whole, so it may not be or hold the folder of mkdocs.yml,
+    docs_dir or the journal, nor lie inside the last two. It may lie inside the first: the
+    default `site/` does.
+    """
+    protected = [(f"docs_dir ('{shown(Path(config.docs_dir))}')", Path(config.docs_dir), False),
+                 (f"the journal folder ('{shown(journal_dir)}')", journal_dir, False)]  # fmt: skip
+    if config.config_file_path:
+        folder = Path(config.config_file_path).parent
+        protected.insert(0, (f"the folder of mkdocs.yml ('{shown(folder)}')", folder, True))
+    why = overlap(site_dir, protected)
+    if why is None:
+        return None
+    return f"site folder '{name}' {why}, and a build replaces its site folder whole; choose a folder of its own, such as 'site'"
 
 
 class JournalPage(MkPage):

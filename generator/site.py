@@ -1,6 +1,10 @@
 """build/serve for the CLI: engines, staging, the atomic swap.
 
-The same builds as `mkdocs build` / `mkdocs serve`, with the journal's defaults.
+The same builds as `mkdocs build` / `mkdocs serve`, with the journal's defaults. A build
+writes the new site beside the old one and swaps it in only when it is complete, so a failed
+or killed build leaves the last site. A site folder is replaced whole, so it must hold nothing
+but a site this tool built: each site carries a marker, `.pjournal-site`, listing the files of
+that build, and a folder holding anything else is refused (or, with `force`, moved aside).
 """
 
 from __future__ import annotations
@@ -8,10 +12,11 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import glob
+import json
 import os
-import re
-import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -20,7 +25,13 @@ from mkdocs.commands.build import build
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
-from .plugin import OVERRIDES, PLUGIN_NAME
+from .folders import MARK, abandoned, mark, read_marker, remove_tree, shown, temp_folder, unmark
+from .pages import default_site_name
+from .plugin import OVERRIDES, PLUGIN_NAME, site_folder_problem
+
+#: The marker of a site this tool built: what wrote it, and the files of that build.
+SITE_MARK = ".pjournal-site"
+WRITTEN_BY = "pjournal build (partnership-journal)"
 
 
 class SiteError(Exception):
@@ -31,9 +42,8 @@ def _default_config(journal_dir: Path, folder: Path) -> Path:
     """A site for a journal folder alone: Material, the plugin, the site named after the folder."""
     docs = folder / "docs"
     docs.mkdir()
-    site_name = journal_dir.absolute().parent.name or "Journal"
     config = {
-        "site_name": f"{site_name} journal",
+        "site_name": default_site_name(journal_dir),
         "docs_dir": str(docs),
         "site_dir": str(Path("site").absolute()),
         "theme": {"name": "material", "font": False, "features": ["navigation.indexes"]},
@@ -56,8 +66,11 @@ def site_config(config_file: Path | None, journal_dir: Path) -> Iterator[Path]:
         raise SiteError(f"no mkdocs.yml here and no journal folder '{journal_dir}': start one with "
                         "`pjournal init DIR`, or name the journal with -j")  # fmt: skip
     else:
-        with tempfile.TemporaryDirectory(prefix="pjournal-") as folder:
-            yield _default_config(journal_dir, Path(folder))
+        folder = temp_folder()
+        try:
+            yield _default_config(journal_dir, folder)
+        finally:
+            remove_tree(folder)
 
 
 def _load(config_file: Path, **options: Any) -> MkDocsConfig:
@@ -85,49 +98,159 @@ def _options(drafts: bool, redact: tuple[str, ...]) -> Iterator[None]:
         OVERRIDES.clear()
 
 
+@dataclass(frozen=True)
+class Built:
+    """Where a build put the site, and where `force` moved what the folder held before."""
+
+    target: Path
+    backup: Path | None = None
+
+
 def build_site(config_file: Path, *, site_dir: Path | None, strict: bool, drafts: bool,
-               redact: tuple[str, ...] = ()) -> Path:  # fmt: skip
-    """Build into a fresh folder and swap it in only on success: a failed build leaves the last site."""
+               redact: tuple[str, ...] = (), force: bool = False) -> Built:  # fmt: skip
+    """Build into a fresh folder and swap it in only on success: a failed build leaves the last site.
+
+    The site folder may not be, hold or lie in the project's sources. One that holds files
+    this tool did not build is refused, or with `force` moved aside whole to a backup folder
+    beside it: nothing is deleted but a site this tool built.
+    """
     with _options(drafts, redact):
         config = _load(config_file, strict=strict)
-        target = Path(site_dir).absolute() if site_dir else Path(config.site_dir)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _clean_leftovers(target)
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-{os.getpid()}-", dir=target.parent))
-        umask = os.umask(0)
-        os.umask(umask)
-        staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; a site is for a web server to read
-        config.site_dir = str(staging)
+        target = (Path(site_dir).absolute() if site_dir else Path(config.site_dir)).resolve()
+        name = str(site_dir) if site_dir else shown(target)
+        problem = site_folder_problem(config, Path(config.plugins[PLUGIN_NAME].config.journal_dir), target, name)
+        if problem is not None:
+            raise SiteError(problem)
         try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _clean_leftovers(target)
+            backup = _backup(target) if _must_move_aside(target, name, force) else None
+            staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-{os.getpid()}-", dir=target.parent))
+        except OSError as e:
+            raise SiteError(_unwritable(name, e)) from None
+        try:
+            mark(staging, "staging")  # first: a build killed from here on leaves a folder a later one knows
+            umask = os.umask(0)
+            os.umask(umask)
+            staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; a site is for a web server to read
+            config.site_dir = str(staging)
             config.plugins.on_startup(command="build", dirty=False)
             try:
                 build(config)
             finally:
                 config.plugins.on_shutdown()
-            _swap(staging, target)
+            _mark_site(staging)
+            _swap(staging, target, backup)
         except (Abort, PluginError) as e:
             raise SiteError(str(e)) from None
+        except OSError as e:
+            raise SiteError(_unwritable(name, e)) from None
         finally:
-            shutil.rmtree(staging, ignore_errors=True)
-    return target
+            remove_tree(staging)  # if still there: a failed build, or after the exchange the old site
+    return Built(target, backup)
 
 
-def _swap(new: Path, target: Path) -> None:
+def _unwritable(name: str, error: OSError) -> str:
+    where = f" in '{shown(Path(error.filename).parent)}'" if error.filename else ""
+    return f"site folder '{name}' can't be written: {error.strerror}{where}"
+
+
+def _must_move_aside(target: Path, name: str, force: bool) -> bool:
+    """Whether the site folder must be moved aside whole, rather than replaced: it holds files we did not build.
+
+    Without `force` that is refused, as is a folder of ours the build could not delete.
+    """
+    if os.path.lexists(target) and not target.is_dir():
+        raise SiteError(f"site folder '{name}' is a file, not a folder")
+    if not target.is_dir():
+        return False
+    files, read_only = _survey(target)
+    listed = _listed(target) if files else set()
+    foreign = None if listed is None else sorted(files - listed - {SITE_MARK})
+    if foreign == []:
+        if read_only is not None:
+            raise SiteError(f"site folder '{name}' can't be replaced: '{shown(read_only)}' is read-only; "
+                            f"make it writable (chmod -R u+w '{name}') or choose another folder")  # fmt: skip
+        return False
+    backup = shown(_backup(target))
+    if not force and foreign is None:
+        raise SiteError(f"site folder '{name}' is not empty and is not a site pjournal built (it has no {SITE_MARK}); "
+                        f"choose a new or empty folder, or add --force to move what is in it to '{backup}'")  # fmt: skip
+    if not force:
+        assert foreign is not None
+        more = f" and {len(foreign) - 3} more" if len(foreign) > 3 else ""
+        raise SiteError(f"site folder '{name}' holds {len(foreign)} file(s) pjournal did not write "
+                        f"({', '.join(foreign[:3])}{more}); move them out (files for the site belong in docs_dir), "
+                        f"or add --force to move the old folder whole to '{backup}'")  # fmt: skip
+    if not os.access(target, os.W_OK | os.X_OK):
+        raise SiteError(f"site folder '{name}' can't be moved aside: it is read-only; choose another folder")
+    return True
+
+
+def _survey(folder: Path) -> tuple[set[str], Path | None]:
+    """Every file in a folder, as a relative path (links count as files), and its first read-only folder."""
+    files: set[str] = set()
+    read_only = None
+    for here, dirs, names in os.walk(folder):
+        if read_only is None and not os.access(here, os.W_OK | os.X_OK):
+            read_only = Path(here)
+        base = Path(here).relative_to(folder)
+        links = [d for d in dirs if os.path.islink(os.path.join(here, d))]
+        files.update((base / n).as_posix() for n in [*names, *links])
+    files.discard(MARK)  # left in the site by a build killed while swapping
+    return files, read_only
+
+
+def _listed(folder: Path) -> set[str] | None:
+    """The files the marker of a site this tool built lists; None when the folder has no such marker."""
+    data = read_marker(folder / SITE_MARK, WRITTEN_BY)
+    if data is None or not isinstance(data.get("files"), list):
+        return None
+    return {f for f in data["files"] if isinstance(f, str)}
+
+
+def _mark_site(site: Path) -> None:
+    """The marker of a finished site; the same for the same journal, so that builds stay byte-identical."""
+    files, _ = _survey(site)
+    data = {"written_by": WRITTEN_BY,
+            "note": "pjournal build replaces this folder whole, and refuses one holding files not listed here",
+            "files": sorted(files - {SITE_MARK})}  # fmt: skip
+    (site / SITE_MARK).write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _backup(target: Path) -> Path:
+    """A free name beside the site folder, for what `force` moves out of it."""
+    candidate = target.with_name(f"{target.name}.pjournal-backup")
+    number = 1
+    while os.path.lexists(candidate):
+        number += 1
+        candidate = target.with_name(f"{target.name}.pjournal-backup-{number}")
+    return candidate
+
+
+def _swap(new: Path, target: Path, backup: Path | None = None) -> None:
     """Put `new` in place of `target` so that a reader never finds no site, even if killed meanwhile.
 
     Linux swaps the two folders in one step (renameat2 with RENAME_EXCHANGE); elsewhere the
-    old site is first moved aside, and a later build puts it back if it was left there.
+    old site is first moved aside, and a later build puts it back if it was left there. The old
+    site is marked before it moves, so that what a build killed meanwhile leaves is known as
+    ours. With `backup`, what the folder held is moved there instead, and kept.
     """
-    if target.exists() and _exchange(new, target):
-        shutil.rmtree(new, ignore_errors=True)  # now the old site
-        return
     old = None
-    if target.exists():
+    if backup is not None:
+        target.rename(backup)
+    elif target.exists():
+        mark(target, "old")
+        if _exchange(new, target):
+            unmark(target)  # the new site's staging marker
+            remove_tree(new)  # now the old site
+            return
         old = target.with_name(f".{target.name}-old-{os.getpid()}")
         target.rename(old)
     new.rename(target)
+    unmark(target)
     if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        remove_tree(old)
 
 
 _RENAME_EXCHANGE = 2
@@ -145,25 +268,18 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def _clean_leftovers(target: Path) -> None:
-    """Folders of builds that were killed: staging folders of dead processes, and a site moved aside."""
-    for path in target.parent.glob(f".{target.name}-*"):
-        match = re.fullmatch(rf"\.{re.escape(target.name)}-(?:old-)?(\d+)(?:-.*)?", path.name)
-        if match is None or _alive(int(match.group(1))):
-            continue
-        if not target.exists() and "-old-" in path.name:
+    """Folders of builds that were killed: their staging folders, and an old site moved aside.
+
+    Only folders holding our marker, left by a process that is gone, are touched; one merely
+    named like them (a user's `.site-2025-backup/`) is not.
+    """
+    for path in target.parent.glob(f".{glob.escape(target.name)}-*"):
+        role = abandoned(path)
+        if role == "old" and not os.path.lexists(target):
             path.rename(target)  # the last good site, moved aside by a build killed mid-swap
-        else:
-            shutil.rmtree(path, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+            unmark(target)
+        elif role in ("staging", "old"):
+            remove_tree(path)
 
 
 def serve_site(config_file: Path, *, dev_addr: str | None, drafts: bool, dirty: bool = False,

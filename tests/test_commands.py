@@ -420,7 +420,7 @@ def test_render_writes_the_pages_that_plain_mkdocs_builds(journal_copy, runner, 
     result = runner.invoke(cli, ["render", "-o", "out"])
     assert result.exit_code == 0, result.output
     pages = render_site(valid(root))
-    written = [p for p in Path("out").rglob("*") if p.is_file()]
+    written = [p for p in Path("out").rglob("*") if p.is_file() and p.name != ".pjournal-manifest.json"]
     assert result.stdout == f"Wrote {len(written)} files to out\n"
     assert {"journal.json", "feed.xml"} <= {p.name for p in written}
     assert {p.relative_to("out").as_posix(): p.read_text() for p in Path("out").rglob("*.md")} == {
@@ -460,7 +460,9 @@ def test_render_refuses_a_folder_that_is_not_empty_unless_forced(journal_copy, r
     journal_copy("design")
     write(Path("out/keep.txt"), "mine\n")
     result = runner.invoke(cli, ["render", "-o", "out"])
-    assert (result.exit_code, result.stderr) == (1, "Error: out is not empty; choose a new folder or add --force to write into it\n")
+    assert (result.exit_code, result.stderr) == (1, "Error: out is not empty and has no .pjournal-manifest.json (pjournal "
+                                                 "did not write it); choose a new folder, or add --force to write beside "
+                                                 "what is in it (none of it is deleted or overwritten)\n")  # fmt: skip
     assert [p.name for p in Path("out").iterdir()] == ["keep.txt"]
     assert runner.invoke(cli, ["render", "-o", "out", "--force"]).exit_code == 0
     assert Path("out/keep.txt").read_text() == "mine\n" and Path("out/index.md").is_file()

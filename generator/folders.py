@@ -1,0 +1,140 @@
+"""Folders the tool owns for a while, and places no output may go.
+
+A build makes folders it deletes again: a staging folder beside the site, the old site moved
+aside while the new one is swapped in, temporary files in TMPDIR. A run killed half-way leaves
+them behind, so each one holds a marker, written first, naming the process that made it; a
+later run deletes only folders with that marker whose process is gone. A name alone never
+marks a folder as ours: a user's `.site-2025-backup/` is theirs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import stat
+import tempfile
+from pathlib import Path
+from typing import Any, Iterable
+
+#: The marker of a folder a run of pjournal owns for a while.
+MARK = ".pjournal-build"
+#: What a marked folder is for: a build's staging folder, the old site moved aside, temporary files.
+ROLES = ("staging", "old", "temp")
+
+
+def mark(folder: Path, role: str) -> None:
+    """Claim `folder` for this process (`role` is one of ROLES)."""
+    assert role in ROLES
+    text = json.dumps({"written_by": "pjournal", "role": role, "pid": os.getpid(), "host": socket.gethostname()})
+    (folder / MARK).write_text(text + "\n", encoding="utf-8")
+
+
+def unmark(folder: Path) -> None:
+    (folder / MARK).unlink(missing_ok=True)
+
+
+def read_marker(path: Path, written_by: str) -> dict[str, Any] | None:
+    """A JSON marker file, if there is one that says it was written by `written_by`; None otherwise."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("written_by") == written_by else None
+
+
+def claim(folder: Path) -> dict[str, Any] | None:
+    """The marker in `folder`, if it holds one that pjournal wrote; None otherwise."""
+    data = read_marker(folder / MARK, "pjournal")
+    if data is None or data.get("role") not in ROLES:
+        return None
+    if not isinstance(data.get("pid"), int) or not isinstance(data.get("host"), str):
+        return None
+    return data
+
+
+def abandoned(folder: Path) -> str | None:
+    """The role of `folder` if it is ours and the process that made it (on this machine) is gone; else None."""
+    data = claim(folder)
+    if data is None or data["host"] != socket.gethostname() or alive(data["pid"]):
+        return None
+    return data["role"]
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_tree(path: Path) -> bool:
+    """Delete a folder we own, read-only parts included; whether it is gone.
+
+    A folder made read-only (by a user, or copied from a read-only source) is made writable
+    first: else a folder we made would stay behind, undeletable.
+    """
+    if not path.is_dir() or path.is_symlink():
+        return not os.path.lexists(path)
+    shutil.rmtree(path, ignore_errors=True)
+    if os.path.lexists(path):
+        _writable(path)
+        for here, dirs, _files in os.walk(path):
+            for name in dirs:
+                if not os.path.islink(os.path.join(here, name)):
+                    _writable(Path(here, name))
+        shutil.rmtree(path, ignore_errors=True)
+    return not os.path.lexists(path)
+
+
+def _writable(folder: Path) -> None:
+    try:
+        folder.chmod(folder.stat().st_mode | stat.S_IRWXU)
+    except OSError:
+        pass
+
+
+def temp_folder() -> Path:
+    """A new folder in TMPDIR, marked as ours; first, the ones killed runs left there are deleted."""
+    clean_temp_folders()
+    folder = Path(tempfile.mkdtemp(prefix="pjournal-"))
+    mark(folder, "temp")
+    return folder
+
+
+def clean_temp_folders() -> None:
+    for folder in Path(tempfile.gettempdir()).glob("pjournal-*"):
+        if abandoned(folder) == "temp":
+            remove_tree(folder)
+
+
+def overlap(target: Path, protected: Iterable[tuple[str, Path, bool]]) -> str | None:
+    """Why an output folder `target` can't go where it would, or None.
+
+    `protected` holds (what, folder, may hold an output) triples: the output folder may not be
+    one of them or hold one, and may lie inside only those that allow it (the folder of
+    mkdocs.yml holds `site/` by default). Symbolic links and `..` are resolved first.
+    """
+    real = target.resolve()
+    for what, folder, may_hold in protected:
+        other = folder.resolve()
+        if real == other:
+            return f"is {what}"
+        if other.is_relative_to(real):
+            return f"would hold {what}"
+        if not may_hold and real.is_relative_to(other):
+            return f"lies inside {what}"
+    return None
+
+
+def shown(path: Path) -> str:
+    """A path as a user would type it here: relative to the working folder when inside it."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(Path.cwd()).as_posix() or "."
+    except ValueError:
+        return str(absolute)
