@@ -336,7 +336,8 @@ def serve(drafts: bool, dev_addr: str | None, config_file: Path | None, journal_
     """Preview the site, rebuilding and reloading the browser when a record changes.
 
     Prints the address first, then builds the site and serves it there. A record with an
-    error is shown at the top of every page while the last good pages stay served.
+    error is shown at the top of every page while the last good pages stay served; so is
+    a journal folder deleted or moved away, which is watched again when it is back.
 
     Example: pjournal serve --drafts -a 127.0.0.1:8001
     """

@@ -13,6 +13,7 @@ from html import escape
 from urllib.parse import quote
 import os
 import posixpath
+import threading
 import weakref
 from pathlib import Path
 from typing import Any, Iterator
@@ -48,7 +49,7 @@ OVERRIDES: dict[str, Any] = {}
 
 
 class PluginConfig(Config):
-    journal_dir = c.Dir(exists=True, default="journal")
+    journal_dir = c.Dir(exists=False, default="journal")  # a missing one is an error of the build, which serve outlives
     prefix = c.Type(str, default="journal")
     drafts = c.Type(bool, default=False)
     redact = c.ListOfItems(c.Type(str), default=[])
@@ -68,6 +69,7 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         self.dirty = False
         self.folder: Path | None = None  # files the build copies: journal.json, and in a dirty build the pages
         self.json_file: Path | None = None
+        self.journal_watch: _JournalWatch | None = None  # in `serve`
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so MkDocs keeps this instance across `serve` rebuilds, and with it the parse cache.
@@ -79,6 +81,9 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         self.dirty = dirty
 
     def on_shutdown(self) -> None:
+        if self.journal_watch is not None:
+            self.journal_watch.stop()
+            self.journal_watch = None
         if self.folder is not None:
             remove_tree(self.folder)
             self.folder = self.json_file = None
@@ -98,8 +103,6 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         except OutputError as e:
             raise PluginError(str(e)) from None
         journal_dir = Path(self.config.journal_dir)
-        if str(journal_dir) not in config.watch:
-            config.watch.append(str(journal_dir))
         problem = site_folder_problem(config, journal_dir, Path(config.site_dir), shown(Path(config.site_dir)))
         if problem is not None:
             raise PluginError(problem)
@@ -140,6 +143,11 @@ class JournalPlugin(BasePlugin[PluginConfig]):
             raise PluginError(f"The journal has {len(e.errors)} error(s):\n" + "\n".join(map(str, e.errors))) from None
         self._keep_serving(e.errors)
         return config
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        """Watch the journal folder, also when it is deleted, moved or put back while serving."""
+        self.journal_watch = _JournalWatch(server, Path(self.config.journal_dir), self._folder() / "changes")
+        return server
 
     def _keep_serving(self, errors: list[LocatedError]) -> None:
         """In `serve`, a bad edit must not stop the server: keep the last good pages and show the errors."""
@@ -246,6 +254,55 @@ def site_folder_problem(config: MkDocsConfig, journal_dir: Path, site_dir: Path,
     if why is None:
         return None
     return f"site folder '{name}' {why}, and a build replaces its site folder whole; choose a folder of its own, such as 'site'"
+
+
+class _JournalWatch:
+    """Keeps `serve` watching the journal folder when it goes away and comes back.
+
+    MkDocs' watch of a folder ends for good when the folder is deleted (watchdog stops watching
+    it), and events on folders start no rebuild: a deleted journal went unreported and, put back,
+    unseen. Twice a second this checks that the journal is there and watched; when it went, came
+    back or lost its watch, it is watched anew and a rebuild is asked for, by a change in a folder
+    of our own that the server watches.
+    """
+
+    def __init__(self, server: Any, journal: Path, changes: Path) -> None:
+        self.server = server
+        self.journal = os.path.abspath(journal)
+        self.changes = changes
+        self.there = self.watching = os.path.isdir(self.journal)
+        self.stopped = threading.Event()
+        self.count = 0
+        changes.mkdir(parents=True, exist_ok=True)
+        server.watch(str(changes))
+        if self.watching:
+            server.watch(self.journal)
+        threading.Thread(target=self._run, name="pjournal-journal-watch", daemon=True).start()
+
+    def stop(self) -> None:
+        self.stopped.set()
+
+    def _run(self) -> None:
+        while not self.stopped.wait(0.5):
+            if not self.server.observer.is_alive():  # not serving yet, or no more
+                continue
+            there = os.path.isdir(self.journal)
+            if there == self.there and (not there or self._watched()):
+                continue
+            if self.watching:
+                self.server.unwatch(self.journal)
+            if there:
+                self.server.watch(self.journal)
+            self.there = self.watching = there
+            self.count += 1
+            (self.changes / "journal").write_text(str(self.count), encoding="utf-8")
+
+    def _watched(self) -> bool:
+        try:
+            emitters = list(self.server.observer.emitters)
+        except RuntimeError:  # changed while read: look again next time
+            return True
+        return any(e.watch.path == self.journal and e.is_alive() for e in emitters)
 
 
 class JournalPage(MkPage):

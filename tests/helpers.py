@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 import socket
+import subprocess
 import time
 import urllib.request
 from pathlib import Path
@@ -57,6 +58,16 @@ def wait_for(predicate: Callable[[], bool], seconds: float = 30) -> bool:
             pass
         time.sleep(0.2)
     return False
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop a server as a process manager would (SIGTERM), killing it if it hangs."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
 
 
 def broken_links(site: Path, under: str = "") -> list[str]:

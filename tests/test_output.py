@@ -6,6 +6,7 @@
 4. `render -o` keeps a manifest and removes only its own stale, unchanged files.
 5. Read-only folders get one line and exit 1.
 6. The site name taken from a folder can't put markup into the pages.
+7. `serve` outlives the journal folder being deleted, and sees it when it comes back.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from mkdocs.exceptions import Abort
 from conftest import FIXTURES
 from test_safety import KILL_BETWEEN_RENAMES
 from generator.cli import cli
-from helpers import write
+from helpers import fetch, free_port, stop, wait_for, write
 
 MARK = ".pjournal-build"
 MANIFEST = ".pjournal-manifest.json"
@@ -440,3 +441,39 @@ def test_a_folder_name_cannot_put_markup_into_the_default_site(runner, tmp_path,
     home = pages[tmp_path / "site/index.html"]
     assert '<title>Journal - x img src x onerror alert(1) journal</title>' in home
     assert 'aria-label="x img src x onerror alert(1) journal"' in home
+
+
+# 7. serve and a journal folder that goes away
+
+
+def test_serve_reports_a_deleted_journal_and_sees_it_when_it_comes_back(tmp_path):
+    journal = tmp_path / "journal"
+    shutil.copytree(FIXTURES / "minimal", journal)
+    record = journal / "sessions/2026-01-10-outline.yaml"
+    port = free_port()
+    log = (tmp_path / "serve.log").open("w")
+    server = subprocess.Popen([sys.executable, "-m", "generator.cli", "serve", "-a", f"127.0.0.1:{port}"],
+                              cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT, text=True)  # fmt: skip
+    home = f"http://127.0.0.1:{port}/"
+
+    def said() -> str:
+        return (tmp_path / "serve.log").read_text()
+
+    try:
+        assert wait_for(lambda: "Outlining the post" in fetch(home) or server.poll() is not None), said()
+        assert server.poll() is None, "the server runs"
+
+        shutil.rmtree(journal)
+        assert wait_for(lambda: "journal folder not found" in fetch(home)), said()
+        assert "Outlining the post" in fetch(home), "the last good pages are still served"
+        assert f"{journal}: journal folder not found" in (tmp_path / "serve.log").read_text()
+
+        shutil.copytree(FIXTURES / "minimal", journal)
+        assert wait_for(lambda: "The journal has" not in fetch(home)), said()
+        record.write_text(record.read_text().replace("Outlining the post", "Outlining the essay"))
+        assert wait_for(lambda: "Outlining the essay" in fetch(home)), said()
+        assert server.poll() is None, "the server never exits"
+    finally:
+        stop(server)
+        log.close()
+    assert "Traceback" not in said()

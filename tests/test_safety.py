@@ -32,7 +32,7 @@ from click.testing import CliRunner
 
 from browser_support import Served
 from generator.cli import cli
-from helpers import fetch, free_port, wait_for
+from helpers import fetch, free_port, stop, wait_for
 
 from conftest import FIXTURES, ROOT
 
@@ -764,11 +764,6 @@ def test_serve_starts_on_a_broken_journal_and_recovers(tmp_path):
         assert "Outlining the post" in fetch(home)
         assert server.poll() is None, "the server never exits"
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
+        stop(server)
         log.close()
     assert "Traceback" not in (tmp_path / "serve.log").read_text(encoding="utf-8")
