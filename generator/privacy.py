@@ -218,7 +218,8 @@ def mentions(record: Record, substitutions: list[Substitution], anonymous: froze
     if not substitutions:
         return []
     found = []
-    own = {(i, key) for i, item in enumerate(record.data) if isinstance(item, dict) and item.get("id") in anonymous
+    own = {(i, key) for i, item in enumerate(record.data)
+           if isinstance(item, dict) and isinstance(item.get("id"), str) and item["id"] in anonymous
            for key in ("id", "name")} if isinstance(record.data, list) else set()  # fmt: skip
     for loc, text in _strings(record.data):
         if loc in own or (loc and loc[-1] in PARTNER_KEYS):
