@@ -288,7 +288,7 @@ def _parse(path: Path, shown: str, kind: Kind, size: int) -> Record:
         wanted = "a list of partners" if kind == "partners" else "a mapping with at least the required fields"
         return fail(f"file is empty; expected {wanted}", line, col)
     try:
-        data = _Builder().build(node)
+        data = _Builder(text).build(node)
     except _YamlProblem as e:
         line, col = _alias_mark(text, e.alias) if e.alias else mark_of(e.node)
         return fail(e.message, line, col)
@@ -352,7 +352,10 @@ class _Builder:
     `_alias_mark` to find its place in the text.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, source: str = "\\") -> None:
+        # A character no text may hold can come from the file itself or from an escape ("\x01"):
+        # a file with neither (most of them) needs no look at each of its texts.
+        self.screen = "\\" in source or _NOT_TEXT.search(source) is not None
         self.count = 0  # values built, aliases expanded
         self.text = 0  # characters of keys and strings built, aliases expanded
         self.open: set[int] = set()
@@ -470,7 +473,7 @@ class _Builder:
             message = (f"document expands to more than {MAX_TEXT:,} characters of text, the most a record may hold; "
                        "aliases (*name) repeated too often")  # fmt: skip
             raise self._too_much(message, node, loc)
-        bad = _NOT_TEXT.search(text)
+        bad = _NOT_TEXT.search(text) if self.screen else None
         if bad is None:
             return
         code = ord(bad.group())

@@ -94,6 +94,17 @@ def test_a_noncharacter_from_an_escape_is_a_located_error(journal_copy, runner, 
     )
 
 
+@pytest.mark.parametrize(("char", "code"), [("\ufdd0", "U+FDD0"), ("\U0001fffe", "U+1FFFE"), ("\U0010ffff", "U+10FFFF")])
+def test_a_noncharacter_written_as_itself_is_a_located_error(journal_copy, runner, char, code):
+    """YAML's reader lets these through as they are, without any escape in the file."""
+    root = journal_copy("minimal")
+    edit(root, "summary: Proposed a five-part outline", f"summary: Proposed {char} here")
+    assert "\\" not in (root / SESSION).read_text(encoding="utf-8")
+    assert check(runner)[1][0] == (
+        f"{SHOWN}:10:14: contributions[0].summary: noncharacter {code} is not allowed in text; remove it"
+    )
+
+
 def test_the_titles_escapes_from_the_report_are_refused_by_check_and_build(journal_copy, runner):
     root = journal_copy("minimal")
     edit(root, "title: Outlining the post", r'title: "Ctl \x01 \0 \e \x0b \uFFFE end"')
