@@ -142,7 +142,8 @@ def new(title: str | None, partners: tuple[str, ...], case_study: str | None, da
     """Write a new session record to fill in.
 
     The record, sessions/YEAR/DATE-TITLE.yaml, names its partners and has a goal and a
-    contribution to replace (TODO); it validates as written. In a terminal, a missing
+    contribution to replace (TODO); it validates as written, and `pjournal check` warns
+    about each placeholder until it is replaced (so `build --strict` fails). In a terminal, a missing
     title and partners are asked for; otherwise --title is required. An existing file is
     never overwritten. Prints the path of the new record, so that
     `$EDITOR "$(pjournal new -t ...)"` opens it.
