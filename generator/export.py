@@ -20,11 +20,10 @@ from pydantic import BaseModel, ConfigDict
 from . import __version__, attribution, markup, routes
 from .analyze import PublicPartner, sessions_of_case
 from .model import CaseStudy, Journal, Partner, PartnerKind, Session
+from .privacy import PARTNER_KEYS
 from .render import SessionCache, shared_key
 from .routes import address
 
-#: Keys that name a partner: in the export they hold the partner's public slug.
-_PARTNER_KEYS = {"by", "partner", "from", "to", "adopted", "decided_by"}
 
 
 class AIStatement(BaseModel):
@@ -73,7 +72,7 @@ def _public_refs(value: Any, names: dict[str, PublicPartner], key: str = "") -> 
         return {k: _public_refs(v, names, k) for k, v in value.items()}
     if isinstance(value, list):
         return [_public_refs(v, names, key) for v in value]
-    if key in _PARTNER_KEYS and isinstance(value, str) and value in names:
+    if key in PARTNER_KEYS and isinstance(value, str) and value in names:
         return names[value].slug
     return value
 

@@ -1,30 +1,29 @@
-"""The record format as typed models, and `validate`: raw records to a checked `Journal`.
+"""The record format as typed models: the single statement of every record fact.
 
 Field names are the YAML keys verbatim, so a pydantic error's `loc` is the path the
-user sees. Every model forbids unknown fields: a typo must fail, not vanish.
+user sees. Every model forbids unknown fields: a typo must fail, not vanish. A field that
+names another record is marked `Ref` on its type (`PartnerRef`), and everything that must
+know which fields those are (reference checks, privacy, the export) asks `references`.
+`validate.py` turns raw records into a checked `Journal` of these models.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 import types
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Callable, Iterator, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Iterator, Literal, Union, get_args, get_origin
 
 from pydantic import (
-    BaseModel, ConfigDict, Discriminator, Field, Strict, StringConstraints, Tag, ValidationError,
-    ValidatorFunctionWrapHandler, WrapValidator,
+    BaseModel, ConfigDict, Discriminator, Field, Strict, StringConstraints, Tag, ValidatorFunctionWrapHandler,
+    WrapValidator,
 )  # fmt: skip
 from pydantic_core import PydanticCustomError
 
-from .errors import UNION_TAGS, JournalError, LocatedError, format_loc
-from .load import RawJournal, Record, display_path, locate
-from . import privacy
-from .privacy import scan
-from .routes import reserved_reason
+from .errors import UNION_TAGS, LocatedError
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -59,6 +58,19 @@ Confidence = Annotated[float, Strict(), Field(ge=0, le=1, description="How sure 
 Date = Annotated[dt.date, WrapValidator(_date)]
 Flag = Annotated[bool, Strict()]
 
+RefKind = Literal["partner", "case-study"]
+
+
+@dataclass(frozen=True)
+class Ref:
+    """Marks a field whose value is the id of another record, of this kind."""
+
+    kind: RefKind
+
+
+PartnerRef = Annotated[Id, Ref("partner")]
+CaseStudyRef = Annotated[Id, Ref("case-study")]
+
 #: The texts `pjournal new` leaves for a person to write (scaffold's template takes them from here,
 #: `{partner}` filled in with an id). A record still holding one gets a warning, so `build --strict`
 #: fails before a placeholder is published. Exact texts, not any "TODO": "TODO-list app" is a title.
@@ -67,9 +79,6 @@ PLACEHOLDERS = {
     "summary": "TODO what {partner} contributed",
     "text": "TODO",
 }
-_PLACEHOLDER = re.compile(
-    "|".join(re.escape(text).replace(re.escape("{partner}"), "[a-z0-9][a-z0-9-]*") for text in PLACEHOLDERS.values())
-)
 
 PartnerKind = Literal["human", "ai"]
 ContributionKind = Literal[
@@ -112,12 +121,12 @@ class CaseStudy(Model):
 
 
 class SessionPartner(Model):
-    partner: Id
+    partner: PartnerRef
     role: Text | None = None
 
 
 class Contribution(Model):
-    by: Id
+    by: PartnerRef
     kind: ContributionKind
     summary: Text
     confidence: Confidence | None = None
@@ -126,7 +135,7 @@ class Contribution(Model):
 
 
 class Position(Model):
-    by: Id
+    by: PartnerRef
     stance: Text
     reasoning: Text | None = None
     confidence: Confidence | None = None
@@ -134,8 +143,8 @@ class Position(Model):
 
 class Resolution(Model):
     outcome: Outcome
-    adopted: Id | None = Field(None, description="Whose position, when outcome is adopted.")
-    decided_by: Id | None = None
+    adopted: PartnerRef | None = Field(None, description="Whose position, when outcome is adopted.")
+    decided_by: PartnerRef | None = None
     summary: Text | None = None
 
 
@@ -147,16 +156,16 @@ class Disagreement(Model):
 
 
 class Feedback(Model):
-    from_: Id = Field(alias="from")
-    to: Id
+    from_: PartnerRef = Field(alias="from")
+    to: PartnerRef
     about: FeedbackAbout
     text: Text
     acted_on: Flag | None = None
 
 
 class Handoff(Model):
-    from_: Id = Field(alias="from")
-    to: Id
+    from_: PartnerRef = Field(alias="from")
+    to: PartnerRef
     what: Text
 
 
@@ -183,7 +192,7 @@ class Session(Model):
     title: Text
     date: Date
     status: Literal["draft", "published"] = "published"
-    case_study: Id | None = None
+    case_study: CaseStudyRef | None = None
     domain: Text | None = None
     tags: list[Text] = []
     partners: list[SessionPartner] = Field(min_length=2)
@@ -217,11 +226,12 @@ class Journal:
     partners: dict[str, Partner]
     case_studies: dict[str, CaseStudy]
     sessions: list[Session]
-    sources: dict[tuple[str, str], Path] = field(default_factory=dict)
+    sources: dict[tuple[str, str], Path | None] = field(default_factory=dict)
     warnings: list[LocatedError] = field(default_factory=list)
 
-    def source(self, kind: str, id: str) -> Path:
-        """The YAML file a record came from ("partners", "case-study" or "session")."""
+    def source(self, kind: str, id: str) -> Path | None:
+        """The YAML file a record came from ("partners", "case-study" or "session"); None where
+        its path may not be published (it names an anonymous partner: see privacy.redact)."""
         return self.sources[(kind, id)]
 
 
@@ -236,7 +246,17 @@ def _members(annotation: Any) -> list[Any]:
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:
-    return next((m for m in _members(annotation) if isinstance(m, type) and issubclass(m, BaseModel)), None)
+    return next((m for m in _members(annotation) if _is_model(m)), None)
+
+
+def _sub_model(annotation: Any) -> type[BaseModel] | None:
+    """The model a field holds, itself or as the items of a list (`list[Contribution]`)."""
+    for member in _members(annotation):
+        if _is_model(member):
+            return member
+        if get_origin(member) is list and (inner := _sub_model(get_args(member)[0])) is not None:
+            return inner
+    return None
 
 
 def fields_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
@@ -257,305 +277,65 @@ def fields_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
     return sorted(f.alias or name for name, f in found.model_fields.items()) if found else []
 
 
-#: The models `validate` checks records against, by the name pydantic gives their errors.
-_RECORD_MODELS: dict[str, type[BaseModel]] = {m.__name__: m for m in (Partner, CaseStudy, Session)}
+#: The models validate checks records against, by the name pydantic gives their errors.
+RECORD_MODELS: dict[str, type[BaseModel]] = {m.__name__: m for m in (Partner, CaseStudy, Session)}
 
 
-def _show(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if value is None:
-        return "nothing (null)"
-    text = repr(value) if isinstance(value, str) else str(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+def ref_kind(annotation: Any) -> RefKind | None:
+    """The kind of record a field's type names (`PartnerRef | None` -> "partner"), or None."""
+    if get_origin(annotation) is Annotated:
+        found = next((m.kind for m in annotation.__metadata__ if isinstance(m, Ref)), None)
+        return found or ref_kind(get_args(annotation)[0])
+    if get_origin(annotation) in (Union, types.UnionType):
+        return next((kind for arg in get_args(annotation) if (kind := ref_kind(arg)) is not None), None)
+    return None
 
 
-def _message(error: dict[str, Any], model: type[BaseModel] | None = None) -> str:
-    """A pydantic error as one sentence: what was expected, what was found.
-
-    An unknown field gets the nearest of the fields valid at its place in `model`, or,
-    when none is near, the list of them.
-    """
-    kind, loc = error["type"], error["loc"]
-    name = str(loc[-1]) if loc else ""
-    if kind == "extra_forbidden":
-        valid = fields_at(model, loc[:-1]) if model else []
-        near = difflib.get_close_matches(name, valid, n=1)
-        if near:
-            return f"unknown field '{name}'; did you mean '{near[0]}'?"
-        return f"unknown field '{name}'" + (f"; valid here: {', '.join(valid)}" if valid else "")
-    if kind == "missing":
-        return "required field is missing"
-    if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return f"expected a mapping of fields, found {_show(error['input'])}"
-    if kind == "string_pattern_mismatch":
-        return f"an id is lowercase letters, digits and '-', not starting with '-', found {_show(error['input'])}"
-    if kind == "too_short":
-        need, found = error["ctx"]["min_length"], error["ctx"]["actual_length"]
-        return f"needs at least {need} item{'s' if need != 1 else ''}, found {found or 'none'}"
-    if kind == "list_type":
-        return f"expected a list, found {_show(error['input'])}"
-    message = error["msg"]
-    message = message[0].lower() + message[1:]
-    if kind == "string_type" and (isinstance(error["input"], (bool, int, float, dt.date)) or error["input"] is None):
-        message += " (put it in quotes if you meant text)"
-    return f"{message}, found {_show(error['input'])}"
+@lru_cache(maxsize=None)
+def ref_fields(model: type[BaseModel]) -> dict[str, RefKind]:
+    """A model's fields that name another record, by Python name, with the kind they name."""
+    return {name: kind for name, f in model.model_fields.items()
+            if (kind := ref_kind(Annotated[f.annotation, *f.metadata] if f.metadata else f.annotation))}  # fmt: skip
 
 
-def _errors_from(exc: ValidationError, record: Record, prefix: tuple[str | int, ...] = ()) -> list[LocatedError]:
-    found = []
-    for error in exc.errors(include_url=False):
-        loc = prefix + tuple(error["loc"])
-        at_key = error["type"] == "extra_forbidden"
-        line, col = locate(record.node, loc, at_key=at_key)
-        where = format_loc(loc)
-        text = _message(error, _RECORD_MODELS.get(exc.title))
-        found.append(LocatedError(record.display, line, col, f"{where}: {text}" if where else text))
-    return found
+def ref_keys(kind: RefKind) -> frozenset[str]:
+    """The YAML keys that name a record of this kind, in any record model."""
+    models: set[type[BaseModel]] = set()
+    pending = list(RECORD_MODELS.values())
+    while pending:
+        model = pending.pop()
+        if model not in models:
+            models.add(model)
+            pending += [m for f in model.model_fields.values() if (m := _sub_model(f.annotation)) is not None]
+    return frozenset(model.model_fields[name].alias or name for model in models
+                     for name, k in ref_fields(model).items() if k == kind)  # fmt: skip
 
 
-class _Checker:
-    """Collects located problems for one record."""
-
-    def __init__(self, record: Record, errors: list[LocatedError], warnings: list[LocatedError]):
-        self.record, self.errors, self.warnings = record, errors, warnings
-
-    def add(self, loc: tuple[str | int, ...], message: str, *, warning: bool = False) -> None:
-        line, col = locate(self.record.node, loc)
-        where = format_loc(loc)
-        problem = LocatedError(
-            self.record.display, line, col, f"{where}: {message}" if where else message,
-            "warning" if warning else "error",
-        )  # fmt: skip
-        (self.warnings if warning else self.errors).append(problem)
-
-
-def _with_id(record: Record, errors: list[LocatedError]) -> dict[str, Any] | None:
-    """The record's mapping with `id` defaulted to the file name, or None if it can't be a record."""
-    if not isinstance(record.data, dict):
-        if record.data is not None:
-            errors.append(LocatedError(record.display, 1, 1, f"expected a mapping of fields, found {_show(record.data)}"))
-        return None
-    if "id" in record.data:
-        return record.data
-    if not SLUG.match(record.stem):
-        errors.append(
-            LocatedError(
-                record.display, 1, 1,
-                f"file name '{record.stem}' is not a valid id (lowercase letters, digits and '-'); "
-                "rename the file or add an id field",
-            )
-        )  # fmt: skip
-        return None
-    return {"id": record.stem, **record.data}
-
-
-def _taken(records: list[Any]) -> Iterator[Any]:
-    """The items of a list in order, each removed from it as it is handed out."""
-    records.reverse()
-    while records:
-        yield records.pop()
-
-
-def validate(raw: RawJournal, *, release: bool = False) -> Journal:
-    """Check every record and every reference between them; raise one JournalError listing all errors.
-
-    With `release`, the caller gives the session records up: each leaves `raw` once its model
-    is made, so at thousands of sessions the models take the memory the records held.
-    """
-    errors: list[LocatedError] = list(raw.errors)
-    warnings: list[LocatedError] = []
-    for record in raw.records():
-        errors.extend(record.errors)
-        warnings.extend(record.remember("scan", lambda: scan(record)))
-        warnings.extend(record.remember("placeholders", lambda: placeholders(record)))
-    journal = Journal(root=raw.root, partners={}, case_studies={}, sessions=[])
-
-    if raw.partners is not None and raw.partners.text is not None:
-        _validate_partners(raw.partners, journal, errors, warnings)
-    mentions = _mentions(journal.partners)
-    for record in raw.records():
-        warnings.extend(mentions(record))
-    for record in raw.case_studies:
-        data = _with_id(record, errors)
-        if data is None:
-            continue
-        try:
-            study = CaseStudy.model_validate(data)
-        except ValidationError as e:
-            errors.extend(_errors_from(e, record))
-            continue
-        if _claim(journal, "case-study", study.id, record, errors):
-            journal.case_studies[study.id] = study
-    for record in _taken(raw.sessions) if release else raw.sessions:
-        data = _with_id(record, errors)
-        if data is None:
-            continue
-        _check_references(data, _Checker(record, errors, warnings), journal)
-        try:
-            session = _session(record, data)
-        except ValidationError as e:
-            errors.extend(_errors_from(e, record))
-            continue
-        if _claim(journal, "session", session.id, record, errors):
-            journal.sessions.append(session)
-    journal.sessions.sort(key=lambda s: (s.date, s.id))
-    journal.warnings = warnings
-    if errors:
-        raise JournalError(errors, warnings)
-    return journal
-
-
-def _mentions(partners: dict[str, Partner]) -> Callable[[Record], list[LocatedError]]:
-    """The warnings for a record that names an anonymous partner, kept with the record while
-    the partners it is checked against are the same (serve re-checks only edits)."""
-    if not any(p.anonymous for p in partners.values()):
-        return lambda record: []
-    key = "mentions:" + repr([(id, p.kind, p.anonymous and p.name, p.alias) for id, p in partners.items()])
-    substitutions = privacy.anonymous_substitutions(partners)
-    anonymous = frozenset(id for id, p in partners.items() if p.anonymous)
-    return lambda record: record.remember(key, lambda: privacy.mentions(record, substitutions, anonymous))
-
-
-def _texts(value: Any, loc: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    if isinstance(value, str):
-        yield loc, value
-    pairs = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
-    for key, item in pairs:
-        yield from _texts(item, (*loc, key))
-
-
-def placeholders(record: Record) -> list[LocatedError]:
-    """A warning for each text of a record that is still a placeholder `pjournal new` wrote."""
-    found: list[LocatedError] = []
-    check = _Checker(record, [], found)
-    for loc, text in _texts(record.data):
-        if _PLACEHOLDER.fullmatch(text.strip()):
-            check.add(loc, "still the placeholder from 'pjournal new'; replace it", warning=True)
-    return found
-
-
-def _session(record: Record, data: dict[str, Any]) -> Session:
-    """The record's Session, validated once per version of the file (serve re-validates only edits)."""
-    return record.remember("session", lambda: Session.model_validate(data))
-
-
-def _validate_partners(record: Record, journal: Journal, errors: list[LocatedError], warnings: list[LocatedError]) -> None:
-    if not isinstance(record.data, list):
-        errors.append(LocatedError(record.display, 1, 1, f"expected a list of partners, found {_show(record.data)}"))
+def references(data: Any, model: type[BaseModel], loc: tuple[str | int, ...] = ()
+               ) -> Iterator[tuple[tuple[str | int, ...], RefKind, str]]:  # fmt: skip
+    """(path, kind, id) of every reference in a raw record, however malformed the rest of it is:
+    the fields marked `Ref` in the model, followed through sub-records and lists."""
+    if not isinstance(data, dict):
         return
-    check = _Checker(record, errors, warnings)
-    for index, item in enumerate(record.data):
-        try:
-            partner = Partner.model_validate(item)
-        except ValidationError as e:
-            errors.extend(_errors_from(e, record, (index,)))
+    refs = ref_fields(model)
+    for name, f in model.model_fields.items():
+        key = f.alias or name
+        if key not in data:
             continue
-        if (reason := reserved_reason(partner.id)) is not None:
-            check.add((index, "id"), f"{reason}; choose another id")
+        value = data[key]
+        if name in refs:
+            if isinstance(value, str):
+                yield (*loc, key), refs[name], value
             continue
-        if partner.id in journal.partners:
-            check.add((index, "id"), f"duplicate partner id '{partner.id}' ({_first_given(record, partner.id)})")
+        inner = _sub_model(f.annotation)
+        if inner is None:
             continue
-        if partner.model and partner.kind != "ai":
-            check.add((index, "model"), "model is for ai partners only")
-        if partner.alias and not partner.anonymous:
-            check.add((index, "alias"), "alias is used only when anonymous: true", warning=True)
-        journal.partners[partner.id] = partner
-        journal.sources[("partners", partner.id)] = record.path
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                yield from references(item, inner, (*loc, key, i))
+        else:
+            yield from references(value, inner, (*loc, key))
 
 
-def _first_given(record: Record, id: str) -> str:
-    """Where partners.yaml first gives a partner id: "first given on line 2"."""
-    first = next(i for i, item in enumerate(record.data) if isinstance(item, dict) and item.get("id") == id)
-    return f"first given on line {locate(record.node, (first, 'id'))[0]}"
-
-
-def _claim(journal: Journal, kind: str, id: str, record: Record, errors: list[LocatedError]) -> bool:
-    """Register a record's id; a second record with the same id is an error on the later file."""
-    if (reason := reserved_reason(id)) is not None:
-        line, col = locate(record.node, ("id",)) if "id" in record.data else (1, 1)
-        errors.append(LocatedError(record.display, line, col, f"id: {reason}; choose another id"
-                                   + ("" if "id" in record.data else " (add an id field, or rename the file)")))
-        return False
-    if (kind, id) in journal.sources:
-        other = display_path(journal.sources[(kind, id)], journal.root)
-        line, col = locate(record.node, ("id",)) if "id" in record.data else (1, 1)
-        errors.append(LocatedError(record.display, line, col, f"duplicate {kind} id '{id}' (also {other})"))
-        return False
-    journal.sources[(kind, id)] = record.path
-    return True
-
-
-def _items(data: Any, key: str) -> list[tuple[int, dict[str, Any]]]:
-    """The mappings in a list field of raw data, with their indexes; anything else is skipped."""
-    value = data.get(key) if isinstance(data, dict) else None
-    return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)] if isinstance(value, list) else []
-
-
-def _ref(item: dict[str, Any], key: str) -> str | None:
-    value = item.get(key)
-    return value if isinstance(value, str) else None
-
-
-def _check_references(data: dict[str, Any], check: _Checker, journal: Journal) -> None:
-    """Every id a session names must exist, and name a partner of the session.
-
-    Works on the raw mapping, so a record with a type error still gets its references checked.
-    """
-    known = journal.partners
-    listed = {_ref(p, "partner") for _, p in _items(data, "partners")}
-
-    def partner(loc: tuple[str | int, ...], id: str | None) -> None:
-        if id is None:
-            return
-        if id not in known:
-            near = difflib.get_close_matches(id, list(known), n=1)
-            hint = f"; did you mean '{near[0]}'?" if near else ""
-            check.add(loc, f"unknown partner '{id}'{hint}")
-        elif id not in listed:
-            check.add(loc, f"'{id}' is not listed in this session's partners", warning=True)
-
-    seen: set[str] = set()
-    for i, p in _items(data, "partners"):
-        id = _ref(p, "partner")
-        partner(("partners", i, "partner"), id)
-        if id in seen:
-            check.add(("partners", i, "partner"), f"partner '{id}' is listed twice")
-        seen.add(id or "")
-    case_study = data.get("case_study")
-    if isinstance(case_study, str) and case_study not in journal.case_studies:
-        near = difflib.get_close_matches(case_study, list(journal.case_studies), n=1)
-        hint = f"; did you mean '{near[0]}'?" if near else ""
-        check.add(("case_study",), f"unknown case study '{case_study}'{hint}")
-    for i, c in _items(data, "contributions"):
-        partner(("contributions", i, "by"), _ref(c, "by"))
-    for i, d in _items(data, "disagreements"):
-        sides = set()
-        for j, p in _items(d, "positions"):
-            partner(("disagreements", i, "positions", j, "by"), _ref(p, "by"))
-            sides.add(_ref(p, "by"))
-        r = d.get("resolution")
-        if not isinstance(r, dict):
-            continue
-        loc = ("disagreements", i, "resolution")
-        adopted = _ref(r, "adopted")
-        partner((*loc, "decided_by"), _ref(r, "decided_by"))
-        partner((*loc, "adopted"), adopted)
-        if r.get("outcome") == "adopted" and adopted is None:
-            check.add(loc, "outcome 'adopted' needs 'adopted': whose position was adopted")
-        elif adopted is not None and adopted in known and adopted not in sides:
-            taken = ", ".join(sorted(s for s in sides if s))
-            check.add((*loc, "adopted"), f"'{adopted}' took no position in this disagreement (positions by {taken})")
-        elif adopted is not None and r.get("outcome") != "adopted":
-            check.add((*loc, "adopted"), f"'adopted' is ignored when outcome is '{r.get('outcome')}'", warning=True)
-    for name in ("feedback", "handoffs"):
-        for i, item in _items(data, name):
-            partner((name, i, "from"), _ref(item, "from"))
-            partner((name, i, "to"), _ref(item, "to"))
-    kinds = {known[id].kind for id in listed if id in known}
-    if kinds and kinds != {"human", "ai"} and listed <= set(known):
-        missing = "AI" if "ai" not in kinds else "human"
-        check.add(("partners",), f"session has no {missing} partner; the journal is about human-AI work", warning=True)
+def _is_model(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)

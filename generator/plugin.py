@@ -33,7 +33,7 @@ from .export import exports
 from .errors import JournalError, LocatedError
 from .folders import overlap, remove_tree, shown, temp_folder
 from .load import Cache, load_journal
-from .model import validate
+from .validate import validate
 from .pages import OutputError, clean_prefix
 from .privacy import compile_patterns, redact
 from . import routes

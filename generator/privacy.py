@@ -26,7 +26,9 @@ from .errors import JournalError, LocatedError, format_loc
 from .load import Record, display_path, locate
 from .routes import slugify, unique_slug
 
-if TYPE_CHECKING:  # model imports this module to scan records
+from .model import ref_fields, ref_keys
+
+if TYPE_CHECKING:
     from .model import Journal, Partner
 
 REDACTED = "[redacted]"
@@ -55,11 +57,9 @@ SECRETS: tuple[tuple[str, re.Pattern[str]], ...] = (
 #: Every shape at once: one search per text in the common case where nothing matches.
 _ANY_SECRET = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in SECRETS))
 
-#: Keys of a record that name a partner by id (as written in YAML): an anonymous partner's id is
-#: expected there, and the export writes the partner's public slug in its place.
-PARTNER_KEYS = frozenset({"by", "partner", "from", "to", "adopted", "decided_by"})
-#: Fields of the models that hold ids, never free text (`from` is `from_` in Python).
-ID_FIELDS = frozenset({"id", "case_study", "from_", *PARTNER_KEYS})
+#: Keys of a record that name a partner by id (the model's `PartnerRef` fields, as written in YAML):
+#: an anonymous partner's id is expected there, and the export writes its public slug in its place.
+PARTNER_KEYS = ref_keys("partner")
 
 
 def _strings(value: Any, loc: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
@@ -271,7 +271,7 @@ def redact(journal: Journal, patterns: list[regex.Pattern[str]]) -> Journal:
     partner_ids = cleaner.ids("partners", [id for id, p in journal.partners.items() if not p.anonymous])
     study_ids = cleaner.ids("case-study", list(journal.case_studies))
     session_ids = cleaner.ids("session", [s.id for s in journal.sessions])
-    refs = {"partner": partner_ids, "case_study": study_ids}
+    refs = {"partner": partner_ids, "case-study": study_ids}
 
     def record(value: BaseModel, kind: str, id: str, new_id: str) -> Any:
         cleaner.where = (kind, id)
@@ -382,10 +382,8 @@ class _Cleaner:
                 item = getattr(value, name)
                 if name in skip or item is None:
                     continue
-                if name == "case_study":
-                    new = refs["case_study"].get(item, item)
-                elif name in ID_FIELDS:
-                    new = refs["partner"].get(item, item)
+                if (kind := ref_fields(type(value)).get(name)) is not None:
+                    new = refs[kind].get(item, item)
                 else:
                     new = self.clean(item, name, refs)
                 if new is not item:

@@ -15,7 +15,8 @@ from typing import get_args
 from .analyze import counts
 from .errors import JournalError, LocatedError, printable
 from .load import RawJournal
-from .model import ContributionKind, Journal, Outcome, validate
+from .model import ContributionKind, Journal, Outcome
+from .validate import validate
 
 # pjournal check
 

@@ -21,7 +21,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from .analyze import slugify
 from .errors import JournalError, LocatedError
 from .load import Cache, RawJournal, display_path, load_journal
-from .model import PLACEHOLDERS, CaseStudy, Partner, validate
+from .model import PLACEHOLDERS, CaseStudy, Partner
+from .validate import validate
 from .schema import KINDS, SchemaKind, schema_text
 
 SCHEMA_DIR = ".schema"

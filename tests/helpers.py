@@ -13,7 +13,8 @@ from typing import Any, Callable
 
 from generator.errors import JournalError
 from generator.load import load_journal
-from generator.model import Journal, validate
+from generator.model import Journal
+from generator.validate import validate
 
 
 def problems(root: Path) -> list[str]:

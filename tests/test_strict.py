@@ -33,7 +33,8 @@ from generator.cli import cli
 from generator.errors import JournalError
 from generator.export import feed
 from generator.load import MAX_TEXT, MAX_VALUES, load_journal
-from generator.model import PLACEHOLDERS, validate
+from generator.model import PLACEHOLDERS
+from generator.validate import validate
 from generator.render import ENV, render_site
 from generator.schema import EXAMPLES, json_schema
 from helpers import get, places, problems, put, write

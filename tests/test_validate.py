@@ -9,7 +9,7 @@ import pytest
 
 from generator.errors import JournalError
 from generator.load import load_journal
-from generator.model import validate
+from generator.validate import validate
 from generator.render import render_site
 from helpers import problems, valid, write
 
