@@ -10,17 +10,17 @@ import shlex
 import signal
 import sys
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import click
 
 from . import __version__, report, scaffold
 from .analyze import published
-from .errors import JournalError
+from .errors import JournalError, LocatedError, UserError
 from .load import display_path, load_journal
 from .model import Journal, Partner
-from .pages import OutputError, clean_prefix, default_site_name, journal_files, write_files
-from .privacy import compile_patterns
+from .output import clean_prefix, default_site_name, journal_files, write_files
+from .privacy import PatternError, compile_patterns
 from .privacy import redact as redact_journal
 from .schema import KINDS, schema_text
 
@@ -46,24 +46,43 @@ def _show_mkdocs_log(quiet: bool) -> None:
     logger.propagate = False
 
 
+def _echo_problems(problems: list[LocatedError]) -> None:
+    """Located problems on stderr, one a line: file:line:col: message."""
+    for problem in problems:
+        click.echo(str(problem), err=True)
+
+
 @contextlib.contextmanager
 def _user_errors() -> Iterator[None]:
     """Problems a user can fix leave as lines on stderr and exit code 1, never as a traceback."""
     try:
         yield
     except JournalError as e:
-        for problem in [*e.errors, *e.warnings]:
-            click.echo(str(problem), err=True)
+        _echo_problems([*e.errors, *e.warnings])
         raise click.exceptions.Exit(1) from None
-    except (scaffold.ScaffoldError, OutputError) as e:
+    except UserError as e:
         raise click.ClickException(str(e)) from None
+
+
+def _site_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The options `build` and `serve` share: which site and journal, drafts, redaction."""
+    for option in reversed([
+        click.option("--drafts", is_flag=True, help="Include records with status: draft."),
+        click.option("-f", "--config-file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+                     help="The mkdocs.yml to use."),
+        click.option("-j", "--journal-dir", type=JOURNAL_DIR, default="journal", show_default=True,
+                     help="The journal, when there is no mkdocs.yml."),
+        click.option("--redact", "redact", multiple=True, metavar="REGEX",
+                     help="Replace matches with [redacted] everywhere in the output (repeatable; adds to mkdocs.yml's)."),
+    ]):  # fmt: skip
+        command = option(command)
+    return command
 
 
 def _valid_journal(journal_dir: Path) -> Journal:
     """The validated journal; its warnings on stderr; on an error, every problem and exit 1."""
     checked = report.check(load_journal(journal_dir))
-    for problem in [*checked.errors, *checked.warnings]:
-        click.echo(str(problem), err=True)
+    _echo_problems([*checked.errors, *checked.warnings])
     if checked.journal is None:
         click.echo(report.summary(checked), err=True)
         raise click.exceptions.Exit(1)
@@ -166,8 +185,7 @@ def new(title: str | None, partners: tuple[str, ...], case_study: str | None, da
             chosen = _ask_partners(journal.partners) if interactive else scaffold.default_partners(journal.partners)
         day = date.date() if date else dt.date.today()
         written = scaffold.new_session(journal, title=title, partners=chosen, date=day, case_study=case_study)
-    for problem in written.warnings:
-        click.echo(str(problem), err=True)
+    _echo_problems(written.warnings)
     for path in written.schemas:
         click.echo(f"Wrote {display_path(path, journal.root)} (a JSON Schema, for editors)", err=True)
     click.echo(display_path(written.path, journal.root))
@@ -212,8 +230,7 @@ def check(journal_dir: Path, output_format: str) -> None:
             click.echo(report.github_annotation(problem))
         click.echo(report.summary(checked))
     else:
-        for problem in problems:
-            click.echo(str(problem), err=True)
+        _echo_problems(problems)
         click.echo(report.summary(checked), err=bool(checked.errors))
     if checked.errors:
         raise click.exceptions.Exit(1)
@@ -253,7 +270,7 @@ def render(journal_dir: Path, out: Path, drafts: bool, prefix: str, force: bool,
         site_name = default_site_name(journal_dir)
         try:
             patterns = compile_patterns(list(redact))
-        except ValueError as e:
+        except PatternError as e:
             raise click.BadParameter(str(e), param_hint="--redact") from None
         files = journal_files(redact_journal(published(journal, drafts), patterns), site_name=site_name,
                               prefix=clean_prefix(prefix), directory_urls=directory_urls)  # fmt: skip
@@ -282,15 +299,11 @@ def stats(journal_dir: Path, drafts: bool) -> None:
 
 
 @cli.command()
+@_site_options
 @click.option("--strict", is_flag=True, help="Fail on warnings too (as in CI).")
-@click.option("--drafts", is_flag=True, help="Include records with status: draft.")
 @click.option("-d", "--site-dir", type=click.Path(file_okay=False, path_type=Path), help="Where to write the site (default: site).")
 @click.option("--force", is_flag=True,
               help="Build into a folder holding files pjournal did not build: what it holds is moved, whole, to SITE_DIR.pjournal-backup.")  # fmt: skip
-@click.option("-f", "--config-file", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="The mkdocs.yml to use.")
-@click.option("-j", "--journal-dir", type=JOURNAL_DIR, default="journal", show_default=True, help="The journal, when there is no mkdocs.yml.")
-@click.option("--redact", "redact", multiple=True, metavar="REGEX",
-              help="Replace matches with [redacted] everywhere in the output (repeatable; adds to mkdocs.yml's).")  # fmt: skip
 @click.option("-q/-v", "--quiet/--verbose", default=None,
               help="Show only warnings and errors, or MkDocs' progress too (default: quiet when CI=true).")  # fmt: skip
 def build(strict: bool, drafts: bool, site_dir: Path | None, force: bool, config_file: Path | None,
@@ -309,29 +322,22 @@ def build(strict: bool, drafts: bool, site_dir: Path | None, force: bool, config
 
     Example: pjournal build --strict -d public
     """
-    from .site import SiteError, build_site, site_config  # MkDocs is imported only when a site is built
+    from .site import build_site, site_config  # MkDocs is imported only when a site is built
 
     if quiet is None:
         quiet = os.environ.get("CI", "").lower() == "true"
     _show_mkdocs_log(quiet)
-    try:
-        with site_config(config_file, journal_dir) as config:
-            built = build_site(config, site_dir=site_dir, strict=strict, drafts=drafts, redact=redact, force=force)
-    except SiteError as e:
-        raise click.ClickException(str(e)) from None
+    with _user_errors(), site_config(config_file, journal_dir) as config:
+        built = build_site(config, site_dir=site_dir, strict=strict, drafts=drafts, redact=redact, force=force)
     if built.backup is not None:
         click.echo(f"Moved what {built.target} held to {built.backup}", err=True)
     click.echo(f"Site written to {built.target}")
 
 
 @cli.command()
-@click.option("--drafts", is_flag=True, help="Include records with status: draft.")
+@_site_options
 @click.option("-a", "--dev-addr", metavar="IP:PORT", help="Address to serve on (default: 127.0.0.1:8000).")
-@click.option("-f", "--config-file", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="The mkdocs.yml to use.")
-@click.option("-j", "--journal-dir", type=JOURNAL_DIR, default="journal", show_default=True, help="The journal, when there is no mkdocs.yml.")
 @click.option("--dirty", is_flag=True, help="After an edit, rebuild only the pages whose content changed.")
-@click.option("--redact", "redact", multiple=True, metavar="REGEX",
-              help="Replace matches with [redacted] everywhere in the output (repeatable; adds to mkdocs.yml's).")  # fmt: skip
 def serve(drafts: bool, dev_addr: str | None, config_file: Path | None, journal_dir: Path, dirty: bool,
           redact: tuple[str, ...]) -> None:  # fmt: skip
     """Preview the site, rebuilding and reloading the browser when a record changes.
@@ -342,16 +348,13 @@ def serve(drafts: bool, dev_addr: str | None, config_file: Path | None, journal_
 
     Example: pjournal serve --drafts -a 127.0.0.1:8001
     """
-    from .site import SiteError, serve_site, site_config
+    from .site import serve_site, site_config
 
     _show_mkdocs_log(quiet=False)
     signal.signal(signal.SIGTERM, _interrupt)  # stopped by a process manager: shut down as on Ctrl-C, cleaning up
-    try:
-        with site_config(config_file, journal_dir) as config:
-            click.echo(f"Serving on {scaffold.serve_url(config, dev_addr)}")
-            serve_site(config, dev_addr=dev_addr, drafts=drafts, dirty=dirty, redact=redact)
-    except SiteError as e:
-        raise click.ClickException(str(e)) from None
+    with _user_errors(), site_config(config_file, journal_dir) as config:
+        click.echo(f"Serving on {scaffold.serve_url(config, dev_addr)}")
+        serve_site(config, dev_addr=dev_addr, drafts=drafts, dirty=dirty, redact=redact)
 
 
 def _interrupt(_signum: int, _frame: object) -> None:

@@ -59,8 +59,14 @@ def sort_problems(problems: list[LocatedError]) -> list[LocatedError]:
     return sorted(set(problems))
 
 
-class JournalError(Exception):
-    """Every error found in a journal; raised by the lower layers, shown by plugin and CLI."""
+class UserError(Exception):
+    """A problem the user can fix, said in one line: the command line prints it and exits 1, the
+    plugin raises it as MkDocs' PluginError. Every error meant for a user is one of these;
+    anything else that reaches a user is a bug."""
+
+
+class JournalError(UserError):
+    """Every error found in a journal (one line each); raised by the lower layers, shown by plugin and CLI."""
 
     def __init__(self, errors: list[LocatedError], warnings: list[LocatedError] | None = None):
         self.errors = sort_problems(errors)

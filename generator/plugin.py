@@ -30,11 +30,11 @@ from mkdocs.structure.toc import get_toc
 
 from .analyze import public_partners, published
 from .export import exports
-from .errors import JournalError, LocatedError
+from .errors import JournalError, LocatedError, UserError
 from .folders import overlap, remove_tree, shown, temp_folder
 from .load import Cache, load_journal
 from .validate import validate
-from .pages import OutputError, clean_prefix
+from .output import clean_prefix
 from .privacy import compile_patterns, redact
 from . import routes
 from .render import ENV, OWN_HEADING, Heading, Nav, Page, SessionCache, headings, render_site
@@ -44,7 +44,10 @@ log = get_plugin_logger("partnership-journal")
 PLUGIN_NAME = "partnership-journal"
 #: Pages listed one by one in a sidebar subsection (case studies); beyond this only its index page is.
 MAX_NAV_SECTION = 6
-#: Options that `pjournal build` / `serve` (--drafts, --redact) set for the plugin while they run.
+#: `--drafts` and `--redact` of `pjournal build` / `serve`, for the plugin of this process while they run.
+#: Process-wide on purpose, and confined: `mkdocs serve` loads mkdocs.yml again (new config, new plugin
+#: options) on every rebuild, so options from the command line can't travel in the config; only
+#: site._options writes this, for the length of one build or server, and only `_publish` reads it.
 OVERRIDES: dict[str, Any] = {}
 
 
@@ -95,37 +98,37 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         return self.folder
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """The journal loaded, checked and rendered, before MkDocs touches the site folder: a problem
+        stops a build there (the last good site stays) and, in `serve`, is shown on every page."""
+        try:
+            self._publish(config)
+        except JournalError as e:
+            _log(e.warnings)
+            if not self.is_serve:
+                raise PluginError(f"The journal has {len(e.errors)} error(s):\n" + "\n".join(map(str, e.errors))) from None
+            self._keep_serving(e.errors)
+        except UserError as e:
+            raise PluginError(str(e)) from None
+        return config
+
+    def _publish(self, config: MkDocsConfig) -> None:
         if "drafts" in OVERRIDES:
             self.config["drafts"] = OVERRIDES["drafts"]
-        redact_patterns = [*self.config.redact, *OVERRIDES.get("redact", [])]
-        try:
-            self.prefix = clean_prefix(self.config.prefix)
-        except OutputError as e:
-            raise PluginError(str(e)) from None
+        self.prefix = clean_prefix(self.config.prefix)
         journal_dir = Path(self.config.journal_dir)
         problem = site_folder_problem(config, journal_dir, Path(config.site_dir), shown(Path(config.site_dir)))
         if problem is not None:
-            raise PluginError(problem)
-        try:
-            # Records are kept between rebuilds only in `serve`; a build lets them go once validated.
-            raw = load_journal(journal_dir, self.cache if self.is_serve else None)
-            journal = validate(raw, release=not self.is_serve)
-            del raw
-        except JournalError as e:
-            return self._failed(e, config)
-        for warning in journal.warnings:
-            log.warning(warning.format(severity=False))
+            raise UserError(problem)
+        # Records are kept between rebuilds only in `serve`; a build lets them go once validated.
+        raw = load_journal(journal_dir, self.cache if self.is_serve else None)
+        journal = validate(raw, release=not self.is_serve)
+        del raw
+        _log(journal.warnings)
         self.problems = []
-        try:
-            patterns = compile_patterns(redact_patterns)
-        except ValueError as e:
-            raise PluginError(str(e)) from None
-        try:
-            journal = redact(published(journal, self.config.drafts), patterns)
-            self.pages = render_site(journal, self.rendered if self.is_serve else None,
-                                     directory_urls=config.use_directory_urls)
-        except JournalError as e:  # a redact pattern that never ends, two pages on one address
-            return self._failed(e, config)
+        patterns = compile_patterns([*self.config.redact, *OVERRIDES.get("redact", [])])
+        journal = redact(published(journal, self.config.drafts), patterns)
+        self.pages = render_site(journal, self.rendered if self.is_serve else None,
+                                 directory_urls=config.use_directory_urls)  # fmt: skip
         json_file = self._folder() / routes.JOURNAL_JSON
         with json_file.open("w", encoding="utf-8", newline="\n") as json_out:
             self.exports = exports(journal, public_partners(journal.partners), ENV, site_name=config.site_name,
@@ -133,16 +136,6 @@ class JournalPlugin(BasePlugin[PluginConfig]):
                                    cache=self.exported if self.is_serve else None,
                                    directory_urls=config.use_directory_urls, json_out=json_out)  # fmt: skip
         self.json_file = json_file
-        return config
-
-    def _failed(self, e: JournalError, config: MkDocsConfig) -> MkDocsConfig:
-        """A build stops with the journal's errors; `serve` shows them and keeps the last good pages."""
-        for warning in e.warnings:
-            log.warning(warning.format(severity=False))
-        if not self.is_serve:
-            raise PluginError(f"The journal has {len(e.errors)} error(s):\n" + "\n".join(map(str, e.errors))) from None
-        self._keep_serving(e.errors)
-        return config
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         """Watch the journal folder, also when it is deleted, moved or put back while serving."""
@@ -151,8 +144,7 @@ class JournalPlugin(BasePlugin[PluginConfig]):
 
     def _keep_serving(self, errors: list[LocatedError]) -> None:
         """In `serve`, a bad edit must not stop the server: keep the last good pages and show the errors."""
-        for error in errors:
-            log.error(str(error))
+        _log(errors)
         self.problems = errors
         if not self.pages:
             body = '<h1 id="journal">Journal</h1>\n<p>The journal has errors; this page reloads when they are fixed.</p>\n'
@@ -303,6 +295,12 @@ class _JournalWatch:
         except RuntimeError:  # changed while read: look again next time
             return True
         return any(e.watch.path == self.journal and e.is_alive() for e in emitters)
+
+
+def _log(problems: list[LocatedError]) -> None:
+    """Problems through MkDocs' log, so that `--strict` counts the warnings; the log adds the severity."""
+    for problem in problems:
+        (log.warning if problem.severity == "warning" else log.error)(problem.format(severity=False))
 
 
 class JournalPage(MkPage):

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Literal, get_origin
 import regex
 from pydantic import BaseModel
 
-from .errors import JournalError, LocatedError, format_loc
+from .errors import JournalError, LocatedError, UserError, format_loc
 from .load import Record, display_path, locate
 from .routes import slugify, unique_slug
 
@@ -239,8 +239,12 @@ def mentions(record: Record, substitutions: list[Substitution], anonymous: froze
 # Redaction
 
 
+class PatternError(UserError):
+    """A `redact` pattern that is not a regular expression."""
+
+
 def compile_patterns(patterns: list[str]) -> list[regex.Pattern[str]]:
-    """The `redact` option's patterns; a bad one raises ValueError naming it.
+    """The `redact` option's patterns; a bad one raises PatternError naming it.
 
     The `regex` engine, so that a pattern that backtracks without end can be stopped
     (PATTERN_SECONDS) rather than hang a build.
@@ -250,7 +254,7 @@ def compile_patterns(patterns: list[str]) -> list[regex.Pattern[str]]:
         try:
             compiled.append(regex.compile(pattern, regex.V0))
         except regex.error as e:
-            raise ValueError(f"redact: {pattern!r} is not a valid regular expression ({e})") from None
+            raise PatternError(f"redact: {pattern!r} is not a valid regular expression ({e})") from None
     return compiled
 
 

@@ -19,7 +19,7 @@ import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from .analyze import slugify
-from .errors import JournalError, LocatedError
+from .errors import JournalError, LocatedError, UserError
 from .load import Cache, RawJournal, display_path, load_journal
 from .model import PLACEHOLDERS, CaseStudy, Partner
 from .validate import validate
@@ -31,7 +31,7 @@ SAMPLE_DATE = dt.date(2026, 2, 3)
 SAMPLE_CASE_STUDY = "newsletter-relaunch"
 
 
-class ScaffoldError(Exception):
+class ScaffoldError(UserError):
     """A problem the user can fix (a file in the way, an unknown partner), said in one line."""
 
 

@@ -25,8 +25,9 @@ from mkdocs.commands.build import build
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
+from .errors import UserError
 from .folders import MARK, abandoned, mark, read_marker, remove_tree, shown, temp_folder, unmark
-from .pages import default_site_name
+from .output import default_site_name
 from .plugin import OVERRIDES, PLUGIN_NAME, site_folder_problem
 
 #: The marker of a site this tool built: what wrote it, and the files of that build.
@@ -34,7 +35,7 @@ SITE_MARK = ".pjournal-site"
 WRITTEN_BY = "pjournal build (partnership-journal)"
 
 
-class SiteError(Exception):
+class SiteError(UserError):
     """A build that failed; MkDocs has already logged why."""
 
 

@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .analyze import public_partners
+from .errors import UserError
 from .folders import read_marker
 from .export import exports
 from .model import Journal
 from .render import ENV, render_site
 
 
-class OutputError(Exception):
+class OutputError(UserError):
     """An output folder or prefix that can't be used, said in one line."""
 
 
