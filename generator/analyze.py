@@ -189,13 +189,11 @@ class LedgerRow:
 
     @property
     def outcome(self) -> str:
-        r = self.disagreement.resolution
-        return r.outcome if r else "unresolved"
+        return self.disagreement.outcome
 
     @property
     def adopted(self) -> str | None:
-        r = self.disagreement.resolution
-        return r.adopted if r and r.outcome == "adopted" else None
+        return self.disagreement.adopted
 
 
 @dataclass(frozen=True)
@@ -342,7 +340,7 @@ def _period(key: str, label: str, sessions: list[Session], partners: dict[str, P
                 if c.confidence is not None:
                     stated[partners[c.by].kind].append(c.confidence)
         for d in s.disagreements:
-            outcomes[d.resolution.outcome if d.resolution else "unresolved"] += 1
+            outcomes[d.outcome] += 1
             for p in d.positions:
                 if p.by in partners and p.confidence is not None:
                     stated[partners[p.by].kind].append(p.confidence)
@@ -481,12 +479,12 @@ def calibration(journal: Journal) -> dict[str, Calibration]:
             for p in d.positions:
                 if p.confidence is None:
                     continue
-                if d.resolution is None or d.resolution.outcome != "adopted":
+                if d.outcome != "adopted":
                     left_out[p.by] += 1
                 elif d.held_up is None:
                     unverified[p.by] += 1
                 else:
-                    borne_out = (d.resolution.adopted == p.by) == d.held_up
+                    borne_out = (d.adopted == p.by) == d.held_up
                     claims[p.by].append(Claim(s, "position", i, p.stance, p.confidence, borne_out))
     stated = set(claims) | set(unverified) | set(left_out)
     return {

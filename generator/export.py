@@ -190,7 +190,7 @@ def feed(journal: Journal, names: dict[str, PublicPartner], env: Environment, *,
         Entry(
             _entry_id(site_url, _path(prefix, routes.session(s.id))), markup.text(s.title), _timestamp(s.date),
             base + address(routes.session(s.id), directory_urls), markup.text(s.goal), tuple(names[p.partner].name for p in s.partners if p.partner in names),
-            tuple(([s.domain] if s.domain else []) + s.tags),
+            tuple(s.labels),
         )  # fmt: skip
         for s in journal.sessions
     ]
@@ -198,7 +198,7 @@ def feed(journal: Journal, names: dict[str, PublicPartner], env: Environment, *,
         day = max((s.date for s in grouped[id]), default=latest)
         entries.append(
             Entry(_entry_id(site_url, _path(prefix, routes.case_study(id))), markup.text(c.title),
-                  _timestamp(day), base + address(routes.case_study(id), directory_urls), markup.text(c.summary), (), tuple(([c.domain] if c.domain else []) + c.tags))
+                  _timestamp(day), base + address(routes.case_study(id), directory_urls), markup.text(c.summary), (), tuple(c.labels))
         )  # fmt: skip
     entries.sort(key=lambda e: (e.updated, e.id), reverse=True)
     host = urlsplit(site_url).netloc

@@ -117,6 +117,11 @@ class CaseStudy(Model):
     domain: Text | None = None
     tags: list[Text] = []
     narrative: LongText | None = None
+
+    @property
+    def labels(self) -> list[str]:
+        """Its domain and tags: the page's tags, the feed entry's categories."""
+        return ([self.domain] if self.domain else []) + self.tags
     attribution: Text | None = Field(None, description="Overrides the generated attribution statement.")
 
 
@@ -153,6 +158,16 @@ class Disagreement(Model):
     positions: list[Position] = Field(min_length=1)
     resolution: Resolution | None = None
     held_up: Flag | None = None
+
+    @property
+    def outcome(self) -> Outcome:
+        """How it ended: a disagreement with no resolution recorded is unresolved."""
+        return self.resolution.outcome if self.resolution is not None else "unresolved"
+
+    @property
+    def adopted(self) -> str | None:
+        """Whose position was adopted: only with the outcome `adopted` (else `adopted` is ignored, with a warning)."""
+        return self.resolution.adopted if self.outcome == "adopted" and self.resolution is not None else None
 
 
 class Feedback(Model):
@@ -211,6 +226,11 @@ class Session(Model):
         "reviewed, refined or decided something in the session."
     )  # fmt: skip
     notes: LongText | None = None
+
+    @property
+    def labels(self) -> list[str]:
+        """Its domain and tags: the page's tags, the feed entry's categories."""
+        return ([self.domain] if self.domain else []) + self.tags
 
     @property
     def lesson_entries(self) -> list[Lesson]:

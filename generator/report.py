@@ -115,7 +115,7 @@ def stats(journal: Journal, drafts_left_out: int = 0) -> Stats:
     figures = counts(journal)
     kinds = Counter(c.kind for s in journal.sessions for c in s.contributions)
     disagreements = [d for s in journal.sessions for d in s.disagreements]
-    outcomes = Counter(d.resolution.outcome if d.resolution else "unresolved" for d in disagreements)
+    outcomes = Counter(d.outcome for d in disagreements)
     feedback = [f for s in journal.sessions for f in s.feedback]
     return Stats(
         sessions=figures.sessions,
