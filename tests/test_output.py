@@ -29,6 +29,9 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
 from conftest import FIXTURES
+
+#: Real sites built and served: left out of the fast loop (see README, Development).
+pytestmark = pytest.mark.build
 from test_safety import KILL_BETWEEN_RENAMES
 from generator.cli import cli
 from helpers import fetch, free_port, stop, wait_for, write

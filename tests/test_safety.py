@@ -36,6 +36,9 @@ from helpers import fetch, free_port, stop, wait_for
 
 from conftest import FIXTURES, ROOT
 
+#: Real sites built and served: left out of the fast loop (see README, Development).
+pytestmark = pytest.mark.build
+
 HOSTILE = FIXTURES / "hostile"
 EVERYTHING = "2026-01-10-everything"  # every text field holds every payload
 BREAKOUT = "2026-01-11-title-breakout"  # titled `</title><script>alert(1)</script>`; one payload per field

@@ -10,12 +10,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from mkdocs.__main__ import cli as mkdocs_cli
 
 from generator.cli import cli
 from helpers import broken_links, fetch, free_port, wait_for, write
 
 from conftest import FIXTURES, ROOT
+
+#: Real sites built and served: left out of the fast loop (see README, Development).
+pytestmark = pytest.mark.build
 
 
 def stranger_site(tmp_path: Path, plugin: str = "- partnership-journal", extra: str = "") -> Path:
