@@ -36,6 +36,20 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
+def edit(path: Path, old: str, new: str, count: int = 1) -> str:
+    """Replace `old` by `new` in the file at `path` and return the new text.
+
+    `old` must occur exactly `count` times: an edit that finds nothing (the fixture changed) or
+    more than was meant fails here, instead of leaving a test that tests nothing.
+    """
+    text = path.read_text(encoding="utf-8")
+    found = text.count(old)
+    assert found == count, f"{path}: {old!r} occurs {found} time(s), not {count}"
+    text = text.replace(old, new)
+    write(path, text)
+    return text
+
+
 def free_port() -> int:
     """A loopback port nobody listens on right now."""
     with socket.socket() as s:

@@ -9,7 +9,7 @@ import pytest
 
 from generator import load
 from generator.load import load_journal, locate
-from helpers import problems, write
+from helpers import edit, problems, write
 
 SESSION = "sessions/2026-01-10-outline.yaml"
 
@@ -94,18 +94,27 @@ def test_recursive_alias_is_refused(journal_copy):
     assert "recursive alias" in first_line(root)
 
 
-def test_deep_nesting_is_refused(journal_copy):
+@pytest.mark.parametrize("levels", [load.MAX_DEPTH + 1, 5000])
+def test_deep_nesting_is_refused_at_the_first_list_too_deep(journal_copy, levels):
+    """The record is level 0 and `notes` level 1: the list opened at column 8 + MAX_DEPTH is one too many."""
     root = journal_copy("minimal")
-    write(root / SESSION, "notes: " + "[" * 5000 + "]" * 5000 + "\n")
-    line = first_line(root)
-    assert line.startswith("journal/sessions/2026-01-10-outline.yaml:1:")
-    assert "deep" in line or "depth" in line
+    write(root / SESSION, "notes: " + "[" * levels + "]" * levels + "\n")
+    assert problems(root) == ["journal/sessions/2026-01-10-outline.yaml:1:72: nested more than 64 levels deep"]
+
+
+def test_nesting_as_deep_as_allowed_is_read(journal_copy):
+    root = journal_copy("minimal")
+    write(root / SESSION, "notes: " + "[" * load.MAX_DEPTH + "]" * load.MAX_DEPTH + "\n")
+    [record] = load_journal(root).sessions
+    innermost: list = []
+    for _ in range(load.MAX_DEPTH - 1):
+        innermost = [innermost]
+    assert (record.errors, record.data) == ((), {"notes": innermost})
 
 
 def test_aliases_and_merge_keys_are_plain_data(journal_copy):
     root = journal_copy("minimal")
-    text = (root / SESSION).read_text().replace("goal: Agree on an outline", "goal: &g Agree on an outline\noutcome: *g")
-    write(root / SESSION, text)
+    edit(root / SESSION, "goal: Agree on an outline", "goal: &g Agree on an outline\noutcome: *g")
     data = load_journal(root).sessions[0].data
     assert data["outcome"] == data["goal"] == "Agree on an outline"
 
@@ -165,6 +174,6 @@ def test_unchanged_files_are_not_parsed_again(journal_copy):
     first = load_journal(root, cache).sessions[0]
     assert load_journal(root, cache).sessions[0] is first
     path = root / SESSION
-    path.write_text(path.read_text().replace("Agree on", "Settle"))
+    edit(path, "Agree on", "Settle")
     os.utime(path, ns=(1, 1))
     assert load_journal(root, cache).sessions[0].data["goal"] == "Settle an outline"
