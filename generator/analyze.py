@@ -16,6 +16,7 @@ from .attribution import KIND_ORDER
 from .model import Contribution, ContributionKind, Disagreement, Journal, Lesson, Outcome, Partner, Session
 from .privacy import PublicPartner, public_partners  # noqa: F401 - what the pages show of partners
 from .routes import slugify, unique_slug
+from .stats import ALPHA, Rate, fisher_exact
 
 KINDS: tuple[ContributionKind, ...] = KIND_ORDER
 
@@ -276,11 +277,6 @@ def ledger_years(ledger: Ledger) -> list[LedgerYear]:
     return [LedgerYear(year, years[year]) for year in sorted(years, reverse=True)]
 
 
-def rate(part: int, whole: int) -> float | None:
-    """part / whole, or None where there is nothing to divide."""
-    return part / whole if whole else None
-
-
 # Evolution over time
 
 
@@ -357,50 +353,162 @@ def _period(key: str, label: str, sessions: list[Session], partners: dict[str, P
 
 
 #: Below these, a share or mean says too little to call a change.
-MIN_ITEMS = 3
-MIN_CHANGE = 0.15
+# Change within a partnership: its earlier sessions against its later ones
 
 
-def changes(periods: list[Period]) -> list[str]:
-    """A few sentences on what changed between the earliest and latest periods with enough data."""
-    sentences = []
-    overall = [(p, sum(p.kinds["ai"].values()) / n) for p in periods
-               if (n := sum(p.kinds["ai"].values()) + sum(p.kinds["human"].values())) >= MIN_ITEMS]  # fmt: skip
-    if len(overall) >= 2 and abs(overall[-1][1] - overall[0][1]) >= MIN_CHANGE:
-        (p0, a), (p1, b) = overall[0], overall[-1]
-        verb = "rose" if b > a else "fell"
-        sentences.append(f"The AI's share of all contributions {verb} from {a:.0%} in {p0.label} to {b:.0%} in {p1.label}.")
-    shifts = []
-    for kind in KINDS:
-        shares = [(p, p.kinds["ai"][kind] / n) for p in periods if (n := p.kinds["ai"][kind] + p.kinds["human"][kind]) >= MIN_ITEMS]
-        if len(shares) >= 2 and abs(shares[-1][1] - shares[0][1]) >= MIN_CHANGE:
-            shifts.append((abs(shares[-1][1] - shares[0][1]), kind, shares[0], shares[-1]))
-    for _, kind, (p0, a), (p1, b) in sorted(shifts, key=lambda s: (-s[0], KINDS.index(s[1])))[:2]:
-        verb = "rose" if b > a else "fell"
-        sentences.append(f"The AI's share of {kind} {verb} from {a:.0%} to {b:.0%} between {p0.label} and {p1.label}.")
-    busy = [p for p in periods if len(p.sessions) >= 2]
-    if len(busy) >= 2:
-        a, b = busy[0].disagreements / len(busy[0].sessions), busy[-1].disagreements / len(busy[-1].sessions)
-        if abs(b - a) >= 0.5:
-            verb = "rose" if b > a else "fell"
-            sentences.append(
-                f"Disagreements per session {verb} from {a:.1f} to {b:.1f} between {busy[0].label} and {busy[-1].label}."
-            )
-    for direction, who in (("human-to-ai", "the AI acted on"), ("ai-to-human", "humans acted on")):
-        known = [p for p in periods if p.feedback[direction][1] >= MIN_ITEMS]
-        if len(known) >= 2:
-            (a0, n0), (a1, n1) = known[0].feedback[direction], known[-1].feedback[direction]
-            if abs(a1 / n1 - a0 / n0) >= MIN_CHANGE:
-                sentences.append(
-                    f"The share of feedback {who} went from {a0 / n0:.0%} in {known[0].label} to {a1 / n1:.0%} in {known[-1].label}."
-                )
-    stated = [p for p in periods if p.confidence["ai"] is not None]
-    if len(stated) >= 2 and abs(stated[-1].confidence["ai"] - stated[0].confidence["ai"]) >= 0.1:
-        a, b = stated[0].confidence["ai"], stated[-1].confidence["ai"]
-        sentences.append(
-            f"The AI's mean stated confidence went from {a:.0%} in {stated[0].label} to {b:.0%} in {stated[-1].label}."
-        )
-    return sentences
+@dataclass(frozen=True)
+class Partnership:
+    """Sessions that belong together: a case study's, or those a human and an AI partner shared."""
+
+    key: str  # "case-study:<id>" or "pair:<human id>:<ai id>"
+    sessions: list[Session]  # in date order
+    case_study: str | None = None
+    pair: tuple[str, str] | None = None  # (human id, AI id)
+
+
+#: A partnership needs this many sessions for its earlier half to be set against its later half.
+MIN_SESSIONS = 4
+
+
+def partnerships(journal: Journal) -> list[Partnership]:
+    """Each case study, then each human and AI pair that shared at least MIN_SESSIONS sessions."""
+    found = [Partnership(f"case-study:{id}", sessions, case_study=id) for id, sessions in sessions_of_case(journal).items()]
+    pairs: dict[tuple[str, str], list[Session]] = defaultdict(list)
+    for s in journal.sessions:
+        present = [p.partner for p in s.partners if p.partner in journal.partners]
+        humans = [id for id in present if journal.partners[id].kind == "human"]
+        ais = [id for id in present if journal.partners[id].kind == "ai"]
+        for pair in ((h, a) for h in humans for a in ais):
+            pairs[pair].append(s)
+    order = list(journal.partners)
+    studied = [[s.id for s in p.sessions] for p in found]
+    for (h, a), sessions in sorted(pairs.items(), key=lambda kv: (order.index(kv[0][0]), order.index(kv[0][1]))):
+        if len(sessions) >= MIN_SESSIONS and [s.id for s in sessions] not in studied:  # a case study says it
+            found.append(Partnership(f"pair:{h}:{a}", sessions, pair=(h, a)))
+    return found
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One rate of a partnership, in its earlier and its later sessions, and whether it changed."""
+
+    name: str  # "the AI's share of contributions"
+    before: Rate
+    after: Rate
+    tests: int  # how many measures the partnership tests: the bar is ALPHA / tests (Bonferroni)
+
+    @property
+    def tested(self) -> bool:
+        """Both halves have enough items for the rates to be compared."""
+        return self.before.enough and self.after.enough
+
+    @property
+    def p(self) -> float | None:
+        """Fisher's exact test on the two halves' counts; None when they are too few to test."""
+        if not self.tested:
+            return None
+        b, a = self.before, self.after
+        return fisher_exact(b.part, b.whole - b.part, a.part, a.whole - a.part)
+
+    @property
+    def changed(self) -> bool:
+        """A change beyond chance: significant at ALPHA, shared among the partnership's measures."""
+        return self.p is not None and self.p < ALPHA / self.tests
+
+    @property
+    def p_text(self) -> str:
+        return _p(self.p)
+
+    def sentence(self, before: int, after: int) -> str:
+        """What changed, with both counts and the test ("... rose from 2 of 10 (20%) in the first
+        4 sessions to 9 of 10 (90%) in the last 4; Fisher's exact test, p = 0.005")."""
+        verb = "rose" if self.after.part * self.before.whole > self.before.part * self.after.whole else "fell"
+        return (f"{self.name} {verb} from {self.before} in the first {before} sessions to "
+                f"{self.after} in the last {after}; Fisher's exact test, {_p(self.p)}")  # fmt: skip
+
+
+def _p(p: float | None) -> str:
+    """A p-value as a reader can take it: three decimals, or "p < 0.001"."""
+    return "p < 0.001" if p is not None and p < 0.001 else f"p = {p:.3f}"
+
+
+@dataclass(frozen=True)
+class Trend:
+    """A partnership's earlier half of sessions set against its later half."""
+
+    partnership: Partnership
+    before: list[Session]
+    after: list[Session]
+    measures: list[Measure]
+
+    @property
+    def changed(self) -> list[Measure]:
+        return [m for m in self.measures if m.changed]
+
+    @property
+    def left_out(self) -> list[Measure]:
+        """Measures with too few items in one half or both: shown, never put in a sentence."""
+        return [m for m in self.measures if not m.tested]
+
+    @property
+    def sentences(self) -> list[str]:
+        return [m.sentence(len(self.before), len(self.after)) for m in self.changed]
+
+    @property
+    def threshold(self) -> float:
+        """The p-value a measure must be under to be named: ALPHA shared among the measures."""
+        return ALPHA / len(self.measures)
+
+
+def _measures(sessions: list[Session], partners: dict[str, Partner]) -> dict[str, Rate]:
+    """The rates a partnership is followed by, over some of its sessions."""
+    ai = human = 0
+    held = [0, 0]
+    acted = {"human-to-ai": [0, 0], "ai-to-human": [0, 0]}
+    for s in sessions:
+        for c in s.contributions:
+            kind = partners[c.by].kind if c.by in partners else None
+            ai += kind == "ai"
+            human += kind == "human"
+            if kind == "ai" and c.held_up is not None:
+                held[0] += c.held_up
+                held[1] += 1
+        for f in s.feedback:
+            if f.from_ in partners and f.to in partners and f.acted_on is not None:
+                direction = f"{partners[f.from_].kind}-to-{partners[f.to].kind}"
+                if direction in acted:
+                    acted[direction][0] += f.acted_on
+                    acted[direction][1] += 1
+    return {
+        "the AI's share of contributions": Rate(ai, ai + human),
+        "sessions with a disagreement": Rate(sum(1 for s in sessions if s.disagreements), len(sessions)),
+        "feedback to the AI that it acted on": Rate(*acted["human-to-ai"]),
+        "feedback to humans that they acted on": Rate(*acted["ai-to-human"]),
+        "the AI's verified contributions that held up": Rate(*held),
+    }
+
+
+def trend(partnership: Partnership, partners: dict[str, Partner]) -> Trend | None:
+    """The partnership's first half of sessions against its second (the middle one, if odd, in the
+    second); None with fewer than MIN_SESSIONS sessions."""
+    sessions = partnership.sessions
+    if len(sessions) < MIN_SESSIONS:
+        return None
+    half = len(sessions) // 2
+    before, after = sessions[:half], sessions[half:]
+    rates_before, rates_after = _measures(before, partners), _measures(after, partners)
+    measures = [Measure(name, rates_before[name], rates_after[name], len(rates_before)) for name in rates_before]
+    return Trend(partnership, before, after, measures)
+
+
+def trends(journal: Journal) -> dict[str, Trend]:
+    """The trend of every partnership with sessions enough, by partnership key."""
+    found = {}
+    for partnership in partnerships(journal):
+        t = trend(partnership, journal.partners)
+        if t is not None:
+            found[partnership.key] = t
+    return found
 
 
 # Calibration

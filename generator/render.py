@@ -21,11 +21,11 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, se
 from markdown.extensions.toc import slugify
 from markupsafe import Markup, escape
 
-from . import analyze, attribution, charts, markup, routes
+from . import analyze, attribution, charts, markup, routes, stats
 from .errors import JournalError, LocatedError
 from .load import display_path
 from .model import Journal, Session
-from .routes import address, relative
+from .routes import address, relative, unique_slug
 
 
 class Heading(NamedTuple):
@@ -121,6 +121,24 @@ def _literal(text: str) -> Markup:
     return Markup(markup.literal(text))
 
 
+def _counted(rate: stats.Rate, interval: bool = False) -> str:
+    """A rate with its counts, "4 of 5 (80%)", its 95% interval if asked for, and marked when its
+    items are too few to read it as a figure (stats.MIN_ITEMS)."""
+    if not rate.whole:
+        return "none"
+    notes = [f"{rate.percent}%"]
+    if interval:
+        low, high = rate.interval  # type: ignore[misc]
+        notes.append(f"95% interval {round(100 * low)}–{round(100 * high)}%")
+    if not rate.enough:
+        notes.append("too few")
+    return f"{rate.part} of {rate.whole} ({'; '.join(notes)})"
+
+
+def _share(part: int, whole: int) -> str:
+    return _counted(stats.Rate(part, whole))
+
+
 def _percent(value: float | None) -> str:
     return "" if value is None else f"{round(value * 100)}%"
 
@@ -150,12 +168,13 @@ def _environment() -> Environment:
     )
     env.filters.update(
         inline=_inline, block=_block, literal=_literal, plain=markup.plain, percent=_percent, verdict=_verdict, plural=_plural,
-        anchor=anchor,
+        anchor=anchor, counted=_counted, first_upper=lambda text: text[:1].upper() + text[1:],
     )  # fmt: skip
     env.globals.update(
-        url=_url, routes=routes, kinds=analyze.KINDS, outcomes=analyze.OUTCOMES, used_kinds=_used_kinds, rate=analyze.rate,
+        url=_url, routes=routes, kinds=analyze.KINDS, outcomes=analyze.OUTCOMES, used_kinds=_used_kinds, share=_share,
         partner=_partner, session_link=_session_link, case_link=_case_link, disagreement_link=_disagreement_link,
         right=Markup(' style="text-align: right;"'),  # a number column's cells, as Markdown tables align them
+        min_items=stats.MIN_ITEMS, min_sessions=analyze.MIN_SESSIONS,
     )  # fmt: skip
     return env
 
@@ -288,6 +307,21 @@ class Site:
     def unit(self) -> str:
         return analyze.granularity(self.journal.sessions)
 
+    @functools.cached_property
+    def trends(self) -> dict[str, analyze.Trend]:
+        return analyze.trends(self.journal)
+
+    @functools.cached_property
+    def pairs(self) -> dict[tuple[str, str], tuple[str, analyze.Trend]]:
+        """Each pair with a trend of its own: its page's slug (from public names) and the trend."""
+        taken: set[str] = set()
+        found = {}
+        for t in self.trends.values():
+            if t.partnership.pair is not None:
+                h, a = t.partnership.pair
+                found[(h, a)] = (unique_slug(f"{self.names[h].slug}-{self.names[a].slug}", taken, "pair"), t)
+        return found
+
 
 def overview(site: Site) -> Iterator[PageSpec]:
     j = site.journal
@@ -336,13 +370,19 @@ def ledger(site: Site) -> Iterator[PageSpec]:
 def evolution(site: Site) -> Iterator[PageSpec]:
     periods = analyze.periods(site.journal)
     yield PageSpec(routes.EVOLUTION, "evolution.html.j2", dict(
-        periods=periods, unit=site.unit, sentences=analyze.changes(periods), min_change=analyze.MIN_CHANGE,
-        min_items=analyze.MIN_ITEMS,
+        periods=periods, unit=site.unit, trends=site.trends, pairs=site.pairs,
+        changes=[(t, sentence) for t in site.trends.values() for sentence in t.sentences],
         ai_chart=_bars("evolution-ai", "Kinds of AI contributions by period",
                        [(p.label, dict(p.kinds["ai"])) for p in periods]),
         human_chart=_bars("evolution-human", "Kinds of human contributions by period",
                           [(p.label, dict(p.kinds["human"])) for p in periods]),
     ), nav=Nav(6))  # fmt: skip
+
+
+def partnership_pages(site: Site) -> Iterator[PageSpec]:
+    """Each human and AI pair that shared sessions enough (and is not a case study's): its change over them."""
+    for (h, a), (slug, t) in site.pairs.items():
+        yield PageSpec(routes.partnership(slug), "partnership.html.j2", dict(human=h, ai=a, trend=t))
 
 
 def calibration(site: Site) -> Iterator[PageSpec]:
@@ -376,6 +416,7 @@ def case_study_pages(site: Site) -> Iterator[PageSpec]:
         matrix = analyze.contribution_matrix(analyze.contributions_of(studied))
         yield PageSpec(routes.case_study(id), "case_study.html.j2", dict(
             study=study, sessions=studied, matrix=matrix, rows=analyze.ledger_rows(studied),
+            trend=site.trends.get(f"case-study:{id}"),
             lessons=analyze.lessons_of(studied),
             chart=_partner_bars(site, f"contributions-{id}",
                                 f"Contributions to {markup.text(study.title)} by partner and kind", matrix),
@@ -393,6 +434,7 @@ def partner_pages(site: Site) -> Iterator[PageSpec]:
             partner=partner, public=public, sessions=site.partner_sessions[id], profile=profile,
             top_kinds=attribution.main_kinds(profile.contributions), positions=site.ledger.by_partner.get(id),
             calibration=site.calibration.get(id), min_claims=analyze.MIN_CLAIMS,
+            pairs=[(slug, h if h != id else a) for (h, a), (slug, _) in site.pairs.items() if id in (h, a)],
             chart=_partner_bars(site, f"kinds-{public.slug}", f"Contributions of {markup.text(public.name)} by kind",
                                 {id: profile.contributions}),
         ), j.source("partners", id))  # fmt: skip
@@ -400,8 +442,8 @@ def partner_pages(site: Site) -> Iterator[PageSpec]:
 
 #: The kinds of page of a journal's site, in the order their pages are handed over.
 PAGE_KINDS: tuple[Callable[[Site], Iterable[PageSpec | Page]], ...] = (
-    overview, sessions_by_year, case_study_index, partner_index, lessons, ledger, evolution, calibration,
-    session_pages, case_study_pages, partner_pages,
+    overview, sessions_by_year, case_study_index, partner_index, lessons, ledger, evolution, partnership_pages,
+    calibration, session_pages, case_study_pages, partner_pages,
 )
 
 

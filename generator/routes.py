@@ -96,6 +96,11 @@ def ledger_year(year: int | str) -> str:
     return f"ledger/{year}.md"
 
 
+def partnership(slug: str) -> str:
+    """How one human and AI pair worked together over their sessions, by the pair's public slug."""
+    return f"partnerships/{slug}.md"
+
+
 def calibration_of(slug: str) -> str:
     """The claims behind one partner's calibration figures."""
     return f"calibration/{slug}.md"

@@ -21,7 +21,7 @@ Z95 = 1.959963984540054
 
 @dataclass(frozen=True)
 class Rate:
-    """`part` of `whole` items: "4 of 5, 80%"."""
+    """`part` of `whole` items: "4 of 5 (80%)"."""
 
     part: int
     whole: int
@@ -42,7 +42,11 @@ class Rate:
     def __str__(self) -> str:
         if not self.whole:
             return "none"
-        return f"{self.part} of {self.whole}, {round(100 * self.part / self.whole)}%"
+        return f"{self.part} of {self.whole} ({self.percent}%)"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.part / self.whole) if self.whole else 0
 
 
 def wilson(part: int, whole: int, z: float = Z95) -> tuple[float, float]:

@@ -88,7 +88,6 @@ def test_evolution_buckets_by_month(journal):
     assert dict(march.outcomes) == {"unresolved": 1, "deferred": 1}
     assert march.feedback == {"human-to-ai": (0, 1), "ai-to-human": (1, 1)}
     assert march.confidence == {"ai": pytest.approx(2.9 / 4), "human": pytest.approx(0.3)}
-    assert analyze.changes(periods) == []  # nothing moves by 15 points with enough items
 
 
 def session(day: str, *contributions: tuple[str, str], **fields) -> Session:
@@ -102,17 +101,78 @@ def session(day: str, *contributions: tuple[str, str], **fields) -> Session:
 PAIR = {"h": Partner(id="h", name="H", kind="human"), "a": Partner(id="a", name="A", kind="ai", model="m-1")}
 
 
-def test_evolution_quarters_and_sentences():
-    # Spanning more than two years: quarters. Drafting: AI 3 of 4 in Q1 2023, 1 of 4 in Q2 2025.
+def test_evolution_quarters():
+    # Spanning more than two years: quarters.
     early = session("2023-02-01", *[("a", "drafting")] * 3, ("h", "drafting"))
     late = session("2025-05-01", ("a", "drafting"), *[("h", "drafting")] * 3)
     journal = analyze.Journal(root=Path("."), partners=PAIR, case_studies={}, sessions=[early, late])
-    periods = analyze.periods(journal)
-    assert [p.key for p in periods] == ["2023-Q1", "2025-Q2"]
-    assert analyze.changes(periods) == [
-        "The AI's share of all contributions fell from 75% in Q1 2023 to 25% in Q2 2025.",
-        "The AI's share of drafting fell from 75% to 25% between Q1 2023 and Q2 2025.",
+    assert [p.key for p in analyze.periods(journal)] == ["2023-Q1", "2025-Q2"]
+
+
+def pair_journal(*sessions: Session) -> analyze.Journal:
+    return analyze.Journal(root=Path("."), partners=PAIR, case_studies={}, sessions=list(sessions))
+
+
+def feedback(acted: bool, direction: str = "h-a") -> dict[str, object]:
+    source, target = direction.split("-")
+    return {"from": source, "to": target, "about": "style", "text": "t", "acted_on": acted}
+
+
+def test_a_change_beyond_chance_is_named_with_both_counts_and_the_test():
+    """Worked by hand: 8 sessions of one pair, the AI doing 1 of 5 contributions in each of the
+    first 4 and 4 of 5 in each of the last 4: 4 of 20 against 16 of 20. Fisher's exact test on
+    [[4, 16], [16, 4]] gives p = 0.00036 (SciPy 1.17 agrees), under 0.05 / 5 = 0.01.
+
+    Feedback to the AI: 3 of 6 acted on, then 5 of 6: [[3, 3], [5, 1]], p = 0.545, no change.
+    Feedback to humans: 2 items, then 1: too few (5 needed) to be tested or named."""
+    to_ai = {1: [True, False], 2: [True, False], 3: [True, False], 4: [], 5: [True, True], 6: [True, False],
+             7: [True], 8: [True]}
+    to_humans = {1: [True], 2: [True], 8: [False]}
+    sessions = [
+        session(f"2026-0{1 if d < 5 else 2}-0{d}", *[("a", "drafting")] * (1 if d < 5 else 4),
+                *[("h", "direction")] * (4 if d < 5 else 1),
+                feedback=[feedback(a) for a in to_ai[d]] + [feedback(a, "a-h") for a in to_humans.get(d, [])])
+        for d in range(1, 9)
+    ]  # fmt: skip
+    first, last = sessions[:4], sessions[4:]
+    trends = analyze.trends(pair_journal(*first, *last))
+    assert list(trends) == ["pair:h:a"]
+    t = trends["pair:h:a"]
+    assert [(m.name, str(m.before), str(m.after)) for m in t.measures] == [
+        ("the AI's share of contributions", "4 of 20 (20%)", "16 of 20 (80%)"),
+        ("sessions with a disagreement", "0 of 4 (0%)", "0 of 4 (0%)"),
+        ("feedback to the AI that it acted on", "3 of 6 (50%)", "5 of 6 (83%)"),
+        ("feedback to humans that they acted on", "2 of 2 (100%)", "0 of 1 (0%)"),
+        ("the AI's verified contributions that held up", "none", "none"),
     ]
+    share, sessions, to_ai, to_humans, held = t.measures
+    assert share.p == pytest.approx(0.0003599673667865379) and share.changed
+    assert to_ai.p == pytest.approx(0.5454545454545454) and not to_ai.changed
+    assert not sessions.tested and not to_humans.tested and not held.tested
+    assert t.left_out == [sessions, to_humans, held]
+    assert t.sentences == [
+        "the AI's share of contributions rose from 4 of 20 (20%) in the first 4 sessions to 16 of 20 (80%) in the "
+        "last 4; Fisher's exact test, p < 0.001"
+    ]  # fmt: skip
+
+
+def test_a_change_chance_explains_is_not_named():
+    """6 of 20 against 13 of 20: p = 0.056 (SciPy 1.17), above 0.01: shown in the table, never in a sentence."""
+    first = [session(f"2026-01-0{d}", *[("a", "drafting")] * (1 if d < 3 else 2), *[("h", "direction")] * (4 if d < 3 else 3))
+             for d in range(1, 5)]  # fmt: skip
+    last = [session(f"2026-02-0{d}", *[("a", "drafting")] * (3 if d < 8 else 4), *[("h", "direction")] * (2 if d < 8 else 1))
+            for d in range(5, 9)]  # fmt: skip
+    share = analyze.trends(pair_journal(*first, *last))["pair:h:a"].measures[0]
+    assert (str(share.before), str(share.after)) == ("6 of 20 (30%)", "13 of 20 (65%)")
+    assert share.p == pytest.approx(0.056160926432242395) and not share.changed
+
+
+def test_partnerships_are_case_studies_and_pairs_with_sessions_enough():
+    three = [session(f"2026-01-0{d}", ("a", "drafting"), ("h", "direction")) for d in range(1, 4)]
+    journal = pair_journal(*three)
+    assert analyze.partnerships(journal) == [] and analyze.trends(journal) == {}, "3 sessions: too few to halve"
+    four = pair_journal(*three, session("2026-01-04", ("a", "drafting")))
+    assert [p.key for p in analyze.partnerships(four)] == ["pair:h:a"]
 
 
 def test_a_year_page_has_an_anchor_for_every_period_that_links_to_it():

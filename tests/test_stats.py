@@ -36,7 +36,7 @@ def test_wilson_interval_matches_scipy(part, whole, low, high):
 
 
 def test_a_rate_says_its_counts():
-    assert str(stats.Rate(4, 5)) == "4 of 5, 80%"
+    assert str(stats.Rate(4, 5)) == "4 of 5 (80%)"
     assert str(stats.Rate(0, 0)) == "none" and stats.Rate(0, 0).value is None
     assert not stats.Rate(3, 4).enough and stats.Rate(3, 5).enough
 
