@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable, get_args
 
-from .model import ContributionKind, Partner, Session
+from .model import Contribution, ContributionKind, Effort, Partner, Session
 
 #: The kinds of work in the order of the record format (the Literal's), for every table and chart.
 KIND_ORDER: tuple[ContributionKind, ...] = get_args(ContributionKind)
@@ -65,6 +65,20 @@ _TOOLKIT_TYPE: dict[ContributionKind, str] = {
 _REVIEW_KINDS: frozenset[ContributionKind] = frozenset({"review", "refinement", "decision"})
 
 
+#: What a contribution weighs when any of the sessions weighed rate their contributions' `effort`:
+#: a rough doubling scale; a contribution without a rating there weighs as medium.
+EFFORT_WEIGHTS: dict[Effort, int] = {"small": 1, "medium": 2, "large": 4}
+
+
+def weighted(sessions: Iterable[Session]) -> bool:
+    """Whether attribution weighs effort here: when any contribution has one (else each counts 1)."""
+    return any(c.effort is not None for s in sessions for c in s.contributions)
+
+
+def _weight(c: Contribution, by_effort: bool) -> int:
+    return EFFORT_WEIGHTS[c.effort or "medium"] if by_effort else 1
+
+
 def main_kinds(counter: Counter[str], limit: int = 3) -> list[str]:
     """The kinds that make up the bulk of someone's work: the largest, and any at least half as large."""
     if not counter:
@@ -79,16 +93,18 @@ def _phrase(kinds: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
-def _by_side(sessions: Iterable[Session], partners: dict[str, Partner]) -> dict[str, Counter[str]]:
+def _by_side(sessions: list[Session], partners: dict[str, Partner]) -> dict[str, Counter[str]]:
+    """Each side's work by kind: contributions counted, or weighed by effort where it is rated."""
+    by_effort = weighted(sessions)
     sides: dict[str, Counter[str]] = {"ai": Counter(), "human": Counter()}
     for s in sessions:
         for c in s.contributions:
             if c.by in partners:
-                sides[partners[c.by].kind][c.kind] += 1
+                sides[partners[c.by].kind][c.kind] += _weight(c, by_effort)
     return sides
 
 
-def prose(sessions: Iterable[Session], partners: dict[str, Partner], override: str | None = None) -> str:
+def prose(sessions: list[Session], partners: dict[str, Partner], override: str | None = None) -> str:
     """A sentence saying which side did which kinds of work, weighted by how often.
 
     Each side is named by its kind ("AI", "human"), not by who it was, as in a credit line.
@@ -121,6 +137,7 @@ class Statement:
     initiative: str
     review: str
     models: tuple[str, ...]
+    by_effort: bool = False  # the proportion weighs each contribution's effort
 
     @property
     def short(self) -> str:
@@ -139,6 +156,9 @@ class Statement:
             sentences += [INITIATIVES[self.initiative], REVIEWS[self.review]]
         if self.models:
             sentences.append(f"The following model(s) or application(s) were used: {', '.join(self.models)}.")
+        if self.by_effort:
+            sentences.append("The proportion weighs each contribution by its recorded effort (small 1, medium 2, "
+                             "large 4; a contribution without one as medium).")  # fmt: skip
         return " ".join(sentences)
 
 
@@ -170,7 +190,8 @@ def statement(sessions: list[Session], partners: dict[str, Partner]) -> Statemen
     models = sorted(
         {name for s in sessions for c in s.contributions if c.by in partners and (name := _model_name(partners[c.by]))}
     )
-    return Statement(proportion_code(ai_total / total if total else 0), tuple(kinds), initiative, review, tuple(models))
+    return Statement(proportion_code(ai_total / total if total else 0), tuple(kinds), initiative, review, tuple(models),
+                     weighted(sessions))  # fmt: skip
 
 
 def _model_name(partner: Partner) -> str | None:

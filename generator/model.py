@@ -63,12 +63,15 @@ RefKind = Literal["partner", "case-study"]
 
 @dataclass(frozen=True)
 class Ref:
-    """Marks a field whose value is the id of another record, of this kind."""
+    """Marks a field whose value is the id of another record, of this kind. A partner named in a
+    session is one of the session's partners, unless `of_session` is False (whoever verified it)."""
 
     kind: RefKind
+    of_session: bool = True
 
 
 PartnerRef = Annotated[Id, Ref("partner")]
+AnyPartnerRef = Annotated[Id, Ref("partner", of_session=False)]
 CaseStudyRef = Annotated[Id, Ref("case-study")]
 
 #: The texts `pjournal new` leaves for a person to write (scaffold's template takes them from here,
@@ -87,6 +90,7 @@ ContributionKind = Literal[
 ]  # fmt: skip
 Outcome = Literal["adopted", "compromise", "new-approach", "deferred", "unresolved"]
 FeedbackAbout = Literal["accuracy", "usefulness", "timing", "style", "process", "other"]
+Effort = Literal["small", "medium", "large"]
 
 
 class Model(BaseModel):
@@ -130,13 +134,26 @@ class SessionPartner(Model):
     role: Text | None = None
 
 
+class Verification(Model):
+    """How `held_up` was found out: when, by whom, and how. (`date`, not `on`: YAML 1.1 readers,
+    PyYAML's safe_load among them, take the key `on` for true.)"""
+
+    date: Date | None = Field(None, description="When it was found out.")
+    by: AnyPartnerRef | None = Field(None, description="Who found it out.")
+    note: LongText | None = Field(None, description="How it was found out (Markdown).")
+
+
 class Contribution(Model):
     by: PartnerRef
     kind: ContributionKind
     summary: Text
     confidence: Confidence | None = None
     uncertainty: Text | None = None
-    held_up: Flag | None = Field(None, description="Verified later; absent means unknown.")
+    held_up: Flag | None = Field(None, description="Verified later; absent means not (yet) verified.")
+    verified: Verification | None = Field(None, description="How held_up was found out.")
+    effort: Effort | None = Field(
+        None, description="How much work it was: small, medium or large (weights 1, 2, 4 in the attribution)."
+    )  # fmt: skip
 
 
 class Position(Model):
@@ -157,7 +174,8 @@ class Disagreement(Model):
     topic: Text
     positions: list[Position] = Field(min_length=1)
     resolution: Resolution | None = None
-    held_up: Flag | None = None
+    held_up: Flag | None = Field(None, description="Whether the decision held up; absent means not (yet) verified.")
+    verified: Verification | None = Field(None, description="How held_up was found out.")
 
     @property
     def outcome(self) -> Outcome:
@@ -301,21 +319,26 @@ def fields_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
 RECORD_MODELS: dict[str, type[BaseModel]] = {m.__name__: m for m in (Partner, CaseStudy, Session)}
 
 
-def ref_kind(annotation: Any) -> RefKind | None:
-    """The kind of record a field's type names (`PartnerRef | None` -> "partner"), or None."""
+def ref_of(annotation: Any) -> Ref | None:
+    """The `Ref` mark of a field's type (`PartnerRef | None` -> Ref("partner")), or None."""
     if get_origin(annotation) is Annotated:
-        found = next((m.kind for m in annotation.__metadata__ if isinstance(m, Ref)), None)
-        return found or ref_kind(get_args(annotation)[0])
+        found = next((m for m in annotation.__metadata__ if isinstance(m, Ref)), None)
+        return found or ref_of(get_args(annotation)[0])
     if get_origin(annotation) in (Union, types.UnionType):
-        return next((kind for arg in get_args(annotation) if (kind := ref_kind(arg)) is not None), None)
+        return next((ref for arg in get_args(annotation) if (ref := ref_of(arg)) is not None), None)
     return None
 
 
 @lru_cache(maxsize=None)
+def refs_of(model: type[BaseModel]) -> dict[str, Ref]:
+    """A model's fields that name another record, by Python name, with their marks."""
+    return {name: ref for name, f in model.model_fields.items()
+            if (ref := ref_of(Annotated[f.annotation, *f.metadata] if f.metadata else f.annotation))}  # fmt: skip
+
+
 def ref_fields(model: type[BaseModel]) -> dict[str, RefKind]:
     """A model's fields that name another record, by Python name, with the kind they name."""
-    return {name: kind for name, f in model.model_fields.items()
-            if (kind := ref_kind(Annotated[f.annotation, *f.metadata] if f.metadata else f.annotation))}  # fmt: skip
+    return {name: ref.kind for name, ref in refs_of(model).items()}
 
 
 def ref_keys(kind: RefKind) -> frozenset[str]:
@@ -332,12 +355,12 @@ def ref_keys(kind: RefKind) -> frozenset[str]:
 
 
 def references(data: Any, model: type[BaseModel], loc: tuple[str | int, ...] = ()
-               ) -> Iterator[tuple[tuple[str | int, ...], RefKind, str]]:  # fmt: skip
-    """(path, kind, id) of every reference in a raw record, however malformed the rest of it is:
+               ) -> Iterator[tuple[tuple[str | int, ...], Ref, str]]:  # fmt: skip
+    """(path, mark, id) of every reference in a raw record, however malformed the rest of it is:
     the fields marked `Ref` in the model, followed through sub-records and lists."""
     if not isinstance(data, dict):
         return
-    refs = ref_fields(model)
+    refs = refs_of(model)
     for name, f in model.model_fields.items():
         key = f.alias or name
         if key not in data:

@@ -144,7 +144,27 @@ def _percent(value: float | None) -> str:
 
 
 def _verdict(value: bool | None) -> str:
-    return {True: "held up", False: "did not hold up", None: "not yet known"}[value]
+    """Whether it held up; "not verified" makes no promise that it ever will be."""
+    return {True: "held up", False: "did not hold up", None: "not verified"}[value]
+
+
+@pass_context
+def _held_up(context: Any, item: Any, session: Session) -> Markup:
+    """Whether a contribution or decision held up, and how that was found out: when (and how long
+    after the session), by whom, and the note."""
+    text = Markup(escape(_verdict(item.held_up)))
+    v = item.verified
+    if v is None or item.held_up is None:
+        return text
+    parts = []
+    if v.date is not None:
+        days = (v.date - session.date).days
+        parts.append(f"on {v.date} ({_plural(days, 'day')} after the session)" if days >= 0 else f"on {v.date}")
+    if v.by is not None:
+        parts.append(Markup("by ") + _partner(context, v.by))
+    found = Markup(", found out ") + Markup(" ").join(parts) if parts else Markup("")
+    note = Markup(": ") + _inline(markup.text(v.note)) if v.note else Markup("")
+    return text + found + note
 
 
 def _plural(count: int, singular: str, plural: str | None = None) -> str:
@@ -172,7 +192,7 @@ def _environment() -> Environment:
     )  # fmt: skip
     env.globals.update(
         url=_url, routes=routes, kinds=analyze.KINDS, outcomes=analyze.OUTCOMES, used_kinds=_used_kinds, share=_share,
-        partner=_partner, session_link=_session_link, case_link=_case_link, disagreement_link=_disagreement_link,
+        partner=_partner, session_link=_session_link, held_up=_held_up, case_link=_case_link, disagreement_link=_disagreement_link,
         right=Markup(' style="text-align: right;"'),  # a number column's cells, as Markdown tables align them
         min_items=stats.MIN_ITEMS, min_sessions=analyze.MIN_SESSIONS,
     )  # fmt: skip

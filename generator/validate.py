@@ -273,12 +273,12 @@ def _check_references(data: dict[str, Any], check: _Checker, journal: Journal) -
     """
     known = {"partner": journal.partners, "case-study": journal.case_studies}
     listed = {_ref(p, "partner") for _, p in _items(data, "partners")}
-    for loc, kind, id in references(data, Session):
-        if id not in known[kind]:
-            near = difflib.get_close_matches(id, list(known[kind]), n=1)
+    for loc, ref, id in references(data, Session):
+        if id not in known[ref.kind]:
+            near = difflib.get_close_matches(id, list(known[ref.kind]), n=1)
             hint = f"; did you mean '{near[0]}'?" if near else ""
-            check.add(loc, f"unknown {kind.replace('-', ' ')} '{id}'{hint}")
-        elif kind == "partner" and loc[0] != "partners" and id not in listed:
+            check.add(loc, f"unknown {ref.kind.replace('-', ' ')} '{id}'{hint}")
+        elif ref.kind == "partner" and ref.of_session and loc[0] != "partners" and id not in listed:
             check.add(loc, f"'{id}' is not listed in this session's partners", warning=True)
     seen: set[str] = set()
     for i, p in _items(data, "partners"):
@@ -288,10 +288,26 @@ def _check_references(data: dict[str, Any], check: _Checker, journal: Journal) -
         seen.add(id or "")
     for i, d in _items(data, "disagreements"):
         _check_resolution(d, ("disagreements", i, "resolution"), check, journal)
+    for name in ("contributions", "disagreements"):
+        for i, item in _items(data, name):
+            _check_verified(item, (name, i), data.get("date"), check)
     kinds = {journal.partners[id].kind for id in listed if id in journal.partners}
     if kinds and kinds != {"human", "ai"} and listed <= set(journal.partners):
         missing = "AI" if "ai" not in kinds else "human"
         check.add(("partners",), f"session has no {missing} partner; the journal is about human-AI work", warning=True)
+
+
+def _check_verified(item: dict[str, Any], loc: tuple[str | int, ...], day: Any, check: _Checker) -> None:
+    """`verified` tells how `held_up` was found out: without `held_up` it says nothing, and it
+    can't have been found out before the session."""
+    verified = item.get("verified")
+    if not isinstance(verified, dict):
+        return
+    if item.get("held_up") is None:
+        check.add((*loc, "verified"), "verified tells how held_up was found out, but held_up is not given", warning=True)
+    on = verified.get("date")
+    if isinstance(on, dt.date) and isinstance(day, dt.date) and on < day:
+        check.add((*loc, "verified", "date"), f"verified on {on}, before the session itself ({day})", warning=True)
 
 
 def _check_resolution(d: dict[str, Any], loc: tuple[str | int, ...], check: _Checker, journal: Journal) -> None:

@@ -37,7 +37,7 @@ from generator.model import PLACEHOLDERS
 from generator.validate import validate
 from generator.render import ENV, render_site
 from generator.schema import EXAMPLES, json_schema
-from helpers import get, places, problems, put, write
+from helpers import edit, get, places, problems, put, write
 
 SESSION = "sessions/2026-01-10-outline.yaml"  # of the minimal fixture
 SHOWN = f"journal/{SESSION}"
@@ -57,13 +57,6 @@ def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
                           timeout=60)  # fmt: skip
 
 
-def edit(root: Path, old: str, new: str) -> None:
-    path = root / SESSION
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    write(path, text.replace(old, new))
-
-
 # A. Characters no page or feed can hold.
 
 
@@ -76,7 +69,7 @@ def edit(root: Path, old: str, new: str) -> None:
 )  # fmt: skip
 def test_a_control_character_from_an_escape_is_a_located_error(journal_copy, runner, escape, code):
     root = journal_copy("minimal")
-    edit(root, "title: Outlining the post", f'title: "Ctl {escape} end"')
+    edit(root / SESSION, "title: Outlining the post", f'title: "Ctl {escape} end"')
     assert check(runner) == (1, [
         f"{SHOWN}:1:8: title: control character {code} is not allowed in text; remove it",
         "1 error, 0 warnings in 2 records",
@@ -89,7 +82,7 @@ def test_a_control_character_from_an_escape_is_a_located_error(journal_copy, run
 )  # fmt: skip
 def test_a_noncharacter_from_an_escape_is_a_located_error(journal_copy, runner, escape, code):
     root = journal_copy("minimal")
-    edit(root, "summary: Proposed a five-part outline", f'summary: "Proposed {escape}"')
+    edit(root / SESSION, "summary: Proposed a five-part outline", f'summary: "Proposed {escape}"')
     assert check(runner)[1][0] == (
         f"{SHOWN}:10:14: contributions[0].summary: noncharacter {code} is not allowed in text; remove it"
     )
@@ -99,7 +92,7 @@ def test_a_noncharacter_from_an_escape_is_a_located_error(journal_copy, runner, 
 def test_a_noncharacter_written_as_itself_is_a_located_error(journal_copy, runner, char, code):
     """YAML's reader lets these through as they are, without any escape in the file."""
     root = journal_copy("minimal")
-    edit(root, "summary: Proposed a five-part outline", f"summary: Proposed {char} here")
+    edit(root / SESSION, "summary: Proposed a five-part outline", f"summary: Proposed {char} here")
     assert "\\" not in (root / SESSION).read_text(encoding="utf-8")
     assert check(runner)[1][0] == (
         f"{SHOWN}:10:14: contributions[0].summary: noncharacter {code} is not allowed in text; remove it"
@@ -108,7 +101,7 @@ def test_a_noncharacter_written_as_itself_is_a_located_error(journal_copy, runne
 
 def test_the_titles_escapes_from_the_report_are_refused_by_check_and_build(journal_copy, runner):
     root = journal_copy("minimal")
-    edit(root, "title: Outlining the post", r'title: "Ctl \x01 \0 \e \x0b \uFFFE end"')
+    edit(root / SESSION, "title: Outlining the post", r'title: "Ctl \x01 \0 \e \x0b \uFFFE end"')
     expected = f"{SHOWN}:1:8: title: control character U+0001 is not allowed in text; remove it"
     assert check(runner) == (1, [expected, "1 error, 0 warnings in 2 records"])
     build = runner.invoke(cli, ["build", "-q"])
@@ -118,7 +111,7 @@ def test_the_titles_escapes_from_the_report_are_refused_by_check_and_build(journ
 
 def test_a_surrogate_from_an_escape_is_a_located_error(journal_copy, runner):
     root = journal_copy("minimal")
-    edit(root, "goal: Agree on an outline", r'goal: "half \uD800 a pair"')
+    edit(root / SESSION, "goal: Agree on an outline", r'goal: "half \uD800 a pair"')
     code, lines = check(runner)
     assert code == 1
     assert lines[0].startswith(f"{SHOWN}:6:") and ("surrogate U+D800" in lines[0] or "YAML syntax" in lines[0])
@@ -126,7 +119,7 @@ def test_a_surrogate_from_an_escape_is_a_located_error(journal_copy, runner):
 
 def test_a_control_character_in_a_field_name_is_a_located_error(journal_copy, runner):
     root = journal_copy("minimal")
-    edit(root, "    kind: structure", '    kind: structure\n    "con\\x01fidence": 0.5')
+    edit(root / SESSION, "    kind: structure", '    kind: structure\n    "con\\x01fidence": 0.5')
     assert check(runner)[1][0] == (
         f"{SHOWN}:10:5: contributions[0]: field name 'con\\x01fidence': control character U+0001 is not allowed "
         "in text; remove it"
@@ -135,8 +128,8 @@ def test_a_control_character_in_a_field_name_is_a_located_error(journal_copy, ru
 
 def test_tabs_line_breaks_and_other_escapes_stay_allowed(journal_copy, runner):
     root = journal_copy("minimal")
-    edit(root, "title: Outlining the post", r'title: "Tab\there, \u00e9, \u2028, \U0001F600, \uFFFD"')
-    edit(root, "goal: Agree on an outline", r'goal: "Two\r\nlines"')
+    edit(root / SESSION, "title: Outlining the post", r'title: "Tab\there, \u00e9, \u2028, \U0001F600, \uFFFD"')
+    edit(root / SESSION, "goal: Agree on an outline", r'goal: "Two\r\nlines"')
     assert check(runner) == (0, [])
 
 
@@ -190,11 +183,10 @@ def test_whatever_text_passes_check_makes_a_well_formed_feed(text, tmp_path):
 # B. Text multiplied by aliases.
 
 
-def aliased(text: str, times: int) -> str:
-    """The minimal session with its goal anchored and aliased `times` times in a flow list of constraints."""
-    source = (Path(__file__).parent / "fixtures/minimal" / SESSION).read_text(encoding="utf-8")
-    source = source.replace("goal: Agree on an outline", f"goal: &g {text}")
-    return source + "constraints: [" + ", ".join(["*g"] * times) + "]\n"
+def aliased(root: Path, text: str, times: int) -> None:
+    """The minimal session's goal anchored and aliased `times` times in a flow list of constraints."""
+    source = edit(root / SESSION, "goal: Agree on an outline", f"goal: &g {text}")
+    write(root / SESSION, source + "constraints: [" + ", ".join(["*g"] * times) + "]\n")
 
 
 def alias_column(number: int) -> int:
@@ -206,7 +198,7 @@ def alias_column(number: int) -> int:
 def test_text_multiplied_by_aliases_is_refused_at_the_alias_that_crosses_the_limit(journal_copy, length, times):
     """A 26 KB record once built a 72 MB site, and a 358 KB one kept check busy for minutes."""
     root = journal_copy("minimal")
-    write(root / SESSION, aliased("x" * length, times))
+    aliased(root, "x" * length, times)
     crossing = MAX_TEXT // length  # the alias (counted from 1) that crosses, give or take the record's other text
     for command in (["check"], ["build", "-q"]):
         result = run(*command, cwd=root.parent)
@@ -226,7 +218,7 @@ def test_text_multiplied_by_aliases_is_refused_at_the_alias_that_crosses_the_lim
 
 def test_too_many_values_from_aliases_is_refused_at_the_alias(journal_copy):
     root = journal_copy("minimal")
-    write(root / SESSION, aliased("x", MAX_VALUES))
+    aliased(root, "x", MAX_VALUES)
     [line] = problems(root)
     found = re.fullmatch(re.escape(SHOWN) + r":11:(\d+): constraints\[(\d+)\]: document expands to more than "
                          r"100,000 values; aliases \(\*name\) repeated too often", line)  # fmt: skip
@@ -251,7 +243,7 @@ def test_an_alias_inside_an_aliased_value_is_located_at_the_outer_alias(journal_
 
 def test_text_repeated_by_aliases_within_the_limit_is_accepted(journal_copy):
     root = journal_copy("minimal")
-    write(root / SESSION, aliased("A constraint worth repeating", 100))
+    aliased(root, "A constraint worth repeating", 100)
     assert problems(root) == []
 
 
@@ -322,9 +314,9 @@ def test_a_socket_among_the_sessions_is_refused_not_read(minimal, runner):
 def test_values_of_the_wrong_type_are_refused(journal_copy, runner, field, value, message):
     root = journal_copy("minimal")
     if field == "by":
-        edit(root, "  - by: assistant", f"  - by: {value}")
+        edit(root / SESSION, "  - by: assistant", f"  - by: {value}")
     else:
-        edit(root, "    kind: structure", f"    kind: structure\n    {field}: {value}")
+        edit(root / SESSION, "    kind: structure", f"    kind: structure\n    {field}: {value}")
     line = 8 if field == "by" else 10
     column = 9 if field == "by" else 7 + len(field)
     code, lines = check(runner)
@@ -343,13 +335,13 @@ def test_values_of_the_wrong_type_are_refused(journal_copy, runner, field, value
 def test_yes_no_fields_take_only_true_or_false(journal_copy, runner, edit_to, loc):
     root = journal_copy("minimal")
     if loc.startswith("feedback"):
-        edit(root, "goal: Agree on an outline", "goal: Agree on an outline\nfeedback:\n- from: alexa\n  to: assistant\n"
+        edit(root / SESSION, "goal: Agree on an outline", "goal: Agree on an outline\nfeedback:\n- from: alexa\n  to: assistant\n"
              "  about: style\n  text: Fewer lists\n" + edit_to)  # fmt: skip
     elif loc.startswith("[0]"):
         path = root / "partners.yaml"
-        write(path, path.read_text().replace("  kind: human", "  kind: human\n" + edit_to, 1))
+        edit(path, "  kind: human", "  kind: human\n" + edit_to)
     else:
-        edit(root, "goal: Agree on an outline", "goal: Agree on an outline\n" + edit_to)
+        edit(root / SESSION, "goal: Agree on an outline", "goal: Agree on an outline\n" + edit_to)
     code, lines = check(runner)
     assert code == 1
     assert re.fullmatch(r"journal/[a-z0-9/.-]+:\d+:\d+: " + re.escape(loc) + r": input should be a valid boolean, found .+",
@@ -358,8 +350,8 @@ def test_yes_no_fields_take_only_true_or_false(journal_copy, runner, edit_to, lo
 
 def test_numbers_dates_and_yes_no_of_the_right_type_are_accepted(journal_copy):
     root = journal_copy("minimal")
-    edit(root, "    kind: structure", "    kind: structure\n    confidence: 1\n    held_up: yes")
-    edit(root, "date: 2026-01-10", "date: '2026-01-10'")
+    edit(root / SESSION, "    kind: structure", "    kind: structure\n    confidence: 1\n    held_up: yes")
+    edit(root / SESSION, "date: 2026-01-10", "date: '2026-01-10'")
     session = validate(load_journal(root)).sessions[0]
     assert (session.contributions[0].confidence, session.contributions[0].held_up) == (1.0, True)
     assert session.date == dt.date(2026, 1, 10)
@@ -540,14 +532,14 @@ def test_a_flow_collection_open_at_the_end_of_the_file_is_reported_where_it_star
         ("    kind: structure", "    kind: structure\n    confidance: 0.8",
          "10:5: contributions[0].confidance: unknown field 'confidance'; did you mean 'confidence'?"),
         ("    kind: structure", "    kind: structure\n    role: editor",
-         "10:5: contributions[0].role: unknown field 'role'; valid here: by, confidence, held_up, kind, summary, "
-         "uncertainty"),
+         "10:5: contributions[0].role: unknown field 'role'; valid here: by, confidence, effort, held_up, kind, "
+         "summary, uncertainty, verified"),
     ],
     ids=["session-near", "session-none-near", "contribution-near", "contribution-none-near"],
 )  # fmt: skip
 def test_unknown_session_fields_get_suggestions_from_their_place(journal_copy, where, edit_to, message):
     root = journal_copy("minimal")
-    edit(root, where, edit_to)
+    edit(root / SESSION, where, edit_to)
     assert problems(root) == [f"{SHOWN}:{message}"]
 
 
@@ -635,8 +627,8 @@ def test_a_new_session_warns_of_its_placeholders_until_they_are_replaced(journal
     ]
     assert check(runner) == (0, warnings)
     path = root.parent / shown
-    text = path.read_text()
-    write(path, text.replace(PLACEHOLDERS["goal"], "Plan the year").replace("TODO what alexa", "Alexa listed what"))
+    edit(path, PLACEHOLDERS["goal"], "Plan the year")
+    edit(path, "TODO what alexa", "Alexa listed what")
     assert check(runner) == (0, [])
     write(path, path.read_text() + "outcome: TODO\nlessons:\n  - TODO\n  - TODO-list apps need a clear owner\n")
     assert check(runner) == (0, [
@@ -659,9 +651,9 @@ def test_placeholders_fail_a_strict_build_of_a_new_site(tmp_path, runner, monkey
 
 def test_only_the_texts_new_writes_are_placeholders(journal_copy):
     root = journal_copy("minimal")
-    edit(root, "title: Outlining the post", "title: TODO-list app")
-    edit(root, "goal: Agree on an outline", "goal: TODO list for the launch")
-    edit(root, "summary: Proposed a five-part outline", "summary: TODO what assistant contributed")
+    edit(root / SESSION, "title: Outlining the post", "title: TODO-list app")
+    edit(root / SESSION, "goal: Agree on an outline", "goal: TODO list for the launch")
+    edit(root / SESSION, "summary: Proposed a five-part outline", "summary: TODO what assistant contributed")
     assert problems(root) == [
         f"{SHOWN}:10:14: warning: contributions[0].summary: still the placeholder from 'pjournal new'; replace it"
     ]
