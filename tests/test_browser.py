@@ -21,7 +21,7 @@ from click.testing import CliRunner
 
 from browser_support import Served, unavailable
 from generator.cli import cli
-from helpers import fetch, free_port, wait_for, write
+from helpers import edit, fetch, free_port, wait_for, write
 
 from conftest import FIXTURES, ROOT
 
@@ -353,7 +353,7 @@ def test_an_edited_record_reloads_the_open_page(browser, tmp_path, command):
     try:
         assert wait_for(lambda: "Drafting the follow-up post" in fetch(url)), "served"
         page.goto(url)
-        write(record, record.read_text().replace("Drafting the follow-up post", "Live edit arrived"))
+        edit(record, "Drafting the follow-up post", "Live edit arrived")
         page.wait_for_function("document.body.innerText.includes('Live edit arrived')", timeout=30_000)
     except Exception as e:  # noqa: BLE001 - say which Click it was
         raise AssertionError(f"no live reload with Click {version('click')}: {e}") from None

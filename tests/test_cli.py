@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from generator.cli import cli
-from helpers import write
+from helpers import edit, write
 
 
 def test_check_passes_a_good_journal(journal_copy, runner):
@@ -30,7 +30,7 @@ def test_check_lists_every_error_with_exit_1_and_no_traceback(journal_copy, runn
 
 def test_check_warnings_alone_exit_0(journal_copy, runner):
     root = journal_copy("minimal")
-    write(root / "partners.yaml", (root / "partners.yaml").read_text().replace("kind: ai", "kind: human"))
+    edit(root / "partners.yaml", "kind: ai", "kind: human")
     result = runner.invoke(cli, ["check"])
     assert result.exit_code == 0
     assert "warning: partners: session has no AI partner" in result.stderr
@@ -62,7 +62,7 @@ def test_build_keeps_the_last_good_site_when_a_record_breaks(journal_copy, runne
     assert runner.invoke(cli, ["build", "-d", "public"]).exit_code == 0
     before = {p: p.read_bytes() for p in Path("public").rglob("*") if p.is_file()}
     session = root / "sessions/2026-02-03-follow-up-post.yaml"
-    write(session, session.read_text().replace("kind: structure", "kind: structur"))
+    edit(session, "kind: structure", "kind: structur")
     result = runner.invoke(cli, ["build", "-d", "public"])
     assert result.exit_code == 1
     assert "journal/sessions/2026-02-03-follow-up-post.yaml:17:11: contributions[0].kind" in result.stderr
@@ -73,7 +73,7 @@ def test_build_keeps_the_last_good_site_when_a_record_breaks(journal_copy, runne
 
 def test_strict_build_fails_on_a_warning(journal_copy, runner):
     root = journal_copy("minimal")
-    write(root / "partners.yaml", (root / "partners.yaml").read_text().replace("kind: ai", "kind: human"))
+    edit(root / "partners.yaml", "kind: ai", "kind: human")
     assert runner.invoke(cli, ["build"]).exit_code == 0
     result = runner.invoke(cli, ["build", "--strict"])
     assert result.exit_code == 1

@@ -23,7 +23,7 @@ from generator.cli import cli
 from generator.load import load_journal
 from generator.render import render_site
 from generator.schema import json_schema
-from helpers import broken_links, valid, write
+from helpers import broken_links, edit, valid, write
 
 MODELINE = re.compile(r"# yaml-language-server: \$schema=(\S+)\n")
 
@@ -220,7 +220,7 @@ def test_new_never_overwrites(journal_copy, runner):
     args = ["new", "-t", "Same title", "--date", "2026-04-01"]
     assert runner.invoke(cli, args).exit_code == 0
     path = root / "sessions/2026/2026-04-01-same-title.yaml"
-    write(path, path.read_text().replace("TODO what this session", "Edited: what this session"))
+    edit(path, "TODO what this session", "Edited: what this session")
     before = path.read_text()
     result = runner.invoke(cli, args)
     assert result.exit_code == 1
@@ -271,7 +271,7 @@ def test_new_asks_for_title_and_partners_in_a_terminal(journal_copy, runner):
 
 def test_new_stops_on_errors_in_partners_yaml(journal_copy, runner):
     root = journal_copy("minimal")
-    write(root / "partners.yaml", (root / "partners.yaml").read_text().replace("kind: ai", "kind: robot"))
+    edit(root / "partners.yaml", "kind: ai", "kind: robot")
     result = runner.invoke(cli, ["new", "-t", "x"])
     assert result.exit_code == 1
     assert re.match(r"journal/partners.yaml:\d+:\d+: \[1\]\.kind: input should be 'human' or 'ai'", result.stderr)

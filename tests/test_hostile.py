@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 
 from generator.cli import cli
-from helpers import get, places, problems, put, valid, write
+from helpers import edit, get, places, problems, put, valid, write
 
 from conftest import FIXTURES, ROOT
 
@@ -282,10 +282,10 @@ def test_fuzzed_session_text_gets_located_errors_never_a_crash(data, journal_cop
     text = (FIXTURES / "design" / DESIGN_SESSION).read_text(encoding="utf-8")
     for _ in range(data.draw(st.integers(1, 4), label="edits")):
         at = data.draw(st.integers(0, len(text)), label="at")
-        edit = data.draw(st.sampled_from(["insert", "delete", "duplicate line"]), label="edit")
-        if edit == "insert":
+        how = data.draw(st.sampled_from(["insert", "delete", "duplicate line"]), label="edit")
+        if how == "insert":
             text = text[:at] + data.draw(st.one_of(TOKENS, TEXT), label="inserted") + text[at:]
-        elif edit == "delete":
+        elif how == "delete":
             text = text[:at] + text[at + data.draw(st.integers(1, 20), label="length") :]
         else:
             start = text.rfind("\n", 0, at) + 1
@@ -302,7 +302,7 @@ def test_fuzzed_session_text_gets_located_errors_never_a_crash(data, journal_cop
 def test_a_title_of_100k_characters_is_refused_with_a_located_message(journal_copy, runner):
     root = journal_copy("minimal")
     path = root / SESSION
-    write(path, path.read_text().replace("title: Outlining the post", "title: " + "x" * 100_000))
+    edit(path, "title: Outlining the post", "title: " + "x" * 100_000)
     check = invoke(runner, "check")
     [line] = check_listing(check, f"journal/{SESSION}", records=2)
     assert line.startswith(f"journal/{SESSION}:1:8: title: string should have at most 5000 characters, found 'xxx")
@@ -406,7 +406,7 @@ def test_partners_file_of_the_wrong_shape(journal_copy, runner, content, first):
 def test_a_date_that_is_not_a_plain_date_is_a_located_error(journal_copy, value, message):
     root = journal_copy("minimal")
     path = root / SESSION
-    write(path, path.read_text().replace("date: 2026-01-10", f"date: {value}"))
+    edit(path, "date: 2026-01-10", f"date: {value}")
     [line] = problems(root)
     assert line.startswith(f"journal/{SESSION}:2:7: {message}")
 
@@ -421,7 +421,7 @@ def test_confidence_that_is_not_a_finite_number_is_a_located_error(journal_copy,
 
 
 @pytest.mark.parametrize(
-    "edit",
+    "change",
     [
         ("goal: Agree on an outline", 'goal: Agree on an outline\n"bad\\nkey": 1'),
         ("goal: Agree on an outline", 'goal: Agree on an outline\n"\\e[2J\\e[31mred": 1'),
@@ -431,10 +431,10 @@ def test_confidence_that_is_not_a_finite_number_is_a_located_error(journal_copy,
     ],
     ids=["unknown-field", "terminal-escape", "forged-location", "duplicate-key", "case-study-reference"],
 )
-def test_line_breaks_and_escapes_in_names_stay_on_one_line(journal_copy, runner, edit):
+def test_line_breaks_and_escapes_in_names_stay_on_one_line(journal_copy, runner, change):
     root = journal_copy("minimal")
     path = root / SESSION
-    write(path, path.read_text().replace(*edit))
+    edit(path, *change)
     result = invoke(runner, "check", color=True)
     check_listing(result, f"journal/{SESSION}", records=2)
     assert "\x1b" not in result.output
@@ -446,7 +446,7 @@ def test_line_breaks_and_escapes_in_names_stay_on_one_line(journal_copy, runner,
 def test_explicit_core_tags_with_values_they_cannot_hold(journal_copy, runner, tagged):
     root = journal_copy("minimal")
     path = root / SESSION
-    write(path, path.read_text().replace("title: Outlining the post", f"title: {tagged}"))
+    edit(path, "title: Outlining the post", f"title: {tagged}")
     result = invoke(runner, "check")
     assert result.stderr.startswith(f"journal/{SESSION}:1:8: ")
 
@@ -454,14 +454,14 @@ def test_explicit_core_tags_with_values_they_cannot_hold(journal_copy, runner, t
 def test_explicit_core_tags_with_values_they_hold(journal_copy):
     root = journal_copy("minimal")
     path = root / SESSION
-    text = path.read_text().replace("title: Outlining the post", "title: !!str 5")
-    write(path, text.replace("date: 2026-01-10", "date: !!timestamp 2026-01-10"))
+    edit(path, "title: Outlining the post", "title: !!str 5")
+    edit(path, "date: 2026-01-10", "date: !!timestamp 2026-01-10")
     session = valid(root).sessions[0]
     assert (session.title, session.date) == ("5", dt.date(2026, 1, 10))
 
 
 @pytest.mark.parametrize(
-    "edit",
+    "change",
     [
         ("goal: Agree on an outline", "goal: 0x" + "f" * 4_000),
         ("summary: Proposed a five-part outline", "summary: Proposed\n    confidence: 1" + ":00" * 3_000),
@@ -469,10 +469,10 @@ def test_explicit_core_tags_with_values_they_hold(journal_copy):
     ],
     ids=["hex-text", "sexagesimal-confidence", "binary-date"],
 )
-def test_integers_too_long_to_print(journal_copy, runner, edit):
+def test_integers_too_long_to_print(journal_copy, runner, change):
     root = journal_copy("minimal")
     path = root / SESSION
-    write(path, path.read_text().replace(*edit))
+    edit(path, *change)
     result = invoke(runner, "check")
     check_listing(result, f"journal/{SESSION}", records=2)
 

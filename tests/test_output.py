@@ -34,7 +34,7 @@ from conftest import FIXTURES
 pytestmark = pytest.mark.build
 from test_safety import KILL_BETWEEN_RENAMES
 from generator.cli import cli
-from helpers import fetch, free_port, stop, wait_for, write
+from helpers import edit, fetch, free_port, stop, wait_for, write
 
 MARK = ".pjournal-build"
 MANIFEST = ".pjournal-manifest.json"
@@ -271,7 +271,7 @@ def test_an_old_site_moved_aside_by_a_killed_build_is_put_back_by_its_marker(jou
     assert json.loads((old / MARK).read_text())["role"] == "old"
 
     record = root / "sessions/2026-01-10-outline.yaml"
-    record.write_text(record.read_text().replace("kind: structure", "kind: structur"))
+    edit(record, "kind: structure", "kind: structur")
     assert runner.invoke(cli, ["build", "-q", "-d", "site"]).exit_code == 1
     assert snapshot(tmp_path / "site") == site, "the old site is back, as it was, and a failed build keeps it"
     assert list(tmp_path.glob(".site-*")) == []
@@ -287,8 +287,8 @@ SECOND = "2026-01-11-second"
 def two_sessions(journal_copy) -> Path:
     """The minimal journal with a second session."""
     root = journal_copy("minimal")
-    first = (root / "sessions/2026-01-10-outline.yaml").read_text()
-    write(root / f"sessions/{SECOND}.yaml", first.replace("2026-01-10", "2026-01-11"))
+    second = write(root / f"sessions/{SECOND}.yaml", (root / "sessions/2026-01-10-outline.yaml").read_text())
+    edit(second, "date: 2026-01-10", "date: 2026-01-11")
     return root
 
 
@@ -473,7 +473,7 @@ def test_serve_reports_a_deleted_journal_and_sees_it_when_it_comes_back(tmp_path
 
         shutil.copytree(FIXTURES / "minimal", journal)
         assert wait_for(lambda: "The journal has" not in fetch(home)), said()
-        record.write_text(record.read_text().replace("Outlining the post", "Outlining the essay"))
+        edit(record, "Outlining the post", "Outlining the essay")
         assert wait_for(lambda: "Outlining the essay" in fetch(home)), said()
         assert server.poll() is None, "the server never exits"
     finally:

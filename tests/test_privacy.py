@@ -18,7 +18,7 @@ import pytest
 
 from generator import privacy
 from generator.cli import cli
-from helpers import write
+from helpers import edit, write
 
 from conftest import FIXTURES
 
@@ -126,10 +126,10 @@ def test_references_to_the_partner_are_not_mentions(journal, runner):
     session.rename(journal / "sessions/2026-01-11-review.yaml")
     for path in journal.rglob("*.yaml"):  # keep only the references: partner, by
         if path.name != "partners.yaml":
-            path.write_text(NAME.sub("someone", path.read_text(encoding="utf-8")).replace("partner: someone", "partner: qz-reader")
-                            .replace("by: someone", "by: qz-reader"), encoding="utf-8")  # fmt: skip
-    (journal / "partners.yaml").write_text(PARTNERS.replace("reading as Quentin Zabriskie does", "reading"))
-    assert "partner: qz-reader" in (journal / "sessions/2026-01-11-review.yaml").read_text(encoding="utf-8")
+            write(path, NAME.sub("someone", path.read_text(encoding="utf-8")))
+    edit(journal / "sessions/2026-01-11-review.yaml", "partner: someone", "partner: qz-reader")
+    edit(journal / "sessions/2026-01-11-review.yaml", "by: someone", "by: qz-reader")
+    edit(journal / "partners.yaml", "reading as Quentin Zabriskie does", "reading")
     result = runner.invoke(cli, ["check", "journal"])
     assert result.exit_code == 0 and "warning:" not in result.output, result.output
 
@@ -177,8 +177,8 @@ def test_a_file_name_naming_the_partner_gets_no_edit_link(journal, tmp_path, run
 
 def test_redact_matches_the_text_a_reader_sees(tmp_path, runner, monkeypatch):
     root = tmp_path / "journal"
-    write(root / "partners.yaml", PARTNERS.replace("  anonymous: true\n  alias: Second reader\n", ""))
-    write(root / "sessions/2026-01-11-review.yaml", SESSION.replace("case_study: study\n", ""))
+    edit(write(root / "partners.yaml", PARTNERS), "  anonymous: true\n  alias: Second reader\n", "")
+    edit(write(root / "sessions/2026-01-11-review.yaml", SESSION), "case_study: study\n", "")
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(cli, ["render", "journal", "-o", "out", "--redact", "Quentin Zabriskie"])
     assert result.exit_code == 0, result.output
@@ -194,7 +194,7 @@ def test_a_redacted_id_is_published_under_a_neutral_address(tmp_path, runner, mo
     write(root / "partners.yaml", (FIXTURES / "minimal/partners.yaml").read_text(encoding="utf-8"))
     session = (FIXTURES / "minimal/sessions/2026-01-10-outline.yaml").read_text(encoding="utf-8")
     write(root / "sessions/2026-01-10-acme-merger.yaml", session)
-    write(root / "sessions/2026-01-11-acme-merger.yaml", session.replace("2026-01-10", "2026-01-11"))
+    edit(write(root / "sessions/2026-01-11-acme-merger.yaml", session), "date: 2026-01-10", "date: 2026-01-11")
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(cli, ["render", "journal", "-o", "out", "--redact", "(?i)acme"])
     assert result.exit_code == 0, result.output

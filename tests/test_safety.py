@@ -32,7 +32,7 @@ from click.testing import CliRunner
 
 from browser_support import Served
 from generator.cli import cli
-from helpers import fetch, free_port, stop, wait_for
+from helpers import edit, fetch, free_port, stop, wait_for
 
 from conftest import FIXTURES, ROOT
 
@@ -414,9 +414,7 @@ def test_journal_json_holds_no_raw_script_tag(sites):
 def test_a_long_alias_builds(journal_copy, runner, tmp_path):
     root = journal_copy("minimal")
     partners = root / "partners.yaml"
-    partners.write_text(partners.read_text(encoding="utf-8").replace(
-        "name: Alexa\n", "name: Alexa\n  anonymous: true\n  alias: " + "The second reader of the draft " * 10 + "\n"
-    ), encoding="utf-8")  # fmt: skip
+    edit(partners, "name: Alexa\n", "name: Alexa\n  anonymous: true\n  alias: " + "The second reader of the draft " * 10 + "\n")
     check = runner.invoke(cli, ["check"])
     assert check.exit_code == 0, check.output
     result = runner.invoke(cli, ["build", "-q", "-d", str(tmp_path / "site")])
@@ -576,8 +574,7 @@ def test_a_title_that_names_a_theme_element_id_does_not_break_the_page(request, 
     journal = tmp_path / "journal"
     shutil.copytree(FIXTURES / "minimal", journal)
     record = journal / "sessions" / "2026-01-10-outline.yaml"
-    record.write_text(re.sub(r"^title: .*$", "title: __config", record.read_text(encoding="utf-8"), flags=re.M),
-                      encoding="utf-8")  # fmt: skip
+    edit(record, "title: Outlining the post\n", "title: __config\n")
     build(site_config(tmp_path / "config", journal), tmp_path / "site")
     page = (tmp_path / "site/journal/sessions/2026-01-10-outline/index.html").read_text(encoding="utf-8")
     assert scan(page).problems == []
@@ -743,8 +740,7 @@ def test_serve_starts_on_a_broken_journal_and_recovers(tmp_path):
     shutil.copytree(FIXTURES / "minimal", tmp_path / "journal")
     record = tmp_path / "journal/sessions/2026-01-10-outline.yaml"
     good = record.read_text(encoding="utf-8")
-    assert "  - partner: assistant\n" in good
-    record.write_text(good.replace("  - partner: assistant\n", "  - partner: asistant\n"), encoding="utf-8")
+    edit(record, "  - partner: assistant\n", "  - partner: asistant\n")
     port = free_port()
     log = (tmp_path / "serve.log").open("w")
     server = subprocess.Popen([sys.executable, "-m", "generator.cli", "serve", "-a", f"127.0.0.1:{port}"],

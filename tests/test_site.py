@@ -14,7 +14,7 @@ import pytest
 from mkdocs.__main__ import cli as mkdocs_cli
 
 from generator.cli import cli
-from helpers import broken_links, fetch, free_port, wait_for, write
+from helpers import broken_links, edit, fetch, free_port, wait_for, write
 
 from conftest import FIXTURES, ROOT
 
@@ -86,7 +86,7 @@ def test_a_site_without_directory_urls_and_with_permalinks(tmp_path, runner, mon
 def test_prefix_and_drafts_options(tmp_path, runner, monkeypatch):
     site = stranger_site(tmp_path, "- partnership-journal:\n      prefix: /log/\n      drafts: true")
     path = site / "journal/sessions/2026-02-03-follow-up-post.yaml"
-    write(path, path.read_text().replace("status: published", "status: draft"))
+    edit(path, "status: published", "status: draft")
     monkeypatch.chdir(site)
     result = runner.invoke(mkdocs_cli, ["build"])
     assert result.exit_code == 0, result.output
@@ -116,7 +116,7 @@ def test_a_docs_page_in_the_way_of_a_journal_page_is_an_error(tmp_path, runner, 
 def test_broken_record_stops_a_plain_mkdocs_build_with_located_messages(tmp_path, runner, monkeypatch):
     site = stranger_site(tmp_path)
     path = site / "journal/sessions/2026-02-03-follow-up-post.yaml"
-    write(path, path.read_text().replace("by: alexa\n    kind: direction", "by: alexa\n    kind: directing"))
+    edit(path, "by: alexa\n    kind: direction", "by: alexa\n    kind: directing")
     monkeypatch.chdir(site)
     result = runner.invoke(mkdocs_cli, ["build"])
     assert result.exit_code == 1
@@ -151,14 +151,15 @@ def test_serve_rebuilds_on_edit_and_keeps_serving_through_a_bad_edit(tmp_path):
     try:
         assert wait_for(lambda: "Drafting the follow-up post" in fetch(url)), "the page is served"
         assert "livereload" in fetch(url), "live reload is on"
-        write(record, record.read_text().replace("Drafting the follow-up post", "Redrafting the post"))
+        edit(record, "Drafting the follow-up post", "Redrafting the post")
         assert wait_for(lambda: "Redrafting the post" in fetch(url)), "an edit is rebuilt"
-        write(record, record.read_text().replace("kind: structure", "kind: structur"))
+        edit(record, "kind: structure", "kind: structur")
         assert wait_for(lambda: "The journal has 1 error(s)" in fetch(url)), "the error is shown in the browser"
         page = fetch(url)
         assert "Redrafting the post" in page, "the last good page is still served"
         assert "2026-02-03-follow-up-post.yaml:17:11: contributions[0].kind" in page
-        write(record, record.read_text().replace("kind: structur", "kind: structure").replace("Redrafting", "Polishing"))
+        edit(record, "kind: structur", "kind: structure")
+        edit(record, "Redrafting", "Polishing")
         assert wait_for(lambda: "Polishing the post" in fetch(url)), "the fix brings the site back"
         assert "The journal has" not in fetch(url)
         assert server.poll() is None
