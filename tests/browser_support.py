@@ -36,6 +36,59 @@ def find_chromium() -> str | None:
     return None
 
 
+#: Material's default font is Roboto from Google Fonts: answered with an empty stylesheet (the fallback
+#: font), so a page shows the same with or without a network; still recorded as a request leaving the site.
+THEME_FONTS = "https://fonts.googleapis.com/"
+
+
+class Reader:
+    """A browser context on a served site, as one reader: every request leaving the site is recorded
+    in `outside` (and aborted, or for the theme's fonts answered empty), messages logged as errors in
+    `console` (a resource that failed to load is one), uncaught exceptions in `errors`, every dialog in
+    `dialogs` (and dismissed).
+
+    `settle_ms` is waited after each page load, for what fires late (an onerror once a broken image
+    fails); `options` go to `browser.new_context` (viewport, color_scheme, ...).
+    """
+
+    def __init__(self, browser, base: str, *, settle_ms: int = 0, **options) -> None:
+        self.base = base
+        self.settle_ms = settle_ms
+        self.outside: list[str] = []
+        self.console: list[str] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.context = browser.new_context(**options)
+        self.context.route(lambda url: not url.startswith(base), self._outside)
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: m.type == "error" and self.console.append(f"{self.page.url}: {m.text}"))
+        self.page.on("pageerror", lambda e: self.errors.append(f"{self.page.url}: {e}"))
+        self.page.on("dialog", self._dialog)
+
+    def _outside(self, route) -> None:
+        url = route.request.url
+        self.outside.append(url)
+        if url.startswith(THEME_FONTS):
+            route.fulfill(status=200, content_type="text/css", body="")
+        else:
+            route.abort()
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(f"{self.page.url}: {dialog.type} {dialog.message!r}")
+        dialog.dismiss()
+
+    def open(self, path: str):
+        """The page at `path` below the site, loaded with HTTP 200."""
+        response = self.page.goto(self.base + path)
+        assert response is not None and response.status == 200, f"{path}: HTTP {response and response.status}"
+        if self.settle_ms:
+            self.page.wait_for_timeout(self.settle_ms)
+        return self.page
+
+    def close(self) -> None:
+        self.context.close()
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format, *args) -> None:
         pass

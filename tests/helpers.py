@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import signal
 import socket
 import subprocess
 import time
@@ -75,14 +76,16 @@ def wait_for(predicate: Callable[[], bool], seconds: float = 30) -> bool:
     return False
 
 
-def stop(process: subprocess.Popen) -> None:
-    """Stop a server as a process manager would (SIGTERM), killing it if it hangs."""
-    process.terminate()
+def stop(process: subprocess.Popen, how: signal.Signals = signal.SIGTERM, seconds: float = 10) -> str | bytes:
+    """Stop a server as a process manager would (SIGTERM) or Ctrl-C does (`how=signal.SIGINT`),
+    killing it if it hangs for `seconds`; what it wrote to a pipe (stdout) is returned, '' if none."""
+    process.send_signal(how)
     try:
-        process.wait(timeout=10)
+        output = process.communicate(timeout=seconds)[0]
     except subprocess.TimeoutExpired:
         process.kill()
-        process.wait(timeout=10)
+        output = process.communicate(timeout=10)[0]
+    return output or ""
 
 
 def broken_links(site: Path, under: str = "") -> list[str]:

@@ -19,9 +19,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from browser_support import Served, unavailable
+from browser_support import THEME_FONTS, Reader, Served, unavailable
 from generator.cli import cli
-from helpers import edit, fetch, free_port, wait_for, write
+from helpers import edit, fetch, free_port, stop, wait_for, write
 
 from conftest import FIXTURES, ROOT
 
@@ -29,8 +29,6 @@ ARTIFACTS = Path(__file__).parent / "artifacts"
 CASE_STUDY = "journal/case-studies/writing-beyond-the-manifesto/"
 SESSION = "journal/sessions/2026-02-03-follow-up-post/"
 PARTNER = "journal/partners/priya/"
-# Material's default font is Roboto from Google Fonts: the only request that may leave the site.
-THEME_FONTS = "https://fonts.googleapis.com/"
 
 
 # The site, its server, the browser
@@ -51,36 +49,6 @@ def base(site) -> str:
     served = Served(site)
     yield served.base
     served.close()
-
-
-class Reader:
-    """A browser context on the site: outside requests answered locally and recorded, errors collected."""
-
-    def __init__(self, browser, base: str, **options) -> None:
-        self.base = base
-        self.outside: list[str] = []
-        self.errors: list[str] = []
-        self.context = browser.new_context(**options)
-        self.context.route(lambda url: not url.startswith(base), self._outside)
-        self.page = self.context.new_page()
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(f"console: {m.text}"))
-        self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
-
-    def _outside(self, route) -> None:
-        url = route.request.url
-        self.outside.append(url)
-        if url.startswith(THEME_FONTS):
-            route.fulfill(status=200, content_type="text/css", body="")  # offline-proof: the fallback font
-        else:
-            route.abort()
-
-    def open(self, path: str):
-        response = self.page.goto(self.base + path)
-        assert response is not None and response.status == 200, f"{path}: HTTP {response and response.status}"
-        return self.page
-
-    def close(self) -> None:
-        self.context.close()
 
 
 @pytest.fixture(scope="module")
@@ -133,10 +101,11 @@ def test_every_journal_page_loads_without_errors_and_no_internal_link_is_broken(
     errors: dict[str, list[str]] = {}
     links: dict[str, str] = {}  # every internal target (with its fragment) -> the first page linking to it
     for path in pages:
+        reader.console.clear()
         reader.errors.clear()
         page = reader.open(path)
-        if reader.errors:
-            errors[path] = list(reader.errors)
+        if reader.console or reader.errors:
+            errors[path] = [*reader.console, *reader.errors]
         for href in page.eval_on_selector_all("a[href]", LINKS_JS):
             if href.startswith(reader.base):
                 links.setdefault(href, path or "/")
@@ -229,7 +198,7 @@ def test_dark_palette_is_dark_and_charts_stay_readable(browser, base):
             page = r.open(f"journal/{name}/")
             assert page.locator(".pj-chart svg").count() > 0 or name in ("ledger", "lessons")
             page.screenshot(path=ARTIFACTS / f"dark-{name}.png", full_page=True)
-        assert r.errors == []
+        assert (r.console, r.errors) == ([], [])
     finally:
         r.close()
 
@@ -248,7 +217,7 @@ def test_insight_pages_in_the_light_palette(browser, base):
                 box = chart.bounding_box()
                 assert box and box["width"] > 100 and box["height"] > 40, name
             page.screenshot(path=ARTIFACTS / f"light-{name}.png", full_page=True)
-        assert r.errors == []
+        assert (r.console, r.errors) == ([], [])
     finally:
         r.close()
 
@@ -278,7 +247,7 @@ def test_phone_viewport_has_no_horizontal_overflow(browser, base):
             if path == SESSION:
                 page.screenshot(path=ARTIFACTS / "phone-session.png", full_page=True)
         assert overflowing == {}
-        assert r.errors == []
+        assert (r.console, r.errors) == ([], [])
     finally:
         r.close()
 
@@ -359,5 +328,4 @@ def test_an_edited_record_reloads_the_open_page(browser, tmp_path, command):
         raise AssertionError(f"no live reload with Click {version('click')}: {e}") from None
     finally:
         page.close()
-        server.terminate()
-        server.wait(timeout=10)
+        stop(server)

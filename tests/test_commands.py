@@ -6,11 +6,8 @@ import datetime as dt
 import json
 import re
 import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +20,7 @@ from generator.cli import cli
 from generator.load import load_journal
 from generator.render import render_site
 from generator.schema import json_schema
-from helpers import broken_links, edit, valid, write
+from helpers import broken_links, edit, fetch, free_port, stop, valid, wait_for, write
 
 MODELINE = re.compile(r"# yaml-language-server: \$schema=(\S+)\n")
 
@@ -559,9 +556,7 @@ def test_build_is_quiet_under_ci_unless_verbose(journal_copy, runner):
 
 
 def test_serve_says_where_it_serves_before_starting(site):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     config = site / "mkdocs.yml"
     config.write_text(config.read_text() + f"dev_addr: 127.0.0.1:{port}\nsite_url: https://example.org/demo/\n")
     server = subprocess.Popen([sys.executable, "-m", "generator.cli", "serve"], cwd=site, stdout=subprocess.PIPE,
@@ -569,19 +564,8 @@ def test_serve_says_where_it_serves_before_starting(site):
     try:
         url = f"http://127.0.0.1:{port}/demo/"
         assert server.stdout is not None and server.stdout.readline() == f"Serving on {url}\n"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(url + "journal/", timeout=5) as response:
-                    assert "Relaunching the newsletter" in response.read().decode()
-                break
-            except OSError:
-                assert time.monotonic() < deadline and server.poll() is None, "the server came up"
-                time.sleep(0.3)
+        assert wait_for(lambda: server.poll() is not None or bool(fetch(url + "journal/")), 60)
+        assert server.poll() is None, "the server came up"
+        assert "Relaunching the newsletter" in fetch(url + "journal/")
     finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server, signal.SIGINT, seconds=20)

@@ -30,7 +30,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from browser_support import Served
+from browser_support import Reader, Served
 from generator.cli import cli
 from helpers import edit, fetch, free_port, stop, wait_for
 
@@ -413,8 +413,8 @@ def test_journal_json_holds_no_raw_script_tag(sites):
 
 def test_a_long_alias_builds(journal_copy, runner, tmp_path):
     root = journal_copy("minimal")
-    partners = root / "partners.yaml"
-    edit(partners, "name: Alexa\n", "name: Alexa\n  anonymous: true\n  alias: " + "The second reader of the draft " * 10 + "\n")
+    alias = "The second reader of the draft " * 10
+    edit(root / "partners.yaml", "name: Alexa\n", f"name: Alexa\n  anonymous: true\n  alias: {alias}\n")
     check = runner.invoke(cli, ["check"])
     assert check.exit_code == 0, check.output
     result = runner.invoke(cli, ["build", "-q", "-d", str(tmp_path / "site")])
@@ -437,38 +437,6 @@ def test_a_record_file_name_cannot_break_out_of_the_edit_link(tmp_path):
 
 
 # 1b. The hostile site in a real browser
-
-
-class Visitor:
-    """A browser page that records every dialog (and dismisses it), page error and request leaving the site."""
-
-    def __init__(self, browser, base: str) -> None:
-        self.base = base
-        self.dialogs: list[str] = []
-        self.errors: list[str] = []
-        self.outside: list[str] = []
-        self.context = browser.new_context()
-        self.context.route(lambda url: not url.startswith(base), self._outside)
-        self.page = self.context.new_page()
-        self.page.on("dialog", self._dialog)
-        self.page.on("pageerror", lambda e: self.errors.append(f"{self.page.url}: {e}"))
-
-    def _dialog(self, dialog) -> None:
-        self.dialogs.append(f"{self.page.url}: {dialog.type} {dialog.message!r}")
-        dialog.dismiss()
-
-    def _outside(self, route) -> None:
-        self.outside.append(route.request.url)
-        route.abort()
-
-    def open(self, path: str):
-        response = self.page.goto(self.base + path)
-        assert response is not None and response.status == 200, f"{path}: HTTP {response and response.status}"
-        self.page.wait_for_timeout(100)  # an onerror fires once the broken image fails
-        return self.page
-
-    def close(self) -> None:
-        self.context.close()
 
 
 @pytest.fixture(scope="module")
@@ -504,8 +472,8 @@ def test_no_dialog_opens_on_any_page_of_the_hostile_site(browser, hostile_base, 
                           for p in (sites["hostile"] / "journal").rglob("index.html"))  # fmt: skip
     assert len(paths) >= 14
     harmless = Served(sites["harmless"])
-    v = Visitor(browser, hostile_base)
-    h = Visitor(browser, harmless.base)
+    v = Reader(browser, hostile_base, settle_ms=100)
+    h = Reader(browser, harmless.base, settle_ms=100)
     try:
         h.open("journal/")
         expected_scripts = h.page.evaluate(DOM_JS)["scripts"]
@@ -529,7 +497,7 @@ def test_no_dialog_opens_on_any_page_of_the_hostile_site(browser, hostile_base, 
 
 
 def test_breakout_title_in_the_browser(browser, hostile_base):
-    v = Visitor(browser, hostile_base)
+    v = Reader(browser, hostile_base, settle_ms=100)
     try:
         dom = v.open(f"journal/sessions/{BREAKOUT}/").evaluate(DOM_JS)
     finally:
@@ -546,7 +514,7 @@ SEARCH_RESULTS_JS = """() => [...document.querySelectorAll(".md-search-result *"
 
 
 def test_searching_for_a_payload_opens_no_dialog(browser, hostile_base):
-    v = Visitor(browser, hostile_base)
+    v = Reader(browser, hostile_base, settle_ms=100)
     try:
         page = v.open("")
         page.keyboard.press("/")
@@ -579,7 +547,7 @@ def test_a_title_that_names_a_theme_element_id_does_not_break_the_page(request, 
     page = (tmp_path / "site/journal/sessions/2026-01-10-outline/index.html").read_text(encoding="utf-8")
     assert scan(page).problems == []
     served = Served(tmp_path / "site")
-    v = Visitor(request.getfixturevalue("browser"), served.base)
+    v = Reader(request.getfixturevalue("browser"), served.base, settle_ms=100)
     try:
         v.open("journal/sessions/2026-01-10-outline/")
     finally:

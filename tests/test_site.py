@@ -14,7 +14,7 @@ import pytest
 from mkdocs.__main__ import cli as mkdocs_cli
 
 from generator.cli import cli
-from helpers import broken_links, edit, fetch, free_port, wait_for, write
+from helpers import broken_links, edit, fetch, free_port, stop, wait_for, write
 
 from conftest import FIXTURES, ROOT
 
@@ -164,8 +164,7 @@ def test_serve_rebuilds_on_edit_and_keeps_serving_through_a_bad_edit(tmp_path):
         assert "The journal has" not in fetch(url)
         assert server.poll() is None
     finally:
-        server.terminate()
-        output = server.communicate(timeout=10)[0]
+        output = stop(server)
     assert "contributions[0].kind" in output
     assert list(temp.iterdir()) == [], "stopped with SIGTERM, serve removes its temporary files as on Ctrl-C"
 
