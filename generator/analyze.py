@@ -131,6 +131,75 @@ def counts(journal: Journal) -> Counts:
     )
 
 
+# Counts a reader can open: each one names the records it counts
+
+
+@dataclass(frozen=True)
+class Counted:
+    """One record a count counts: its session, its anchor on the session page ("" for the session
+    itself) and the text that says what it is."""
+
+    session: Session
+    anchor: str
+    text: str
+
+
+@dataclass(frozen=True)
+class CountSet:
+    """The records behind one number on a page; `key` is its page's name (routes.count)."""
+
+    key: str
+    title: str
+    items: list[Counted]
+
+
+def _newest_first(items: list[Counted]) -> list[Counted]:
+    return sorted(items, key=lambda c: (c.session.date, c.session.id), reverse=True)
+
+
+def by_year(items: list[Counted]) -> list[tuple[int, list[Counted]]]:
+    """Counted records by their session's year, newest first (they are newest first already)."""
+    years: dict[int, list[Counted]] = defaultdict(list)
+    for item in items:
+        years[item.session.date.year].append(item)
+    return sorted(years.items(), reverse=True)
+
+
+def count_sets(journal: Journal) -> dict[str, CountSet]:
+    """Every set of records a page counts, by key: the overview's totals, the ledger's outcomes,
+    and the positions each side and each partner took and had adopted."""
+    sessions = journal.sessions
+    names = public_partners(journal.partners)
+    sets = [
+        CountSet("sessions", "Sessions", [Counted(s, "", s.title) for s in sessions]),
+        CountSet("contributions", "Contributions",
+                 [Counted(s, f"contribution-{i}", c.summary) for s in sessions for i, c in enumerate(s.contributions, 1)]),
+        CountSet("disagreements", "Disagreements", [Counted(r.session, f"disagreement-{r.number}", r.disagreement.topic)
+                                                   for r in ledger_rows(sessions)]),
+        CountSet("feedback", "Feedback",
+                 [Counted(s, f"feedback-{i}", f.text) for s in sessions for i, f in enumerate(s.feedback, 1)]),
+        CountSet("lessons", "Lessons",
+                 [Counted(s, f"lesson-{i}", e.lesson) for s in sessions for i, e in enumerate(s.lesson_entries, 1)]),
+    ]  # fmt: skip
+    rows = ledger_rows(sessions)
+    for o in OUTCOMES:
+        sets.append(CountSet(f"outcome-{o}", f"Disagreements that ended: {o}",
+                             [Counted(r.session, f"disagreement-{r.number}", r.disagreement.topic)
+                              for r in rows if r.outcome == o]))  # fmt: skip
+    positions = [(r, p) for r in rows for p in r.disagreement.positions if p.by in journal.partners]
+    groups = [(f"{kind}-partners", f"{label} partners", lambda p, kind=kind: journal.partners[p.by].kind == kind)
+              for kind, label in (("human", "Human"), ("ai", "AI"))]
+    groups += [(f"partner-{names[id].slug}", names[id].name, lambda p, id=id: p.by == id) for id in journal.partners]
+    for key, label, of in groups:
+        taken = [(r, p) for r, p in positions if of(p)]
+        sets.append(CountSet(f"positions-{key}", f"Positions taken: {label}",
+                             [Counted(r.session, f"disagreement-{r.number}", p.stance) for r, p in taken]))
+        sets.append(CountSet(f"adopted-{key}", f"Positions adopted: {label}",
+                             [Counted(r.session, f"disagreement-{r.number}", p.stance) for r, p in taken
+                              if r.adopted == p.by]))  # fmt: skip
+    return {c.key: CountSet(c.key, c.title, _newest_first(c.items)) for c in sets}
+
+
 # Lessons learned
 
 

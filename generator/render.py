@@ -105,6 +105,22 @@ def _case_link(context: Any, id: str) -> Markup:
 
 
 @pass_context
+def _count(context: Any, key: str) -> Markup:
+    """A number that opens the records it counts: `<a class="pj-count">N</a>` to their list (none: "0")."""
+    items = context["sets"][key].items
+    if not items:
+        return Markup("0")
+    return Markup(f'<a class="pj-count" href="{escape(_url(context, routes.count(key)))}#records">{len(items)}</a>')
+
+
+@pass_context
+def _record_link(context: Any, item: analyze.Counted) -> Markup:
+    """A counted record, linked to its place on its session's page."""
+    href = _url(context, routes.session(item.session.id)) + (f"#{item.anchor}" if item.anchor else "")
+    return _link(href, markup.inline(item.text))
+
+
+@pass_context
 def _disagreement_link(context: Any, session: Session, number: int, text: str) -> Markup:
     return _link(f"{_url(context, routes.session(session.id))}#disagreement-{number}", text)
 
@@ -192,7 +208,7 @@ def _environment() -> Environment:
     )  # fmt: skip
     env.globals.update(
         url=_url, routes=routes, kinds=analyze.KINDS, outcomes=analyze.OUTCOMES, used_kinds=_used_kinds, share=_share,
-        partner=_partner, session_link=_session_link, held_up=_held_up, case_link=_case_link, disagreement_link=_disagreement_link,
+        partner=_partner, session_link=_session_link, held_up=_held_up, count=_count, record_link=_record_link, case_link=_case_link, disagreement_link=_disagreement_link,
         right=Markup(' style="text-align: right;"'),  # a number column's cells, as Markdown tables align them
         min_items=stats.MIN_ITEMS, min_sessions=analyze.MIN_SESSIONS,
     )  # fmt: skip
@@ -328,6 +344,10 @@ class Site:
         return analyze.granularity(self.journal.sessions)
 
     @functools.cached_property
+    def count_sets(self) -> dict[str, analyze.CountSet]:
+        return analyze.count_sets(self.journal)
+
+    @functools.cached_property
     def trends(self) -> dict[str, analyze.Trend]:
         return analyze.trends(self.journal)
 
@@ -399,6 +419,26 @@ def evolution(site: Site) -> Iterator[PageSpec]:
     ), nav=Nav(6))  # fmt: skip
 
 
+#: Records listed on one page of a count; a longer list is split into a page a year.
+COUNT_PAGE = 500
+
+
+def count_pages(site: Site) -> Iterator[PageSpec]:
+    """The records behind each count, on a page of their own: one list, or a list of years whose
+    counts open a page a year (a count of thousands stays a page a reader can open)."""
+    for key, counted in site.count_sets.items():
+        if not counted.items:
+            continue
+        if len(counted.items) <= COUNT_PAGE:
+            yield PageSpec(routes.count(key), "count.html.j2", dict(counted=counted, years=None))
+            continue
+        years = analyze.by_year(counted.items)
+        yield PageSpec(routes.count(key), "count.html.j2", dict(counted=counted, years=years))
+        for year, items in years:
+            yield PageSpec(routes.count_year(key, year), "count.html.j2",
+                           dict(counted=analyze.CountSet(key, f"{counted.title} in {year}", items), years=None))
+
+
 def partnership_pages(site: Site) -> Iterator[PageSpec]:
     """Each human and AI pair that shared sessions enough (and is not a case study's): its change over them."""
     for (h, a), (slug, t) in site.pairs.items():
@@ -463,7 +503,7 @@ def partner_pages(site: Site) -> Iterator[PageSpec]:
 #: The kinds of page of a journal's site, in the order their pages are handed over.
 PAGE_KINDS: tuple[Callable[[Site], Iterable[PageSpec | Page]], ...] = (
     overview, sessions_by_year, case_study_index, partner_index, lessons, ledger, evolution, partnership_pages,
-    calibration, session_pages, case_study_pages, partner_pages,
+    calibration, count_pages, session_pages, case_study_pages, partner_pages,
 )
 
 
@@ -471,7 +511,7 @@ def _render(spec: PageSpec, site: Site) -> Page:
     """A page from its template, which sets the page's `title` (and `tags`, if it has them) for its front matter."""
     module = ENV.get_template(spec.template).make_module({
         "page_uri": spec.uri, "directory_urls": site.directory_urls, "j": site.journal, "names": site.names,
-        **spec.values,
+        "sets": site.count_sets, **spec.values,
     })  # fmt: skip
     body = str(module)
     meta = {"title": module.title}

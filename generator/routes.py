@@ -101,6 +101,16 @@ def partnership(slug: str) -> str:
     return f"partnerships/{slug}.md"
 
 
+def count(key: str) -> str:
+    """The records behind one count on a page (analyze.count_sets), listed."""
+    return f"counts/{key}.md"
+
+
+def count_year(key: str, year: int) -> str:
+    """One year's part of a count too long for one page."""
+    return f"counts/{key}/{year}.md"
+
+
 def calibration_of(slug: str) -> str:
     """The claims behind one partner's calibration figures."""
     return f"calibration/{slug}.md"
