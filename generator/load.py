@@ -15,7 +15,7 @@ import re
 import stat as filemode
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Literal
+from typing import Any, Callable, Iterator, Literal
 
 import yaml
 
@@ -65,6 +65,14 @@ _NOT_TEXT = re.compile(
     + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17))
     + "]"
 )
+#: The same characters but those beyond U+FFFF: a class of only these is ten times faster to search.
+_NOT_TEXT_BMP = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+
+
+def _may_hold_bad_characters(source: str) -> bool:
+    """Whether a file's text could yield a character no text may hold: an escape, or one written as itself."""
+    return ("\\" in source or _NOT_TEXT_BMP.search(source) is not None
+            or (source > "" and max(source) > "\uffff" and _NOT_TEXT.search(source) is not None))  # fmt: skip
 _constructor = yaml.constructor.SafeConstructor()
 
 
@@ -332,6 +340,28 @@ def _position(text: str | bytes, offset: int) -> tuple[int, int]:
     return line, offset - start + 1
 
 
+def strings(value: Any, loc: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """(path, text) of every string in a record's data, keys of mappings followed as path parts."""
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from strings(item, (*loc, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from strings(item, (*loc, i))
+
+
+#: Between the texts of `joined`: no pattern of ours matches across it (it is neither text nor space).
+SEPARATOR = "\x00"
+
+
+def joined(value: Any) -> str:
+    """Every string of a record's data in one text, for one search where most records hold no match;
+    only a record that does is then searched text by text, for the places."""
+    return SEPARATOR.join(text for _, text in strings(value))
+
+
 def mark_of(node: yaml.Node | None) -> tuple[int, int]:
     """1-based line and column where a node starts (0, 0 when unknown)."""
     if node is None or node.start_mark is None:
@@ -355,7 +385,7 @@ class _Builder:
     def __init__(self, source: str = "\\") -> None:
         # A character no text may hold can come from the file itself or from an escape ("\x01"):
         # a file with neither (most of them) needs no look at each of its texts.
-        self.screen = "\\" in source or _NOT_TEXT.search(source) is not None
+        self.screen = _may_hold_bad_characters(source)
         self.count = 0  # values built, aliases expanded
         self.text = 0  # characters of keys and strings built, aliases expanded
         self.open: set[int] = set()

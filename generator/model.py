@@ -360,24 +360,33 @@ def references(data: Any, model: type[BaseModel], loc: tuple[str | int, ...] = (
     the fields marked `Ref` in the model, followed through sub-records and lists."""
     if not isinstance(data, dict):
         return
-    refs = refs_of(model)
-    for name, f in model.model_fields.items():
-        key = f.alias or name
+    for key, ref, inner in _reference_plan(model):
         if key not in data:
             continue
         value = data[key]
-        if name in refs:
+        if ref is not None:
             if isinstance(value, str):
-                yield (*loc, key), refs[name], value
-            continue
-        inner = _sub_model(f.annotation)
-        if inner is None:
+                yield (*loc, key), ref, value
             continue
         if isinstance(value, list):
             for i, item in enumerate(value):
                 yield from references(item, inner, (*loc, key, i))
         else:
             yield from references(value, inner, (*loc, key))
+
+
+@lru_cache(maxsize=None)
+def _reference_plan(model: type[BaseModel]) -> tuple[tuple[str, Ref | None, Any], ...]:
+    """The fields `references` looks at in a model, by YAML key: those that name a record (with their
+    mark) and those that hold sub-records (with their model), worked out once per model."""
+    refs = refs_of(model)
+    plan = []
+    for name, f in model.model_fields.items():
+        if name in refs:
+            plan.append((f.alias or name, refs[name], None))
+        elif (inner := _sub_model(f.annotation)) is not None:
+            plan.append((f.alias or name, None, inner))
+    return tuple(plan)
 
 
 def _is_model(annotation: Any) -> bool:

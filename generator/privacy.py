@@ -23,7 +23,7 @@ import regex
 from pydantic import BaseModel
 
 from .errors import JournalError, LocatedError, UserError, format_loc
-from .load import Record, display_path, locate
+from .load import SEPARATOR, Record, display_path, joined, locate, strings
 from .routes import slugify, unique_slug
 
 from .model import ref_fields, ref_keys
@@ -39,44 +39,61 @@ REDACTED_SLUG = "redacted"
 PATTERN_SECONDS = 1.0
 
 #: Shapes of credentials that should never be in a record, each with the name a warning uses.
-SECRETS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("a private key", re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")),
-    ("an AWS access key", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
-    ("a GitHub token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})")),
-    ("a Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}")),
-    ("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b")),
-    ("an API key", re.compile(r"\bsk-[A-Za-z0-9_-]{20,}")),
-    ("a JSON web token", re.compile(r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}")),
-    (
-        "a password or key assignment",
-        re.compile(r"\b(?i:api[_-]?key|secret|token|password|passwd)\b\s*[:=]\s*['\"]?[^\s'\"]{8,}"),
-    ),
-    ("an e-mail address", re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")),
-)
+@dataclasses.dataclass(frozen=True)
+class Secret:
+    """A shape of credential that should never be in a record; `marks` are pieces of text (lower
+    case) of which every match holds one: a text with none of them needs no search, and `in`
+    says so far faster than a pattern that starts with \\b."""
 
-#: Every shape at once: one search per text in the common case where nothing matches.
-_ANY_SECRET = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in SECRETS))
+    name: str  # as a warning says it: "text looks like a private key"
+    pattern: re.Pattern[str]
+    marks: tuple[str, ...]
+
+    def found_in(self, text: str, lowered: str) -> bool:
+        return any(mark in lowered for mark in self.marks) and self.pattern.search(text) is not None
+
+
+SECRETS: tuple[Secret, ...] = (
+    Secret("a private key", re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----"), ("-----begin",)),
+    Secret("an AWS access key", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"), ("akia", "asia")),
+    Secret("a GitHub token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})"),
+           ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_")),
+    Secret("a Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}"), ("xox",)),
+    Secret("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b"), ("aiza",)),
+    Secret("an API key", re.compile(r"\bsk-[A-Za-z0-9_-]{20,}"), ("sk-",)),
+    Secret("a JSON web token", re.compile(r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}"), ("eyj",)),
+    Secret("a password or key assignment",
+           re.compile(r"\b(?i:api[_-]?key|secret|token|password|passwd)\b\s*[:=]\s*['\"]?[^\s'\"]{8,}"),
+           ("api", "secret", "token", "passw")),
+    Secret("an e-mail address", re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"), ("@",)),
+)  # fmt: skip
+
+
+def secret_in(text: str) -> Secret | None:
+    """The first shape of secret the text holds, or None."""
+    lowered = text.lower()
+    return next((secret for secret in SECRETS if secret.found_in(text, lowered)), None)
+
 
 #: Keys of a record that name a partner by id (the model's `PartnerRef` fields, as written in YAML):
 #: an anonymous partner's id is expected there, and the export writes its public slug in its place.
 PARTNER_KEYS = ref_keys("partner")
 
 
-def _strings(value: Any, loc: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    if isinstance(value, str):
-        yield loc, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, (*loc, key))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _strings(item, (*loc, i))
-
-
 def scan(record: Record) -> list[LocatedError]:
     """A warning for each text value of a record that looks like a secret or an e-mail address."""
-    found = []
-    for loc, text in _strings(record.data):
+    found: list[LocatedError] = []
+    if secret_in(joined(record.data)) is None:  # one look at all of a record's text, for most records
+        return found
+    for loc, text in strings(record.data):
+        secret = secret_in(text)
+        if secret is not None:
+            line, col = locate(record.node, loc)
+            where = format_loc(loc)
+            message = f"text looks like {secret.name}; remove it, or add a 'redact' pattern for it"
+            found.append(LocatedError(record.display, line, col, f"{where}: {message}" if where else message, "warning"))
+    return found
+    for loc, text in strings(record.data):
         if not _ANY_SECRET.search(text):
             continue
         for name, pattern in SECRETS:
@@ -188,8 +205,8 @@ def visible(text: str) -> str:
 
 
 _MARKED = re.compile("[\\[<&\\\\`*_~\u00ad\u200b-\u200f\u2060-\u2064\ufeff]|\\s\\s|[\\t\\n\\r]")
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_TAG = re.compile(r"<[^>\s]*>")
+_LINK = re.compile(r"!?\[([^\]\x00]*)\]\([^)\x00]*\)")  # never across load.SEPARATOR
+_TAG = re.compile(r"<[^>\s\x00]*>")
 #: Formatting marks, and characters a reader does not see (soft hyphen, zero-width ones).
 _DROPPED = str.maketrans("", "", "\\`*_~\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff")
 
@@ -221,9 +238,10 @@ def mentions(record: Record, substitutions: list[Substitution], anonymous: froze
     own = {(i, key) for i, item in enumerate(record.data)
            if isinstance(item, dict) and isinstance(item.get("id"), str) and item["id"] in anonymous
            for key in ("id", "name")} if isinstance(record.data, list) else set()  # fmt: skip
-    for loc, text in _strings(record.data):
-        if loc in own or (loc and loc[-1] in PARTNER_KEYS):
-            continue
+    texts = [(loc, text) for loc, text in strings(record.data) if not (loc in own or (loc and loc[-1] in PARTNER_KEYS))]
+    if _hits(SEPARATOR.join(text for _, text in texts), substitutions) is None:
+        texts = []  # most records: one search says none of their texts names the partner
+    for loc, text in texts:
         sub = _hits(text, substitutions)
         if sub is not None:
             line, col = locate(record.node, loc)

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import privacy
 from .errors import JournalError, LocatedError, format_loc
-from .load import RawJournal, Record, display_path, locate
+from .load import RawJournal, Record, display_path, joined, locate, strings
 from .model import PLACEHOLDERS, RECORD_MODELS, SLUG, CaseStudy, Journal, Partner, Session, fields_at, references
 from .privacy import scan
 from .routes import reserved_reason
@@ -184,19 +184,13 @@ def _mentions(partners: dict[str, Partner]) -> Callable[[Record], list[LocatedEr
     return lambda record: record.remember(key, lambda: privacy.mentions(record, substitutions, anonymous))
 
 
-def _texts(value: Any, loc: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    if isinstance(value, str):
-        yield loc, value
-    pairs = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
-    for key, item in pairs:
-        yield from _texts(item, (*loc, key))
-
-
 def placeholders(record: Record) -> list[LocatedError]:
     """A warning for each text of a record that is still a placeholder `pjournal new` wrote."""
     found: list[LocatedError] = []
+    if not _PLACEHOLDER.search(joined(record.data)):
+        return found
     check = _Checker(record, [], found)
-    for loc, text in _texts(record.data):
+    for loc, text in strings(record.data):
         if _PLACEHOLDER.fullmatch(text.strip()):
             check.add(loc, "still the placeholder from 'pjournal new'; replace it", warning=True)
     return found
