@@ -517,6 +517,8 @@ def _render(spec: PageSpec, site: Site) -> Page:
     meta = {"title": module.title}
     if (tags := getattr(module, "tags", None)) is not None:
         meta["tags"] = list(tags)
+    if getattr(module, "unsearched", False):  # lists of records shown elsewhere: search finds the records
+        meta["search"] = {"exclude": True}
     return Page(spec.uri, meta, body, headings(body), spec.source, spec.nav)
 
 
