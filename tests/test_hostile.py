@@ -25,7 +25,7 @@ from helpers import edit, get, places, problems, put, valid, write
 
 from conftest import FIXTURES, ROOT
 
-SUITE = ROOT.parent / "shared/corpora/yaml-test-suite"
+SUITE = Path(__file__).parent / "corpora/yaml-test-suite"  # vendored: see corpora/README.md
 SUMMARY = re.compile(r"(\d+) errors?, (\d+) warnings? in (\d+) records?")
 BUILD_HEAD = re.compile(r"The journal has (\d+) error\(s\):$")
 SESSION = "sessions/2026-01-10-outline.yaml"  # of the minimal fixture
@@ -81,13 +81,10 @@ def suite_present() -> bool:
 
 
 def require_suite() -> None:
-    """Skip without the corpus (../shared beside the clone), except in CI, where it must be there."""
+    """The corpus is part of the repository: missing, it is a failure (a clone without it is broken)."""
     if suite_present():
         return
-    message = f"YAML test suite not found at {SUITE}: clone the repository with ../shared beside it"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
+    pytest.fail(f"YAML test suite not found at {SUITE}: tests/corpora is part of the repository")
 
 
 #: Every document goes through check; one in this many through a build too (a build costs ten checks).
