@@ -13,7 +13,8 @@ from functools import lru_cache
 
 #: A rate from fewer items than this is shown, marked as such, and never used in a sentence.
 MIN_ITEMS = 5
-#: A change is named only when Fisher's exact test puts it at this significance or better.
+#: A change is named only when Fisher's exact test puts it at this significance or better
+#: (shared among the measures a partnership is tested on: analyze.Measure).
 ALPHA = 0.05
 #: The normal quantile of a two-sided 95% interval.
 Z95 = 1.959963984540054
@@ -77,12 +78,3 @@ def fisher_exact(a: int, b: int, c: int, d: int) -> float:
 def _hypergeometric(k: int, row1: int, column1: int, total: int) -> float:
     """The probability of k in the top-left cell, the margins being fixed."""
     return math.comb(column1, k) * math.comb(total - column1, row1 - k) / math.comb(total, row1)
-
-
-def changed(before: Rate, after: Rate, alpha: float = ALPHA) -> bool:
-    """Whether two rates differ by more than chance explains: both with enough items, and
-    Fisher's exact test on their counts at `alpha`."""
-    if not (before.enough and after.enough):
-        return False
-    p = fisher_exact(before.part, before.whole - before.part, after.part, after.whole - after.part)
-    return p < alpha

@@ -39,9 +39,3 @@ def test_a_rate_says_its_counts():
     assert str(stats.Rate(4, 5)) == "4 of 5 (80%)"
     assert str(stats.Rate(0, 0)) == "none" and stats.Rate(0, 0).value is None
     assert not stats.Rate(3, 4).enough and stats.Rate(3, 5).enough
-
-
-def test_a_change_is_named_only_beyond_chance_and_with_enough_items():
-    assert stats.changed(stats.Rate(1, 10), stats.Rate(11, 14))  # p = 0.0028
-    assert not stats.changed(stats.Rate(6, 10), stats.Rate(2, 11))  # p = 0.080
-    assert not stats.changed(stats.Rate(3, 3), stats.Rate(4, 5)), "3 of 3 is too few to compare"
