@@ -175,7 +175,8 @@ def anonymous_substitutions(partners: dict[str, Partner]) -> list[Substitution]:
             continue
         shown = public[id]
         # an alias that holds the name or id publishes it anyway: then that one is no mention
-        patterns = [p for p in (_name_pattern(p.name), _id_pattern(id)) if not _compiled(p).search(shown.name)]
+        patterns = [pattern for pattern in (_name_pattern(p.name), _id_pattern(id))
+                    if not _compiled(pattern).search(shown.name)]  # fmt: skip
         if patterns:
             label = f"the anonymous partner published as '{shown.name}'"
             found.append(Substitution(_compiled("|".join(patterns)), shown.name, shown.slug, label, None))
