@@ -146,11 +146,16 @@ class Counted:
 
 @dataclass(frozen=True)
 class CountSet:
-    """The records behind one number on a page; `key` is its page's name (routes.count)."""
+    """The records behind one number on a page; `key` is its page's name (routes.count), or, when
+    it shares a `page` with others (a period's, a case study's, a partner's figures), its id there.
+    A set with `parts` is listed as those sets' counts instead of its records (a total and its rows)."""
 
     key: str
     title: str
     items: list[Counted]
+    page: str = ""
+    page_title: str = ""
+    parts: tuple[str, ...] = ()
 
 
 def _newest_first(items: list[Counted]) -> list[Counted]:
@@ -197,7 +202,45 @@ def count_sets(journal: Journal) -> dict[str, CountSet]:
         sets.append(CountSet(f"adopted-{key}", f"Positions adopted: {label}",
                              [Counted(r.session, f"disagreement-{r.number}", p.stance) for r, p in taken
                               if r.adopted == p.by]))  # fmt: skip
-    return {c.key: CountSet(c.key, c.title, _newest_first(c.items)) for c in sets}
+    sets += _period_sets(journal)
+    return {c.key: replace(c, items=_newest_first(c.items)) for c in sets}
+
+
+def _contributions(sessions: Iterable[Session], of=lambda c: True) -> list[Counted]:
+    return [Counted(s, f"contribution-{i}", c.summary) for s in sessions for i, c in enumerate(s.contributions, 1) if of(c)]
+
+
+def _period_sets(journal: Journal) -> list[CountSet]:
+    """The records behind the evolution page's figures: each period's sessions, contributions by
+    side, disagreements (as the sum of its outcomes) and feedback whose acting on is known, by direction;
+    a page a period, keyed as `periods` keys them."""
+    partners, unit = journal.partners, granularity(journal.sessions)
+    grouped: dict[tuple[str, str], list[Session]] = defaultdict(list)
+    for s in journal.sessions:
+        grouped[period_of(s.date, unit)].append(s)
+    sets = []
+    for (key, label), in_period in sorted(grouped.items()):
+        page = f"period-{key}"
+
+        def add(name: str, title: str, items: list[Counted], parts: tuple[str, ...] = ()) -> None:
+            sets.append(CountSet(f"{page}-{name}", f"{title} in {label}", items, page, f"The records behind {label}", parts))
+
+        add("sessions", "Sessions", [Counted(s, "", s.title) for s in in_period])
+        for kind, side in (("ai", "AI"), ("human", "Human")):
+            add(f"contributions-{kind}", f"{side} contributions",
+                _contributions(in_period, lambda c, kind=kind: c.by in partners and partners[c.by].kind == kind))
+        rows = ledger_rows(in_period)
+        add("disagreements", "Disagreements", [Counted(r.session, f"disagreement-{r.number}", r.disagreement.topic) for r in rows],
+            tuple(f"{page}-outcome-{o}" for o in OUTCOMES if any(r.outcome == o for r in rows)))
+        for o in OUTCOMES:
+            add(f"outcome-{o}", f"Disagreements with outcome {o}",
+                [Counted(r.session, f"disagreement-{r.number}", r.disagreement.topic) for r in rows if r.outcome == o])
+        for direction, words in (("human-to-ai", "Human-to-AI"), ("ai-to-human", "AI-to-human")):
+            add(f"feedback-{direction}", f"{words} feedback known to be acted on or not",
+                [Counted(s, f"feedback-{i}", f.text) for s in in_period for i, f in enumerate(s.feedback, 1)
+                 if f.acted_on is not None and f.from_ in partners and f.to in partners
+                 and f"{partners[f.from_].kind}-to-{partners[f.to].kind}" == direction])
+    return sets  # fmt: skip
 
 
 # Lessons learned

@@ -107,10 +107,21 @@ def _case_link(context: Any, id: str) -> Markup:
 @pass_context
 def _count(context: Any, key: str) -> Markup:
     """A number that opens the records it counts: `<a class="pj-count">N</a>` to their list (none: "0")."""
-    items = context["sets"][key].items
-    if not items:
+    counted = context["sets"][key]
+    if not counted.items:
         return Markup("0")
-    return Markup(f'<a class="pj-count" href="{escape(_url(context, routes.count(key)))}#records">{len(items)}</a>')
+    href = f"{_url(context, routes.count(counted.page))}#{key}" if counted.page else f"{_url(context, routes.count(key))}#records"
+    return Markup(f'<a class="pj-count" href="{escape(href)}">{len(counted.items)}</a>')
+
+
+@pass_context
+def _share_of(context: Any, part: int, key: str) -> Markup:
+    """A rate whose whole is a count that opens its records: "4 of <a class="pj-count">5</a> (80%)"."""
+    whole = len(context["sets"][key].items)
+    text = _counted(stats.Rate(part, whole))
+    if not whole:
+        return Markup(escape(text))
+    return Markup(f"{part} of ") + _count(context, key) + escape(text.removeprefix(f"{part} of {whole}"))
 
 
 @pass_context
@@ -207,7 +218,7 @@ def _environment() -> Environment:
         anchor=anchor, counted=_counted, first_upper=lambda text: text[:1].upper() + text[1:],
     )  # fmt: skip
     env.globals.update(
-        url=_url, routes=routes, kinds=analyze.KINDS, outcomes=analyze.OUTCOMES, used_kinds=_used_kinds, share=_share,
+        url=_url, routes=routes, kinds=analyze.KINDS, outcomes=analyze.OUTCOMES, used_kinds=_used_kinds, share=_share, share_of=_share_of,
         partner=_partner, session_link=_session_link, held_up=_held_up, count=_count, record_link=_record_link, case_link=_case_link, disagreement_link=_disagreement_link,
         right=Markup(' style="text-align: right;"'),  # a number column's cells, as Markdown tables align them
         min_items=stats.MIN_ITEMS, min_sessions=analyze.MIN_SESSIONS,
@@ -426,8 +437,12 @@ COUNT_PAGE = 500
 def count_pages(site: Site) -> Iterator[PageSpec]:
     """The records behind each count, on a page of their own: one list, or a list of years whose
     counts open a page a year (a count of thousands stays a page a reader can open)."""
+    shared: dict[str, list[analyze.CountSet]] = {}
     for key, counted in site.count_sets.items():
         if not counted.items:
+            continue
+        if counted.page:
+            shared.setdefault(counted.page, []).append(counted)
             continue
         if len(counted.items) <= COUNT_PAGE:
             yield PageSpec(routes.count(key), "count.html.j2", dict(counted=counted, years=None))
@@ -437,6 +452,8 @@ def count_pages(site: Site) -> Iterator[PageSpec]:
         for year, items in years:
             yield PageSpec(routes.count_year(key, year), "count.html.j2",
                            dict(counted=analyze.CountSet(key, f"{counted.title} in {year}", items), years=None))
+    for page, together in shared.items():
+        yield PageSpec(routes.count(page), "counts.html.j2", dict(page_title=together[0].page_title, together=together))
 
 
 def partnership_pages(site: Site) -> Iterator[PageSpec]:

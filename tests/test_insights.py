@@ -340,3 +340,18 @@ def test_lesson_tags_get_pages_with_distinct_names():
     assert [(g.tag, g.slug, len(g.entries)) for g in groups] == [
         ("Trust", "trust", 1), ("trust", "trust-2", 1), ("untagged", "untagged-2", 1), (None, "untagged", 1),
     ]  # fmt: skip
+
+
+def test_each_period_figure_has_its_records(journal):
+    sets = analyze.count_sets(journal)
+    for p in analyze.periods(journal):
+        at = f"period-{p.key}-"
+        assert len(sets[at + "sessions"].items) == len(p.sessions)
+        for kind in ("ai", "human"):
+            assert len(sets[f"{at}contributions-{kind}"].items) == sum(p.kinds[kind].values())
+        assert len(sets[at + "disagreements"].items) == p.disagreements
+        assert sum(len(sets[part].items) for part in sets[at + "disagreements"].parts) == p.disagreements
+        for o in analyze.OUTCOMES:
+            assert len(sets[f"{at}outcome-{o}"].items) == p.outcomes[o]
+        for direction, (_, known) in p.feedback.items():
+            assert len(sets[f"{at}feedback-{direction}"].items) == known
