@@ -134,6 +134,10 @@ def counts(journal: Journal) -> Counts:
 # Counts a reader can open: each one names the records it counts
 
 
+def first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 @dataclass(frozen=True)
 class Counted:
     """One record a count counts: its session, its anchor on the session page ("" for the session
@@ -203,11 +207,35 @@ def count_sets(journal: Journal) -> dict[str, CountSet]:
                              [Counted(r.session, f"disagreement-{r.number}", p.stance) for r, p in taken
                               if r.adopted == p.by]))  # fmt: skip
     sets += _period_sets(journal)
+    sets += _case_sets(journal, names)
     return {c.key: replace(c, items=_newest_first(c.items)) for c in sets}
 
 
 def _contributions(sessions: Iterable[Session], of=lambda c: True) -> list[Counted]:
     return [Counted(s, f"contribution-{i}", c.summary) for s in sessions for i, c in enumerate(s.contributions, 1) if of(c)]
+
+
+def _by_kind(page: str, at: str, whose: str, title: str, counted: dict[str, list[Counted]]) -> list[CountSet]:
+    """A partner's contributions, as the sum of its kinds, and those of each kind (keyed `at`_kind)."""
+    used = [k for k in KINDS if k in counted]
+    sets = [CountSet(at, f"Contributions of {whose}", [c for k in used for c in counted[k]], page, title,
+                     tuple(f"{at}_{k}" for k in used))]  # fmt: skip
+    return sets + [CountSet(f"{at}_{k}", f"{first_upper(k)} by {whose}", counted[k], page, title) for k in used]
+
+
+def _case_sets(journal: Journal, names: dict[str, PublicPartner]) -> list[CountSet]:
+    """The records behind a case study's "who contributed what", a page a case study: each partner's
+    contributions and those of each kind. Keys join id, slug and kind with "_", which none of them holds."""
+    sets = []
+    for id, studied in sessions_of_case(journal).items():
+        page, title = f"case-{id}", f"The records behind {journal.case_studies[id].title}"
+        by: dict[str, dict[str, list[Counted]]] = {}
+        for s in studied:
+            for i, c in enumerate(s.contributions, 1):
+                by.setdefault(c.by, {}).setdefault(c.kind, []).append(Counted(s, f"contribution-{i}", c.summary))
+        for p, counted in by.items():
+            sets += _by_kind(page, f"{page}_{names[p].slug}", names[p].name, title, counted)
+    return sets
 
 
 def _period_sets(journal: Journal) -> list[CountSet]:

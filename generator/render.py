@@ -215,7 +215,7 @@ def _environment() -> Environment:
     )
     env.filters.update(
         inline=_inline, block=_block, literal=_literal, plain=markup.plain, percent=_percent, verdict=_verdict, plural=_plural,
-        anchor=anchor, counted=_counted, first_upper=lambda text: text[:1].upper() + text[1:],
+        anchor=anchor, counted=_counted, first_upper=analyze.first_upper,
     )  # fmt: skip
     env.globals.update(
         url=_url, routes=routes, kinds=analyze.KINDS, outcomes=analyze.OUTCOMES, used_kinds=_used_kinds, share=_share, share_of=_share_of,
