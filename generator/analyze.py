@@ -208,6 +208,7 @@ def count_sets(journal: Journal) -> dict[str, CountSet]:
                               if r.adopted == p.by]))  # fmt: skip
     sets += _period_sets(journal)
     sets += _case_sets(journal, names)
+    sets += _partner_sets(journal, names)
     return {c.key: replace(c, items=_newest_first(c.items)) for c in sets}
 
 
@@ -235,6 +236,35 @@ def _case_sets(journal: Journal, names: dict[str, PublicPartner]) -> list[CountS
                 by.setdefault(c.by, {}).setdefault(c.kind, []).append(Counted(s, f"contribution-{i}", c.summary))
         for p, counted in by.items():
             sets += _by_kind(page, f"{page}_{names[p].slug}", names[p].name, title, counted)
+    return sets
+
+
+def _partner_sets(journal: Journal, names: dict[str, PublicPartner]) -> list[CountSet]:
+    """The records behind a partner's page, a page a partner: its contributions of each kind, and
+    the feedback it gave and received: all, acted on, and with acting on known (as `profiles` counts)."""
+    kinds: dict[str, dict[str, list[Counted]]] = {id: {} for id in journal.partners}
+    feedback: dict[tuple[str, str], list[tuple[Counted, bool | None]]] = defaultdict(list)
+    for s in journal.sessions:
+        for i, c in enumerate(s.contributions, 1):
+            if c.by in kinds:
+                kinds[c.by].setdefault(c.kind, []).append(Counted(s, f"contribution-{i}", c.summary))
+        for i, f in enumerate(s.feedback, 1):
+            for side, id in (("given", f.from_), ("received", f.to)):
+                feedback[(id, side)].append((Counted(s, f"feedback-{i}", f.text), f.acted_on))
+    sets = []
+    for id, counted in kinds.items():
+        public = names[id]
+        page, title = f"partner-{public.slug}", f"The records behind {public.name}'s page"
+        sets += _by_kind(page, page, public.name, title, {k: counted[k] for k in KINDS if k in counted})
+        for side in ("given", "received"):
+            items = feedback[(id, side)]
+            sets += [
+                CountSet(f"{page}_feedback-{side}", f"Feedback {side}", [c for c, _ in items], page, title),
+                CountSet(f"{page}_feedback-{side}-acted", f"Feedback {side} and acted on",
+                         [c for c, acted in items if acted], page, title),
+                CountSet(f"{page}_feedback-{side}-known", f"Feedback {side}, known to be acted on or not",
+                         [c for c, acted in items if acted is not None], page, title),
+            ]  # fmt: skip
     return sets
 
 

@@ -355,3 +355,13 @@ def test_each_period_figure_has_its_records(journal):
             assert len(sets[f"{at}outcome-{o}"].items) == p.outcomes[o]
         for direction, (_, known) in p.feedback.items():
             assert len(sets[f"{at}feedback-{direction}"].items) == known
+
+
+def test_each_partner_figure_has_its_records(journal):
+    sets, names = analyze.count_sets(journal), analyze.public_partners(journal.partners)
+    for id, profile in analyze.profiles(journal).items():
+        at = f"partner-{names[id].slug}"
+        for kind, n in profile.contributions.items():
+            assert len(sets[f"{at}_{kind}"].items) == n
+        for side, (items, acted, known) in (("given", profile.feedback_given), ("received", profile.feedback_received)):
+            assert [len(sets[f"{at}_feedback-{side}{end}"].items) for end in ("", "-acted", "-known")] == [items, acted, known]
