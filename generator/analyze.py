@@ -308,22 +308,23 @@ def _period_sets(journal: Journal) -> list[CountSet]:
 class LessonEntry:
     session: Session
     lesson: Lesson
+    number: int  # 1-based, as anchored on the session page (lesson-N)
 
 
 def lessons_by_tag(sessions: Iterable[Session]) -> list[tuple[str | None, list[LessonEntry]]]:
     """Every lesson under each of its tags, newest first; the most used tags first, untagged last."""
     groups: dict[str | None, list[LessonEntry]] = defaultdict(list)
     for s in sorted(sessions, key=lambda s: (s.date, s.id), reverse=True):
-        for lesson in s.lesson_entries:
+        for i, lesson in enumerate(s.lesson_entries, 1):
             for tag in lesson.tags or [None]:
-                groups[tag].append(LessonEntry(s, lesson))
+                groups[tag].append(LessonEntry(s, lesson, i))
     tagged = sorted((t for t in groups if t is not None), key=lambda t: (-len(groups[t]), t.lower(), t))
     return [(t, groups[t]) for t in tagged] + ([(None, groups[None])] if None in groups else [])
 
 
 def lessons_of(sessions: Iterable[Session]) -> list[LessonEntry]:
     """The sessions' lessons, in the sessions' order."""
-    return [LessonEntry(s, lesson) for s in sessions for lesson in s.lesson_entries]
+    return [LessonEntry(s, lesson, i) for s in sessions for i, lesson in enumerate(s.lesson_entries, 1)]
 
 
 @dataclass(frozen=True)
