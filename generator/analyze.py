@@ -696,6 +696,11 @@ class Claim:
     confidence: float
     outcome: bool
 
+    @property
+    def anchor(self) -> str:
+        """Its place on its session's page: contribution-N, or disagreement-N for a position."""
+        return f"{'contribution' if self.what == 'contribution' else 'disagreement'}-{self.number}"
+
 
 @dataclass(frozen=True)
 class Band:
