@@ -97,10 +97,13 @@ def listed(root: Element, id: str) -> list[Element]:
 def check_counts(site: Path) -> int:
     """Check every pj-count link of the site; the number of links checked."""
     checked = 0
+    trees: dict[Path, Element] = {}  # a target page is read once, however many counts open it
     for page in sorted(site.rglob("*.html")):
         for link in (e for e in tree(page).walk() if e.tag == "a" and "pj-count" in e.attrs.get("class", "").split()):
             target, fragment = _target(site, page, link.attrs["href"])
-            entries = listed(tree(target), fragment)
+            if target not in trees:
+                trees[target] = tree(target)
+            entries = listed(trees[target], fragment)
             total = 0
             for entry in entries:
                 inner = [e for e in entry.walk() if e.tag == "a" and "pj-count" in e.attrs.get("class", "").split()]
