@@ -87,6 +87,15 @@ def block(text: str, level: int = 3) -> str:
     return f'<div class="pj-text">\n{_escape_text(rendered.strip())}\n</div>'
 
 
+_ANCHOR_TAG = re.compile(r"</?a\b[^>]*>")
+
+
+def unlinked(html_text: str) -> str:
+    """Inline HTML without its links, their text kept: for what is itself the text of a link
+    (a link inside a link is invalid HTML, and a reader can't tell where either goes)."""
+    return _ANCHOR_TAG.sub("", html_text)
+
+
 def text(value: str) -> str:
     """Inline Markdown as the plain text a reader sees ("*Beyond*" -> "Beyond"), for feeds and labels."""
     return html.unescape(re.sub(r"<[^>]*>", "", inline(value)))

@@ -81,7 +81,8 @@ def _url(context: Any, target: str) -> str:
 
 
 def _link(href: str, html: str) -> Markup:
-    return Markup(f'<a href="{escape(href)}">{html}</a>')
+    """A link around HTML made safe already; links inside that HTML keep only their text."""
+    return Markup(f'<a href="{escape(href)}">{markup.unlinked(str(html))}</a>')
 
 
 @pass_context
@@ -215,7 +216,7 @@ def _environment() -> Environment:
     )
     env.filters.update(
         inline=_inline, block=_block, literal=_literal, plain=markup.plain, percent=_percent, verdict=_verdict, plural=_plural,
-        anchor=anchor, counted=_counted, first_upper=analyze.first_upper,
+        anchor=anchor, counted=_counted, link_text=lambda text: Markup(markup.unlinked(markup.inline(text))), first_upper=analyze.first_upper,
     )  # fmt: skip
     env.globals.update(
         url=_url, routes=routes, kinds=analyze.KINDS, outcomes=analyze.OUTCOMES, used_kinds=_used_kinds, share=_share, share_of=_share_of,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 import pytest
 
@@ -138,3 +139,35 @@ def test_an_ampersand_in_a_chart_title_is_escaped_once(tmp_path):
     partner = pages["partners/assistant.md"].body
     assert '<title id="kinds-assistant-title">Contributions of R&amp;D bot by kind</title>' in partner
     assert "&amp;amp;" not in study + partner
+
+
+class _Nesting(HTMLParser):
+    """Counts links opened inside another link."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = self.nested = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self.nested += self.depth > 0
+            self.depth += 1
+
+    def handle_endtag(self, tag):
+        if tag == "a":
+            self.depth -= 1
+
+
+def test_no_link_inside_a_link_whatever_the_text_holds():
+    """Titles, lessons and claims of the hostile fixture hold Markdown links; where such text is
+    itself a link's text (session links, counted records, lesson items), its links keep only their text."""
+    pages = render_site(published(valid(FIXTURES / "hostile"), drafts=True))
+    nested = {}
+    for uri, page in pages.items():
+        parser = _Nesting()
+        parser.feed(page.body)
+        if parser.nested:
+            nested[uri] = parser.nested
+    assert nested == {}
+    assert sum(p.body.count('rel="noopener noreferrer nofollow"') for p in pages.values()) > 100, (
+        "the fixture's texts do hold links, so nesting could happen")
