@@ -108,6 +108,7 @@ class Counts:
     contributions: int
     disagreements: int
     feedback: int
+    handoffs: int
     lessons: int
     first: str | None
     last: str | None
@@ -125,6 +126,7 @@ def counts(journal: Journal) -> Counts:
         contributions=sum(len(s.contributions) for s in sessions),
         disagreements=sum(len(s.disagreements) for s in sessions),
         feedback=sum(len(s.feedback) for s in sessions),
+        handoffs=sum(len(s.handoffs) for s in sessions),
         lessons=sum(len(s.lessons) for s in sessions),
         first=sessions[0].date.isoformat() if sessions else None,
         last=sessions[-1].date.isoformat() if sessions else None,
@@ -189,6 +191,8 @@ def count_sets(journal: Journal) -> dict[str, CountSet]:
                  [Counted(s, f"feedback-{i}", f.text) for s in sessions for i, f in enumerate(s.feedback, 1)]),
         CountSet("lessons", "Lessons",
                  [Counted(s, f"lesson-{i}", e.lesson) for s in sessions for i, e in enumerate(s.lesson_entries, 1)]),
+        CountSet("handoffs", "Handoffs",
+                 [Counted(s, f"handoff-{i}", h.what) for s in sessions for i, h in enumerate(s.handoffs, 1)]),
     ]  # fmt: skip
     rows = ledger_rows(sessions)
     for o in OUTCOMES:
@@ -206,10 +210,76 @@ def count_sets(journal: Journal) -> dict[str, CountSet]:
         sets.append(CountSet(f"adopted-{key}", f"Positions adopted: {label}",
                              [Counted(r.session, f"disagreement-{r.number}", p.stance) for r, p in taken
                               if r.adopted == p.by]))  # fmt: skip
+    sets += _handoff_sets(journal, names)
     sets += _period_sets(journal)
     sets += _case_sets(journal, names)
     sets += _partner_sets(journal, names)
     return {c.key: replace(c, items=_newest_first(c.items)) for c in sets}
+
+
+@dataclass(frozen=True)
+class Flow:
+    """Handoffs from one partner to another: who handed over to whom, how often (the set `key`)."""
+
+    source: str  # partner id
+    target: str
+    key: str
+
+
+@dataclass(frozen=True)
+class Handoffs:
+    """Who hands what to whom: each partner-to-partner flow, and the handoffs by side."""
+
+    flows: list[Flow]
+    by_side: dict[str, str]  # "human-to-ai", "ai-to-human", "human-to-human", "ai-to-ai" -> set key
+
+    @property
+    def sides(self) -> list[tuple[str, tuple[str, str], str]]:
+        """(side, (from, to) as a table reads them, set key) for each side."""
+        words = {"human": "Human", "ai": "AI"}
+        return [(side, (words[side.split("-to-")[0]], words[side.split("-to-")[1]]), key)
+                for side, key in self.by_side.items()]  # fmt: skip
+
+
+#: The directions a handoff can take between the two kinds of partner.
+SIDES = ("human-to-ai", "ai-to-human", "human-to-human", "ai-to-ai")
+
+
+def handoffs(journal: Journal) -> Handoffs:
+    """Every handoff's flow between partners (most frequent first) and side, as count-set keys."""
+    names = public_partners(journal.partners)
+    pairs = Counter((h.from_, h.to) for s in journal.sessions for h in s.handoffs
+                    if h.from_ in journal.partners and h.to in journal.partners)  # fmt: skip
+    order = list(journal.partners)
+    flows = [Flow(a, b, _flow_key(names, a, b))
+             for (a, b), _ in sorted(pairs.items(), key=lambda kv: (-kv[1], order.index(kv[0][0]), order.index(kv[0][1])))]
+    return Handoffs(flows, {side: f"handoffs_{side}" for side in SIDES})
+
+
+def _flow_key(names: dict[str, PublicPartner], source: str, target: str) -> str:
+    return f"handoffs_{names[source].slug}_{names[target].slug}"
+
+
+def _handoff_sets(journal: Journal, names: dict[str, PublicPartner]) -> list[CountSet]:
+    """The handoffs of each flow and each side, on one page (counts/handoffs-by-flow)."""
+    page, title = "handoffs-by-flow", "Handoffs by who handed over to whom"
+    flows: dict[str, list[Counted]] = defaultdict(list)
+    sides: dict[str, list[Counted]] = {side: [] for side in SIDES}
+    labels: dict[str, str] = {}
+    for s in journal.sessions:
+        for i, h in enumerate(s.handoffs, 1):
+            if h.from_ not in journal.partners or h.to not in journal.partners:
+                continue
+            counted = Counted(s, f"handoff-{i}", h.what)
+            key = _flow_key(names, h.from_, h.to)
+            flows[key].append(counted)
+            labels[key] = f"From {names[h.from_].name} to {names[h.to].name}"
+            sides[f"{journal.partners[h.from_].kind}-to-{journal.partners[h.to].kind}"].append(counted)
+    side_names = {"human-to-ai": "human to AI", "ai-to-human": "AI to human", "human-to-human": "human to human",
+                  "ai-to-ai": "AI to AI"}  # fmt: skip
+    return ([CountSet(key, labels[key], items, page, title) for key, items in flows.items()]
+            + [CountSet(f"handoffs_{side}", f"Handoffs {side_names[side]}", items, page, title)
+               for side, items in sides.items()])  # fmt: skip
 
 
 def _contributions(sessions: Iterable[Session], of=lambda c: True) -> list[Counted]:

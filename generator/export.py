@@ -18,7 +18,7 @@ from jinja2 import Environment
 from pydantic import BaseModel, ConfigDict
 
 from . import __version__, attribution, markup, routes
-from .analyze import PublicPartner, sessions_of_case
+from .analyze import PublicPartner, counts, sessions_of_case
 from .model import CaseStudy, Journal, Partner, PartnerKind, Session
 from .privacy import PARTNER_KEYS
 from .render import SessionCache, shared_key
@@ -56,12 +56,25 @@ class CaseStudyOut(CaseStudy):
     sessions: list[str]
 
 
+class CountsOut(BaseModel):
+    """How many of each kind of record the published journal holds."""
+
+    model_config = ConfigDict(extra="forbid")
+    sessions: int
+    contributions: int
+    disagreements: int
+    feedback: int
+    handoffs: int
+    lessons: int
+
+
 class JournalOut(BaseModel):
     """The whole published journal: partners (anonymous ones under their alias), case studies, sessions."""
 
     model_config = ConfigDict(extra="forbid", title="partnership-journal export")
     generator: str
     version: str
+    counts: CountsOut
     partners: list[PartnerOut]
     case_studies: list[CaseStudyOut]
     sessions: list[SessionOut]
@@ -125,7 +138,10 @@ def write_journal_json(journal: Journal, names: dict[str, PublicPartner], out: T
             out.write(f"{',' if count > 1 else ''}\n    {item}")
         out.write(("\n  ]" if count else "]") + ("\n" if last else ",\n"))
 
+    figures = counts(journal)
+    totals = CountsOut(**{name: getattr(figures, name) for name in CountsOut.model_fields})
     out.write(f'{{\n  "generator": "partnership-journal",\n  "version": {json.dumps(__version__)},\n')
+    out.write(f'  "counts": {json.dumps(totals.model_dump())},\n')
     lines("partners", (_inert(json.dumps(_partner(id, p, names), ensure_ascii=False)) for id, p in journal.partners.items()))
     lines("case_studies", (_inert(json.dumps(c, ensure_ascii=False)) for c in studies))
     lines("sessions", (session(s) for s in journal.sessions), last=True)

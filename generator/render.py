@@ -419,6 +419,13 @@ def ledger(site: Site) -> Iterator[PageSpec]:
         yield PageSpec(routes.ledger_year(ledger_year.year), "ledger_year.html.j2", dict(ledger_year=ledger_year))
 
 
+def handoffs(site: Site) -> Iterator[PageSpec]:
+    """Who hands what to whom: the flows between partners, by side and by case study."""
+    by_case = [(id, sum(len(s.handoffs) for s in sessions)) for id, sessions in site.case_sessions.items()]
+    yield PageSpec(routes.HANDOFFS, "handoffs.html.j2", dict(handoffs=analyze.handoffs(site.journal),
+                                                             by_case=[(id, n) for id, n in by_case if n]), nav=Nav(6))
+
+
 def evolution(site: Site) -> Iterator[PageSpec]:
     periods = analyze.periods(site.journal)
     yield PageSpec(routes.EVOLUTION, "evolution.html.j2", dict(
@@ -428,7 +435,7 @@ def evolution(site: Site) -> Iterator[PageSpec]:
                        [(p.label, dict(p.kinds["ai"])) for p in periods]),
         human_chart=_bars("evolution-human", "Kinds of human contributions by period",
                           [(p.label, dict(p.kinds["human"])) for p in periods]),
-    ), nav=Nav(6))  # fmt: skip
+    ), nav=Nav(7))  # fmt: skip
 
 
 #: Records listed on one page of a count; a longer list is split into a page a year.
@@ -471,7 +478,7 @@ def calibration(site: Site) -> Iterator[PageSpec]:
         charts={id: _reliability(f"calibration-{names[id].slug}",
                                  f"Stated confidence against what held up: {markup.text(names[id].name)}", c)
                 for id, c in scored.items() if c.claims},
-    ), nav=Nav(7))  # fmt: skip
+    ), nav=Nav(8))  # fmt: skip
     for id, c in scored.items():
         if c.claims:
             yield PageSpec(routes.calibration_of(names[id].slug), "calibration_partner.html.j2",
@@ -495,6 +502,7 @@ def case_study_pages(site: Site) -> Iterator[PageSpec]:
         yield PageSpec(routes.case_study(id), "case_study.html.j2", dict(
             study=study, sessions=studied, matrix=matrix, rows=analyze.ledger_rows(studied),
             trend=site.trends.get(f"case-study:{id}"),
+            handoffs=[analyze.Counted(s, f"handoff-{i}", h.what) for s in studied for i, h in enumerate(s.handoffs, 1)],
             lessons=analyze.lessons_of(studied),
             chart=_partner_bars(site, f"contributions-{id}",
                                 f"Contributions to {markup.text(study.title)} by partner and kind", matrix),
@@ -520,7 +528,7 @@ def partner_pages(site: Site) -> Iterator[PageSpec]:
 
 #: The kinds of page of a journal's site, in the order their pages are handed over.
 PAGE_KINDS: tuple[Callable[[Site], Iterable[PageSpec | Page]], ...] = (
-    overview, sessions_by_year, case_study_index, partner_index, lessons, ledger, evolution, partnership_pages,
+    overview, sessions_by_year, case_study_index, partner_index, lessons, ledger, handoffs, evolution, partnership_pages,
     calibration, count_pages, session_pages, case_study_pages, partner_pages,
 )
 

@@ -107,6 +107,7 @@ class Stats:
     feedback: int
     acted_on: int
     acted_on_unknown: int
+    handoffs: dict[str, int]  # by side ("human to AI", ...), sides that occur
     lessons: int
 
 
@@ -130,8 +131,16 @@ def stats(journal: Journal, drafts_left_out: int = 0) -> Stats:
         feedback=len(feedback),
         acted_on=sum(f.acted_on is True for f in feedback),
         acted_on_unknown=sum(f.acted_on is None for f in feedback),
+        handoffs=_handoffs_by_side(journal),
         lessons=figures.lessons,
     )
+
+
+def _handoffs_by_side(journal: Journal) -> dict[str, int]:
+    words = {"human": "human", "ai": "AI"}
+    sides = Counter(f"{words[journal.partners[h.from_].kind]} to {words[journal.partners[h.to].kind]}"
+                    for s in journal.sessions for h in s.handoffs if h.from_ in journal.partners and h.to in journal.partners)
+    return dict(sorted(sides.items(), key=lambda kv: -kv[1]))
 
 
 def stats_table(figures: Stats) -> str:
@@ -159,6 +168,8 @@ def stats_table(figures: Stats) -> str:
         if figures.acted_on_unknown:
             share += f"; {figures.acted_on_unknown} not recorded"
         rows.append(("  acted on", share))
+    rows.append(("Handoffs", str(sum(figures.handoffs.values()))))
+    rows += [(f"  {side}", str(n)) for side, n in figures.handoffs.items()]
     rows.append(("Lessons", str(figures.lessons)))
     width = max(len(label) for label, _ in rows) + 2
     return "\n".join(f"{label:<{width}}{value}" for label, value in rows)

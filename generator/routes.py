@@ -60,6 +60,7 @@ CASE_STUDIES = "case-studies/index.md"
 PARTNERS = "partners/index.md"
 LESSONS = "lessons.md"
 LEDGER = "ledger.md"
+HANDOFFS = "handoffs.md"
 EVOLUTION = "evolution.md"
 CALIBRATION = "calibration.md"
 

@@ -502,6 +502,8 @@ def test_stats_of_the_design_journal(runner):
         "  adopted      1\n"
         "Feedback       1\n"
         "  acted on     1 of 1 (100%)\n"
+        "Handoffs       1\n"
+        "  AI to human  1\n"
         "Lessons        2\n"
     )
 

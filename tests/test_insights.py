@@ -365,3 +365,17 @@ def test_each_partner_figure_has_its_records(journal):
             assert len(sets[f"{at}_{kind}"].items) == n
         for side, (items, acted, known) in (("given", profile.feedback_given), ("received", profile.feedback_received)):
             assert [len(sets[f"{at}_feedback-{side}{end}"].items) for end in ("", "-acted", "-known")] == [items, acted, known]
+
+
+def test_handoffs_by_flow_and_side_most_frequent_first():
+    handoff = lambda source, target: {"from": source, "to": target, "what": "w"}  # noqa: E731
+    first = session("2026-01-01", ("a", "drafting"), handoffs=[handoff("a", "h"), handoff("h", "a")])
+    second = session("2026-01-02", ("a", "drafting"), handoffs=[handoff("h", "a")])
+    journal = pair_journal(first, second)
+    flows = analyze.handoffs(journal)
+    sets = analyze.count_sets(journal)
+    assert [(f.source, f.target, len(sets[f.key].items)) for f in flows.flows] == [("h", "a", 2), ("a", "h", 1)]
+    assert {side: len(sets[key].items) for side, key in flows.by_side.items()} == {
+        "human-to-ai": 2, "ai-to-human": 1, "human-to-human": 0, "ai-to-ai": 0}  # fmt: skip
+    assert [c.anchor for c in sets["handoffs"].items] == ["handoff-1", "handoff-1", "handoff-2"]
+    assert analyze.counts(journal).handoffs == 3
