@@ -10,13 +10,15 @@ import calendar
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
-from typing import Iterable, get_args
+from typing import Any, Iterable, get_args
 
 from .attribution import KIND_ORDER
-from .model import Contribution, ContributionKind, Disagreement, Journal, Lesson, Outcome, Partner, Session
+from .model import (
+    Contribution, ContributionKind, Disagreement, FeedbackAbout, Journal, Lesson, Outcome, Partner, Session,
+)  # fmt: skip
 from .privacy import PublicPartner, public_partners  # noqa: F401 - what the pages show of partners
 from .routes import slugify, unique_slug
-from .stats import ALPHA, Rate, fisher_exact
+from .stats import ALPHA, MIN_ITEMS, Rate, fisher_exact
 
 KINDS: tuple[ContributionKind, ...] = KIND_ORDER
 
@@ -211,6 +213,7 @@ def count_sets(journal: Journal) -> dict[str, CountSet]:
                              [Counted(r.session, f"disagreement-{r.number}", p.stance) for r, p in taken
                               if r.adopted == p.by]))  # fmt: skip
     sets += _handoff_sets(journal, names)
+    sets += _feedback_sets(journal)
     sets += _period_sets(journal)
     sets += _case_sets(journal, names)
     sets += _partner_sets(journal, names)
@@ -280,6 +283,81 @@ def _handoff_sets(journal: Journal, names: dict[str, PublicPartner]) -> list[Cou
     return ([CountSet(key, labels[key], items, page, title) for key, items in flows.items()]
             + [CountSet(f"handoffs_{side}", f"Handoffs {side_names[side]}", items, page, title)
                for side, items in sides.items()])  # fmt: skip
+
+
+#: The two directions feedback loops run in, as the post has them: to the AI, and from it.
+LOOPS = ("human-to-ai", "ai-to-human")
+TOPICS: tuple[FeedbackAbout, ...] = get_args(FeedbackAbout)
+
+
+def _loop(journal: Journal, f: Any) -> str | None:
+    if f.from_ not in journal.partners or f.to not in journal.partners:
+        return None
+    direction = f"{journal.partners[f.from_].kind}-to-{journal.partners[f.to].kind}"
+    return direction if direction in LOOPS else None
+
+
+def _feedback_sets(journal: Journal) -> list[CountSet]:
+    """Feedback by direction, and by direction and topic, on one page (counts/feedback-by-topic)."""
+    page, title = "feedback-by-topic", "Feedback by direction and topic"
+    given: dict[str, list[Counted]] = defaultdict(list, {f"feedback_{d}": [] for d in LOOPS})  # both, if empty
+    for s in journal.sessions:
+        for i, f in enumerate(s.feedback, 1):
+            direction = _loop(journal, f)
+            if direction is not None:
+                counted = Counted(s, f"feedback-{i}", f.text)
+                given[f"feedback_{direction}"].append(counted)
+                given[f"feedback_{direction}_{f.about}"].append(counted)
+    words = {"human-to-ai": "to the AI", "ai-to-human": "from the AI"}
+    return [CountSet(key, f"Feedback {words[key.split('_')[1]]}" + (f" about {key.split('_')[2]}" if key.count("_") == 2 else ""),
+                     items, page, title) for key, items in given.items()]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class LoopCell:
+    """Feedback of one topic in one direction: its set key, and the share of it acted on."""
+
+    key: str
+    count: int
+    acted: Rate
+
+
+@dataclass(frozen=True)
+class FeedbackLoops:
+    """Feedback both ways, topic by topic, and what the AI suggested about the process."""
+
+    cells: dict[tuple[str, str], LoopCell]  # (direction, topic)
+    topics: list[str]  # the topics that occur, in the record format's order
+    process: list[Counted]  # the AI's feedback to humans about process, newest first
+
+    def total(self, direction: str) -> int:
+        return sum(c.count for (d, _), c in self.cells.items() if d == direction)
+
+    def top(self, direction: str) -> tuple[str, Rate] | None:
+        """The topic most of a direction's feedback was about, with its share, if it has items enough."""
+        cells = [(t, c) for (d, t), c in self.cells.items() if d == direction]
+        whole = self.total(direction)
+        if not cells or whole < MIN_ITEMS:
+            return None
+        topic, cell = max(cells, key=lambda tc: (tc[1].count, -TOPICS.index(tc[0])))
+        return topic, Rate(cell.count, whole)
+
+
+def feedback_loops(journal: Journal) -> FeedbackLoops:
+    cells: dict[tuple[str, str], list[bool | None]] = defaultdict(list)
+    process = []
+    for s in journal.sessions:
+        for i, f in enumerate(s.feedback, 1):
+            direction = _loop(journal, f)
+            if direction is None:
+                continue
+            cells[(direction, f.about)].append(f.acted_on)
+            if direction == "ai-to-human" and f.about == "process":
+                process.append(Counted(s, f"feedback-{i}", f.text))
+    found = {k: LoopCell(f"feedback_{k[0]}_{k[1]}", len(v), Rate(sum(a is True for a in v), sum(a is not None for a in v)))
+             for k, v in cells.items()}  # fmt: skip
+    topics = [t for t in TOPICS if any(topic == t for _, topic in found)]
+    return FeedbackLoops(found, topics, _newest_first(process))
 
 
 def _contributions(sessions: Iterable[Session], of=lambda c: True) -> list[Counted]:

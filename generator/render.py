@@ -426,6 +426,12 @@ def handoffs(site: Site) -> Iterator[PageSpec]:
                                                              by_case=[(id, n) for id, n in by_case if n]), nav=Nav(6))
 
 
+def feedback(site: Site) -> Iterator[PageSpec]:
+    """Feedback both ways, topic by topic, and what the AI suggested about the process."""
+    yield PageSpec(routes.FEEDBACK, "feedback.html.j2", dict(loops=analyze.feedback_loops(site.journal),
+                                                             directions=analyze.LOOPS), nav=Nav(7))  # fmt: skip
+
+
 def evolution(site: Site) -> Iterator[PageSpec]:
     periods = analyze.periods(site.journal)
     yield PageSpec(routes.EVOLUTION, "evolution.html.j2", dict(
@@ -435,7 +441,7 @@ def evolution(site: Site) -> Iterator[PageSpec]:
                        [(p.label, dict(p.kinds["ai"])) for p in periods]),
         human_chart=_bars("evolution-human", "Kinds of human contributions by period",
                           [(p.label, dict(p.kinds["human"])) for p in periods]),
-    ), nav=Nav(7))  # fmt: skip
+    ), nav=Nav(8))  # fmt: skip
 
 
 #: Records listed on one page of a count; a longer list is split into a page a year.
@@ -478,7 +484,7 @@ def calibration(site: Site) -> Iterator[PageSpec]:
         charts={id: _reliability(f"calibration-{names[id].slug}",
                                  f"Stated confidence against what held up: {markup.text(names[id].name)}", c)
                 for id, c in scored.items() if c.claims},
-    ), nav=Nav(8))  # fmt: skip
+    ), nav=Nav(9))  # fmt: skip
     for id, c in scored.items():
         if c.claims:
             yield PageSpec(routes.calibration_of(names[id].slug), "calibration_partner.html.j2",
@@ -528,7 +534,7 @@ def partner_pages(site: Site) -> Iterator[PageSpec]:
 
 #: The kinds of page of a journal's site, in the order their pages are handed over.
 PAGE_KINDS: tuple[Callable[[Site], Iterable[PageSpec | Page]], ...] = (
-    overview, sessions_by_year, case_study_index, partner_index, lessons, ledger, handoffs, evolution, partnership_pages,
+    overview, sessions_by_year, case_study_index, partner_index, lessons, ledger, handoffs, feedback, evolution, partnership_pages,
     calibration, count_pages, session_pages, case_study_pages, partner_pages,
 )
 

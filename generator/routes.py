@@ -61,6 +61,7 @@ PARTNERS = "partners/index.md"
 LESSONS = "lessons.md"
 LEDGER = "ledger.md"
 HANDOFFS = "handoffs.md"
+FEEDBACK = "feedback.md"
 EVOLUTION = "evolution.md"
 CALIBRATION = "calibration.md"
 

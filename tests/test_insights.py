@@ -379,3 +379,23 @@ def test_handoffs_by_flow_and_side_most_frequent_first():
         "human-to-ai": 2, "ai-to-human": 1, "human-to-human": 0, "ai-to-ai": 0}  # fmt: skip
     assert [c.anchor for c in sets["handoffs"].items] == ["handoff-1", "handoff-1", "handoff-2"]
     assert analyze.counts(journal).handoffs == 3
+
+
+def test_feedback_loops_by_direction_and_topic():
+    """To the AI: 2 about style (1 acted on, 1 not recorded), 1 about accuracy; from the AI: 3 about
+    process (2 acted on). Too few items (under 5) each way for a sentence on the top topic."""
+    fb = lambda source, topic, acted: {"from": source, "to": "a" if source == "h" else "h", "about": topic,  # noqa: E731
+                                       "text": "t", "acted_on": acted}
+    one = session("2026-01-01", ("a", "drafting"), feedback=[fb("h", "style", True), fb("h", "style", None),
+                                                              fb("a", "process", True)])
+    two = session("2026-01-02", ("a", "drafting"), feedback=[fb("h", "accuracy", False), fb("a", "process", True),
+                                                              fb("a", "process", False)])
+    loops = analyze.feedback_loops(pair_journal(one, two))
+    assert {k: (c.count, str(c.acted)) for k, c in loops.cells.items()} == {
+        ("human-to-ai", "style"): (2, "1 of 1 (100%)"), ("ai-to-human", "process"): (3, "2 of 3 (67%)"),
+        ("human-to-ai", "accuracy"): (1, "0 of 1 (0%)"),
+    }  # fmt: skip
+    assert loops.topics == ["accuracy", "style", "process"]
+    assert (loops.total("human-to-ai"), loops.total("ai-to-human")) == (3, 3)
+    assert loops.top("ai-to-human") is None, "3 items: too few to say what most of it was about"
+    assert [(c.session.date.day, c.anchor) for c in loops.process] == [(2, "feedback-2"), (2, "feedback-3"), (1, "feedback-3")]

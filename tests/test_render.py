@@ -38,7 +38,8 @@ def test_sessions_are_not_in_the_nav_but_the_top_pages_are():
     placed = sorted((p for p in pages.values() if p.nav is not None), key=lambda p: p.nav.rank)
     assert [p.src_uri for p in placed] == [
         routes.OVERVIEW, routes.CASE_STUDIES, routes.case_study("writing-beyond-the-manifesto"), routes.PARTNERS,
-        routes.SESSIONS, routes.LESSONS, routes.LEDGER, routes.HANDOFFS, routes.EVOLUTION, routes.CALIBRATION,
+        routes.SESSIONS, routes.LESSONS, routes.LEDGER, routes.HANDOFFS, routes.FEEDBACK, routes.EVOLUTION,
+        routes.CALIBRATION,
     ]  # fmt: skip
     assert {p.nav.section for p in placed} == {None, "Case studies"}
 
