@@ -214,6 +214,7 @@ def count_sets(journal: Journal) -> dict[str, CountSet]:
                               if r.adopted == p.by]))  # fmt: skip
     sets += _handoff_sets(journal, names)
     sets += _feedback_sets(journal)
+    sets += _decision_sets(journal, rows)
     sets += _period_sets(journal)
     sets += _case_sets(journal, names)
     sets += _partner_sets(journal, names)
@@ -358,6 +359,37 @@ def feedback_loops(journal: Journal) -> FeedbackLoops:
              for k, v in cells.items()}  # fmt: skip
     topics = [t for t in TOPICS if any(topic == t for _, topic in found)]
     return FeedbackLoops(found, topics, _newest_first(process))
+
+
+def _kind_of(journal: Journal, id: str | None) -> str | None:
+    return journal.partners[id].kind if id in journal.partners else None
+
+
+def _decision_sets(journal: Journal, rows: list[LedgerRow]) -> list[CountSet]:
+    """Who decides: the disagreements a human or an AI partner decided, or no one recorded; and
+    those where an AI partner's position was passed over and the decision then did not hold up."""
+    def counted(r: LedgerRow) -> Counted:
+        return Counted(r.session, f"disagreement-{r.number}", r.disagreement.topic)
+
+    deciders = {kind: [counted(r) for r in rows if r.disagreement.resolution is not None
+                       and _kind_of(journal, r.disagreement.resolution.decided_by) == kind]
+                for kind in ("human", "ai")}  # fmt: skip
+    unrecorded = [counted(r) for r in rows if r.disagreement.resolution is None or r.disagreement.resolution.decided_by is None]
+    overruled = [counted(r) for r in rows if _ai_overruled(journal, r) and r.disagreement.held_up is False]
+    return [
+        CountSet("decided-by-human", "Disagreements a human partner decided", deciders["human"]),
+        CountSet("decided-by-ai", "Disagreements an AI partner decided", deciders["ai"]),
+        CountSet("decided-by-nobody-recorded", "Disagreements with no decider recorded", unrecorded),
+        CountSet("ai-overruled", "Disagreements where an AI's position was passed over",
+                 [counted(r) for r in rows if _ai_overruled(journal, r)]),
+        CountSet("ai-overruled-and-right", "An AI's position passed over, and the decision did not hold up", overruled),
+    ]
+
+
+def _ai_overruled(journal: Journal, r: LedgerRow) -> bool:
+    """An AI partner took a position, and another partner's was adopted."""
+    ai = {p.by for p in r.disagreement.positions if _kind_of(journal, p.by) == "ai"}
+    return bool(ai) and r.adopted is not None and r.adopted not in ai
 
 
 def _contributions(sessions: Iterable[Session], of=lambda c: True) -> list[Counted]:

@@ -399,3 +399,23 @@ def test_feedback_loops_by_direction_and_topic():
     assert (loops.total("human-to-ai"), loops.total("ai-to-human")) == (3, 3)
     assert loops.top("ai-to-human") is None, "3 items: too few to say what most of it was about"
     assert [(c.session.date.day, c.anchor) for c in loops.process] == [(2, "feedback-2"), (2, "feedback-3"), (1, "feedback-3")]
+
+
+def test_who_decides_and_where_the_ai_was_overruled_and_right():
+    """Three disagreements: decided by the human with the human's view adopted, and the decision did
+    not hold up (the AI, passed over, was right); decided by the AI for its own view; and one left
+    unresolved with no decider."""
+    def disagreement(adopted: str | None, decided_by: str | None, held_up: bool | None) -> dict[str, object]:
+        resolution = {"outcome": "adopted", "adopted": adopted, "decided_by": decided_by} if adopted else None
+        return {"topic": "t", "positions": [{"by": "h", "stance": "x"}, {"by": "a", "stance": "y"}],
+                "resolution": resolution, "held_up": held_up}  # fmt: skip
+
+    one = session("2026-01-01", ("a", "drafting"), disagreements=[disagreement("h", "h", False), disagreement("a", "a", True)])
+    two = session("2026-01-02", ("a", "drafting"), disagreements=[disagreement(None, None, None)])
+    sets = analyze.count_sets(pair_journal(one, two))
+    assert {key: [(c.session.date.day, c.anchor) for c in sets[key].items] for key in (
+        "decided-by-human", "decided-by-ai", "decided-by-nobody-recorded", "ai-overruled", "ai-overruled-and-right")} == {
+        "decided-by-human": [(1, "disagreement-1")], "decided-by-ai": [(1, "disagreement-2")],
+        "decided-by-nobody-recorded": [(2, "disagreement-1")], "ai-overruled": [(1, "disagreement-1")],
+        "ai-overruled-and-right": [(1, "disagreement-1")],
+    }  # fmt: skip
