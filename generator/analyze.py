@@ -17,6 +17,7 @@ from .model import (
     Contribution, ContributionKind, Disagreement, FeedbackAbout, Journal, Lesson, Outcome, Partner, Session,
 )  # fmt: skip
 from .privacy import PublicPartner, public_partners  # noqa: F401 - what the pages show of partners
+from . import routes
 from .routes import slugify, unique_slug
 from .stats import ALPHA, MIN_ITEMS, Rate, fisher_exact
 
@@ -186,20 +187,20 @@ def count_sets(journal: Journal) -> dict[str, CountSet]:
     sets = [
         CountSet("sessions", "Sessions", [Counted(s, "", s.title) for s in sessions]),
         CountSet("contributions", "Contributions",
-                 [Counted(s, f"contribution-{i}", c.summary) for s in sessions for i, c in enumerate(s.contributions, 1)]),
-        CountSet("disagreements", "Disagreements", [Counted(r.session, f"disagreement-{r.number}", r.disagreement.topic)
+                 [Counted(s, routes.anchor("contribution", i), c.summary) for s in sessions for i, c in enumerate(s.contributions, 1)]),
+        CountSet("disagreements", "Disagreements", [Counted(r.session, routes.anchor("disagreement", r.number), r.disagreement.topic)
                                                    for r in ledger_rows(sessions)]),
         CountSet("feedback", "Feedback",
-                 [Counted(s, f"feedback-{i}", f.text) for s in sessions for i, f in enumerate(s.feedback, 1)]),
+                 [Counted(s, routes.anchor("feedback", i), f.text) for s in sessions for i, f in enumerate(s.feedback, 1)]),
         CountSet("lessons", "Lessons",
-                 [Counted(s, f"lesson-{i}", e.lesson) for s in sessions for i, e in enumerate(s.lesson_entries, 1)]),
+                 [Counted(s, routes.anchor("lesson", i), e.lesson) for s in sessions for i, e in enumerate(s.lesson_entries, 1)]),
         CountSet("handoffs", "Handoffs",
-                 [Counted(s, f"handoff-{i}", h.what) for s in sessions for i, h in enumerate(s.handoffs, 1)]),
+                 [Counted(s, routes.anchor("handoff", i), h.what) for s in sessions for i, h in enumerate(s.handoffs, 1)]),
     ]  # fmt: skip
     rows = ledger_rows(sessions)
     for o in OUTCOMES:
         sets.append(CountSet(f"outcome-{o}", f"Disagreements that ended: {o}",
-                             [Counted(r.session, f"disagreement-{r.number}", r.disagreement.topic)
+                             [Counted(r.session, routes.anchor("disagreement", r.number), r.disagreement.topic)
                               for r in rows if r.outcome == o]))  # fmt: skip
     positions = [(r, p) for r in rows for p in r.disagreement.positions if p.by in journal.partners]
     groups = [(f"{kind}-partners", f"{label} partners", lambda p, kind=kind: journal.partners[p.by].kind == kind)
@@ -208,9 +209,9 @@ def count_sets(journal: Journal) -> dict[str, CountSet]:
     for key, label, of in groups:
         taken = [(r, p) for r, p in positions if of(p)]
         sets.append(CountSet(f"positions-{key}", f"Positions taken: {label}",
-                             [Counted(r.session, f"disagreement-{r.number}", p.stance) for r, p in taken]))
+                             [Counted(r.session, routes.anchor("disagreement", r.number), p.stance) for r, p in taken]))
         sets.append(CountSet(f"adopted-{key}", f"Positions adopted: {label}",
-                             [Counted(r.session, f"disagreement-{r.number}", p.stance) for r, p in taken
+                             [Counted(r.session, routes.anchor("disagreement", r.number), p.stance) for r, p in taken
                               if r.adopted == p.by]))  # fmt: skip
     sets += _handoff_sets(journal, names)
     sets += _feedback_sets(journal)
@@ -245,8 +246,10 @@ class Handoffs:
                 for side, key in self.by_side.items()]  # fmt: skip
 
 
-#: The directions a handoff can take between the two kinds of partner.
-SIDES = ("human-to-ai", "ai-to-human", "human-to-human", "ai-to-ai")
+#: The directions a handoff can take between the two kinds of partner, and how a sentence says them.
+SIDE_NAMES = {"human-to-ai": "human to AI", "ai-to-human": "AI to human", "human-to-human": "human to human",
+              "ai-to-ai": "AI to AI"}  # fmt: skip
+SIDES = tuple(SIDE_NAMES)
 
 
 def handoffs(journal: Journal) -> Handoffs:
@@ -274,15 +277,13 @@ def _handoff_sets(journal: Journal, names: dict[str, PublicPartner]) -> list[Cou
         for i, h in enumerate(s.handoffs, 1):
             if h.from_ not in journal.partners or h.to not in journal.partners:
                 continue
-            counted = Counted(s, f"handoff-{i}", h.what)
+            counted = Counted(s, routes.anchor("handoff", i), h.what)
             key = _flow_key(names, h.from_, h.to)
             flows[key].append(counted)
             labels[key] = f"From {names[h.from_].name} to {names[h.to].name}"
-            sides[f"{journal.partners[h.from_].kind}-to-{journal.partners[h.to].kind}"].append(counted)
-    side_names = {"human-to-ai": "human to AI", "ai-to-human": "AI to human", "human-to-human": "human to human",
-                  "ai-to-ai": "AI to AI"}  # fmt: skip
+            sides[direction_of(journal.partners, h.from_, h.to)].append(counted)  # type: ignore[index]
     return ([CountSet(key, labels[key], items, page, title) for key, items in flows.items()]
-            + [CountSet(f"handoffs_{side}", f"Handoffs {side_names[side]}", items, page, title)
+            + [CountSet(f"handoffs_{side}", f"Handoffs {SIDE_NAMES[side]}", items, page, title)
                for side, items in sides.items()])  # fmt: skip
 
 
@@ -291,11 +292,18 @@ LOOPS = ("human-to-ai", "ai-to-human")
 TOPICS: tuple[FeedbackAbout, ...] = get_args(FeedbackAbout)
 
 
-def _loop(journal: Journal, f: Any) -> str | None:
-    if f.from_ not in journal.partners or f.to not in journal.partners:
+def direction_of(partners: dict[str, Partner], source: str, target: str) -> str | None:
+    """Which way something went between two partners ("human-to-ai", "ai-to-human", "human-to-human",
+    "ai-to-ai"): a feedback's, a handoff's; None when either partner is unknown."""
+    if source not in partners or target not in partners:
         return None
-    direction = f"{journal.partners[f.from_].kind}-to-{journal.partners[f.to].kind}"
-    return direction if direction in LOOPS else None
+    return f"{partners[source].kind}-to-{partners[target].kind}"
+
+
+def _loop(journal: Journal, f: Any) -> str | None:
+    """A feedback's direction when it is one of the two loops (human to AI, AI to human)."""
+    way = direction_of(journal.partners, f.from_, f.to)
+    return way if way in LOOPS else None
 
 
 def _feedback_sets(journal: Journal) -> list[CountSet]:
@@ -306,7 +314,7 @@ def _feedback_sets(journal: Journal) -> list[CountSet]:
         for i, f in enumerate(s.feedback, 1):
             direction = _loop(journal, f)
             if direction is not None:
-                counted = Counted(s, f"feedback-{i}", f.text)
+                counted = Counted(s, routes.anchor("feedback", i), f.text)
                 given[f"feedback_{direction}"].append(counted)
                 given[f"feedback_{direction}_{f.about}"].append(counted)
     words = {"human-to-ai": "to the AI", "ai-to-human": "from the AI"}
@@ -354,7 +362,7 @@ def feedback_loops(journal: Journal) -> FeedbackLoops:
                 continue
             cells[(direction, f.about)].append(f.acted_on)
             if direction == "ai-to-human" and f.about == "process":
-                process.append(Counted(s, f"feedback-{i}", f.text))
+                process.append(Counted(s, routes.anchor("feedback", i), f.text))
     found = {k: LoopCell(f"feedback_{k[0]}_{k[1]}", len(v), Rate(sum(a is True for a in v), sum(a is not None for a in v)))
              for k, v in cells.items()}  # fmt: skip
     topics = [t for t in TOPICS if any(topic == t for _, topic in found)]
@@ -369,7 +377,7 @@ def _decision_sets(journal: Journal, rows: list[LedgerRow]) -> list[CountSet]:
     """Who decides: the disagreements a human or an AI partner decided, or no one recorded; and
     those where an AI partner's position was passed over and the decision then did not hold up."""
     def counted(r: LedgerRow) -> Counted:
-        return Counted(r.session, f"disagreement-{r.number}", r.disagreement.topic)
+        return Counted(r.session, routes.anchor("disagreement", r.number), r.disagreement.topic)
 
     deciders = {kind: [counted(r) for r in rows if r.disagreement.resolution is not None
                        and _kind_of(journal, r.disagreement.resolution.decided_by) == kind]
@@ -393,7 +401,7 @@ def _ai_overruled(journal: Journal, r: LedgerRow) -> bool:
 
 
 def _contributions(sessions: Iterable[Session], of=lambda c: True) -> list[Counted]:
-    return [Counted(s, f"contribution-{i}", c.summary) for s in sessions for i, c in enumerate(s.contributions, 1) if of(c)]
+    return [Counted(s, routes.anchor("contribution", i), c.summary) for s in sessions for i, c in enumerate(s.contributions, 1) if of(c)]
 
 
 def _by_kind(page: str, at: str, whose: str, title: str, counted: dict[str, list[Counted]]) -> list[CountSet]:
@@ -413,7 +421,7 @@ def _case_sets(journal: Journal, names: dict[str, PublicPartner]) -> list[CountS
         by: dict[str, dict[str, list[Counted]]] = {}
         for s in studied:
             for i, c in enumerate(s.contributions, 1):
-                by.setdefault(c.by, {}).setdefault(c.kind, []).append(Counted(s, f"contribution-{i}", c.summary))
+                by.setdefault(c.by, {}).setdefault(c.kind, []).append(Counted(s, routes.anchor("contribution", i), c.summary))
         for p, counted in by.items():
             sets += _by_kind(page, f"{page}_{names[p].slug}", names[p].name, title, counted)
     return sets
@@ -427,10 +435,10 @@ def _partner_sets(journal: Journal, names: dict[str, PublicPartner]) -> list[Cou
     for s in journal.sessions:
         for i, c in enumerate(s.contributions, 1):
             if c.by in kinds:
-                kinds[c.by].setdefault(c.kind, []).append(Counted(s, f"contribution-{i}", c.summary))
+                kinds[c.by].setdefault(c.kind, []).append(Counted(s, routes.anchor("contribution", i), c.summary))
         for i, f in enumerate(s.feedback, 1):
             for side, id in (("given", f.from_), ("received", f.to)):
-                feedback[(id, side)].append((Counted(s, f"feedback-{i}", f.text), f.acted_on))
+                feedback[(id, side)].append((Counted(s, routes.anchor("feedback", i), f.text), f.acted_on))
     sets = []
     for id, counted in kinds.items():
         public = names[id]
@@ -468,16 +476,15 @@ def _period_sets(journal: Journal) -> list[CountSet]:
             add(f"contributions-{kind}", f"{side} contributions",
                 _contributions(in_period, lambda c, kind=kind: c.by in partners and partners[c.by].kind == kind))
         rows = ledger_rows(in_period)
-        add("disagreements", "Disagreements", [Counted(r.session, f"disagreement-{r.number}", r.disagreement.topic) for r in rows],
+        add("disagreements", "Disagreements", [Counted(r.session, routes.anchor("disagreement", r.number), r.disagreement.topic) for r in rows],
             tuple(f"{page}-outcome-{o}" for o in OUTCOMES if any(r.outcome == o for r in rows)))
         for o in OUTCOMES:
             add(f"outcome-{o}", f"Disagreements with outcome {o}",
-                [Counted(r.session, f"disagreement-{r.number}", r.disagreement.topic) for r in rows if r.outcome == o])
-        for direction, words in (("human-to-ai", "Human-to-AI"), ("ai-to-human", "AI-to-human")):
-            add(f"feedback-{direction}", f"{words} feedback known to be acted on or not",
-                [Counted(s, f"feedback-{i}", f.text) for s in in_period for i, f in enumerate(s.feedback, 1)
-                 if f.acted_on is not None and f.from_ in partners and f.to in partners
-                 and f"{partners[f.from_].kind}-to-{partners[f.to].kind}" == direction])
+                [Counted(r.session, routes.anchor("disagreement", r.number), r.disagreement.topic) for r in rows if r.outcome == o])
+        for way, words in (("human-to-ai", "Human-to-AI"), ("ai-to-human", "AI-to-human")):
+            add(f"feedback-{way}", f"{words} feedback known to be acted on or not",
+                [Counted(s, routes.anchor("feedback", i), f.text) for s in in_period for i, f in enumerate(s.feedback, 1)
+                 if f.acted_on is not None and direction_of(partners, f.from_, f.to) == way])
     return sets  # fmt: skip
 
 
@@ -692,10 +699,10 @@ def _period(key: str, label: str, sessions: list[Session], partners: dict[str, P
                 if p.by in partners and p.confidence is not None:
                     stated[partners[p.by].kind].append(p.confidence)
         for f in s.feedback:
-            direction = f"{partners[f.from_].kind}-to-{partners[f.to].kind}" if f.from_ in partners and f.to in partners else ""
-            if direction in feedback and f.acted_on is not None:
-                feedback[direction][0] += f.acted_on
-                feedback[direction][1] += 1
+            way = direction_of(partners, f.from_, f.to)
+            if way in feedback and f.acted_on is not None:
+                feedback[way][0] += f.acted_on
+                feedback[way][1] += 1
     return Period(
         key, label, tuple(sessions), kinds, outcomes,
         {d: (a, n) for d, (a, n) in feedback.items()},
@@ -825,8 +832,7 @@ def _measures(sessions: list[Session], partners: dict[str, Partner]) -> dict[str
                 held[0] += c.held_up
                 held[1] += 1
         for f in s.feedback:
-            if f.from_ in partners and f.to in partners and f.acted_on is not None:
-                direction = f"{partners[f.from_].kind}-to-{partners[f.to].kind}"
+            if f.acted_on is not None and (direction := direction_of(partners, f.from_, f.to)) is not None:
                 if direction in acted:
                     acted[direction][0] += f.acted_on
                     acted[direction][1] += 1
@@ -879,7 +885,7 @@ class Claim:
     @property
     def anchor(self) -> str:
         """Its place on its session's page: contribution-N, or disagreement-N for a position."""
-        return f"{'contribution' if self.what == 'contribution' else 'disagreement'}-{self.number}"
+        return routes.anchor("contribution" if self.what == "contribution" else "disagreement", self.number)
 
 
 @dataclass(frozen=True)

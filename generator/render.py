@@ -134,7 +134,7 @@ def _record_link(context: Any, item: analyze.Counted) -> Markup:
 
 @pass_context
 def _disagreement_link(context: Any, session: Session, number: int, text: str) -> Markup:
-    return _link(f"{_url(context, routes.session(session.id))}#disagreement-{number}", text)
+    return _link(f"{_url(context, routes.session(session.id))}#{routes.anchor('disagreement', number)}", text)
 
 
 def _inline(text: str) -> Markup:
@@ -508,7 +508,8 @@ def case_study_pages(site: Site) -> Iterator[PageSpec]:
         yield PageSpec(routes.case_study(id), "case_study.html.j2", dict(
             study=study, sessions=studied, matrix=matrix, rows=analyze.ledger_rows(studied),
             trend=site.trends.get(f"case-study:{id}"),
-            handoffs=[analyze.Counted(s, f"handoff-{i}", h.what) for s in studied for i, h in enumerate(s.handoffs, 1)],
+            handoffs=[analyze.Counted(s, routes.anchor("handoff", i), h.what) for s in studied
+                      for i, h in enumerate(s.handoffs, 1)],
             lessons=analyze.lessons_of(studied),
             chart=_partner_bars(site, f"contributions-{id}",
                                 f"Contributions to {markup.text(study.title)} by partner and kind", matrix),

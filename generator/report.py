@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import get_args
 
-from .analyze import counts
+from .analyze import SIDE_NAMES, counts, direction_of
 from .errors import JournalError, LocatedError, printable
 from .load import RawJournal
 from .model import ContributionKind, Journal, Outcome
@@ -137,9 +137,9 @@ def stats(journal: Journal, drafts_left_out: int = 0) -> Stats:
 
 
 def _handoffs_by_side(journal: Journal) -> dict[str, int]:
-    words = {"human": "human", "ai": "AI"}
-    sides = Counter(f"{words[journal.partners[h.from_].kind]} to {words[journal.partners[h.to].kind]}"
-                    for s in journal.sessions for h in s.handoffs if h.from_ in journal.partners and h.to in journal.partners)
+    """Handoffs by side ("human to AI", ...), the most frequent first; sides that occur."""
+    sides = Counter(SIDE_NAMES[side] for s in journal.sessions for h in s.handoffs
+                    if (side := direction_of(journal.partners, h.from_, h.to)) is not None)  # fmt: skip
     return dict(sorted(sides.items(), key=lambda kv: -kv[1]))
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Literal
 
 #: Slugs made from names stay short: they are ids (80 at most) and file names.
 MAX_SLUG = 60
@@ -116,6 +117,15 @@ def count_year(key: str, year: int) -> str:
 def calibration_of(slug: str) -> str:
     """The claims behind one partner's calibration figures."""
     return f"calibration/{slug}.md"
+
+
+#: The records a session page shows, each under an anchor of its own: `anchor("feedback", 2)`.
+RecordKind = Literal["contribution", "disagreement", "feedback", "handoff", "lesson"]
+
+
+def anchor(record: RecordKind, number: int) -> str:
+    """Where a session page shows its `number`-th record of a kind (1-based, in the record's order)."""
+    return f"{record}-{number}"
 
 
 def address(uri: str, directory_urls: bool) -> str:
