@@ -32,6 +32,21 @@ _KIND_PHRASES: dict[ContributionKind, str] = {
     "other": "other work",
 }
 
+#: How a kind of work both sides did reads after "both contributing to" ("... to the ideas that emerged").
+_SHARED_PHRASES: dict[ContributionKind, str] = {
+    "research": "the research",
+    "structure": "the structure",
+    "drafting": "the drafting",
+    "analysis": "the analysis",
+    "exploration": "the ideas that emerged",
+    "direction": "the direction",
+    "context": "the context",
+    "refinement": "the refinement",
+    "review": "the review",
+    "decision": "the decisions",
+    "other": "other work",
+}
+
 #: The toolkit's proportion codes, from most AI to none, with its explanations.
 PROPORTIONS = {
     "EAI": "The work was entirely AI-generated.",
@@ -88,9 +103,16 @@ def main_kinds(counter: Counter[str], limit: int = 3) -> list[str]:
     return [k for k in ranked if counter[k] * 2 >= top][:limit]
 
 
-def _phrase(kinds: list[str]) -> str:
-    words = [_KIND_PHRASES[k] for k in kinds]
+def _phrase(kinds: list[str], phrases: dict[ContributionKind, str] = _KIND_PHRASES) -> str:
+    words = [phrases[k] for k in kinds]  # type: ignore[index]
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def shared_kinds(ai: Counter[str], human: Counter[str], named: Iterable[str]) -> list[str]:
+    """The kinds of work both sides did, by the smaller side's share of each, leaving out those
+    already named as one side's main work: what the credit line says both contributed to."""
+    both = Counter({k: min(ai[k], human[k]) for k in ai.keys() & human.keys() if k not in set(named)})
+    return main_kinds(both)
 
 
 def _by_side(sessions: list[Session], partners: dict[str, Partner]) -> dict[str, Counter[str]]:
@@ -105,7 +127,8 @@ def _by_side(sessions: list[Session], partners: dict[str, Partner]) -> dict[str,
 
 
 def prose(sessions: list[Session], partners: dict[str, Partner], override: str | None = None) -> str:
-    """A sentence saying which side did which kinds of work, weighted by how often.
+    """A sentence saying which side did which kinds of work, weighted by how often, and what both
+    did ("both contributing to the ideas that emerged"), as the post's closing line has it.
 
     Each side is named by its kind ("AI", "human"), not by who it was, as in a credit line.
     A record's own `attribution:` (`override`) replaces it.
@@ -119,6 +142,8 @@ def prose(sessions: list[Session], partners: dict[str, Partner], override: str |
         parts.append(f"AI handling {_phrase(ai)}")
     if human:
         parts.append(f"{'human' if ai else 'Human'} providing {_phrase(human)}")
+    if both := shared_kinds(sides["ai"], sides["human"], ai + human):
+        parts.append(f"both contributing to {_phrase(both, _SHARED_PHRASES)}")
     if not parts:
         return "No contributions recorded."
     if not ai:

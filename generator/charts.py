@@ -133,3 +133,50 @@ def reliability(title: str, bands: list[tuple[float, float, int, str]]) -> Relia
     )
     ticks = tuple((round(m + f * plot, 2), f"{f:.0%}") for f in (0, 0.25, 0.5, 0.75, 1))
     return Reliability(title, plot + 2 * m, m, points, ticks)
+
+
+@dataclass(frozen=True)
+class Arrow:
+    """One side's handoffs in the flow chart: an SVG path from one node to the other (or back to
+    itself), as wide as its share of the largest flow, with its count at `label`."""
+
+    path: str
+    width: float
+    label_x: float
+    label_y: float
+    count: int
+    name: str  # "human to AI"
+
+
+@dataclass(frozen=True)
+class FlowChart:
+    title: str
+    width: int
+    height: int
+    nodes: tuple[tuple[float, str], ...]  # (centre x, "Human" or "AI"), at NODE_Y
+    arrows: tuple[Arrow, ...]
+
+
+FLOW_WIDTH, FLOW_HEIGHT, NODE_Y, NODE_HALF = 420, 200, 100, 46
+_NODE_X = {"human": 90.0, "ai": 330.0}
+
+
+def flow(title: str, sides: list[tuple[str, str, int, str]]) -> FlowChart:
+    """Handoffs between the two kinds of partner as arrows between a Human and an AI node: across
+    (above for human to AI, below for AI to human) and looping back (human to human, AI to AI).
+    `sides` is (from kind, to kind, count, name) for each side with handoffs."""
+    largest = max((n for *_, n, _ in sides), default=0) or 1
+    arrows = []
+    for source, target, n, name in sides:
+        a, b = _NODE_X[source], _NODE_X[target]
+        if source == target:  # a loop above the node
+            x0, x1, top = a - 20, a + 20, NODE_Y - 95
+            path, lx, ly = f"M {x0} {NODE_Y - 22} C {x0 - 30} {top}, {x1 + 30} {top}, {x1} {NODE_Y - 22}", a, top + 10
+        else:
+            bend = -70 if source == "human" else 70  # human to AI above, AI to human below
+            sx, ex = (a + NODE_HALF, b - NODE_HALF) if a < b else (a - NODE_HALF, b + NODE_HALF)
+            mid = (a + b) / 2
+            path, lx, ly = f"M {sx} {NODE_Y} Q {mid} {NODE_Y + bend}, {ex} {NODE_Y}", mid, NODE_Y + bend / 2 + (4 if bend > 0 else -4)
+        arrows.append(Arrow(path, round(1.5 + 6 * n / largest, 2), lx, round(ly, 2), n, name))
+    nodes = tuple((x, "Human" if kind == "human" else "AI") for kind, x in _NODE_X.items())
+    return FlowChart(title, FLOW_WIDTH, FLOW_HEIGHT, nodes, tuple(arrows))

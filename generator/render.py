@@ -21,7 +21,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, se
 from markdown.extensions.toc import slugify
 from markupsafe import Markup, escape
 
-from . import analyze, attribution, charts, markup, routes, stats
+from . import analyze, attribution, charts, framework, markup, routes, stats
 from .errors import JournalError, LocatedError
 from .load import display_path
 from .model import Journal, Session
@@ -106,10 +106,11 @@ def _case_link(context: Any, id: str) -> Markup:
 
 
 @pass_context
-def _count(context: Any, key: str) -> Markup:
-    """A number that opens the records it counts: `<a class="pj-count">N</a>` to their list (none: "0")."""
-    counted = context["sets"][key]
-    if not counted.items:
+def _count(context: Any, key: str, optional: bool = False) -> Markup:
+    """A number that opens the records it counts: `<a class="pj-count">N</a>` to their list (none: "0").
+    A set that only exists when it has records (one topic's feedback, one kind's work) is `optional`."""
+    counted = context["sets"].get(key) if optional else context["sets"][key]
+    if counted is None or not counted.items:
         return Markup("0")
     href = f"{_url(context, routes.count(counted.page))}#{key}" if counted.page else f"{_url(context, routes.count(key))}#records"
     return Markup(f'<a class="pj-count" href="{escape(href)}">{len(counted.items)}</a>')
@@ -222,7 +223,8 @@ def _environment() -> Environment:
         url=_url, routes=routes, kinds=analyze.KINDS, outcomes=analyze.OUTCOMES, used_kinds=_used_kinds, share=_share, share_of=_share_of,
         partner=_partner, session_link=_session_link, held_up=_held_up, count=_count, record_link=_record_link, case_link=_case_link, disagreement_link=_disagreement_link,
         right=Markup(' style="text-align: right;"'),  # a number column's cells, as Markdown tables align them
-        min_items=stats.MIN_ITEMS, min_sessions=analyze.MIN_SESSIONS,
+        min_items=stats.MIN_ITEMS, min_sessions=analyze.MIN_SESSIONS, deciders=framework.DECIDERS,
+        after_sessions=framework.AFTER_SESSIONS,
     )  # fmt: skip
     return env
 
@@ -244,6 +246,14 @@ def _reliability(id: str, title: str, calibration: analyze.Calibration) -> Marku
     bands = [(b.stated, b.observed, len(b.claims), f"said {b.low}-{b.high}% sure {len(b.claims)} times; held up {b.held}")
              for b in calibration.bands]  # fmt: skip
     return Markup(ENV.get_template("reliability.svg.j2").render(chart=charts.reliability(title, bands), id=id))
+
+
+def _flow(site: Site, id: str, title: str, sets: dict[str, str]) -> Markup:
+    """The flow chart of handoffs by side, from the count sets that hold them (side -> set key)."""
+    sides = [(*side.split("-to-"), len(site.count_sets[key].items), analyze.SIDE_NAMES[side])
+             for side, key in sets.items() if site.count_sets[key].items]  # fmt: skip
+    return Markup(ENV.get_template("flow.svg.j2").render(chart=charts.flow(title, sides), id=id, node_y=charts.NODE_Y,
+                                                         node_half=charts.NODE_HALF))  # fmt: skip
 
 
 #: Open disagreements listed on the ledger page, newest first; all of them are on the year pages.
@@ -356,8 +366,15 @@ class Site:
         return analyze.granularity(self.journal.sessions)
 
     @functools.cached_property
+    def framework(self) -> tuple[framework.Views, list[analyze.CountSet]]:
+        return framework.views(self.journal)
+
+    @functools.cached_property
     def count_sets(self) -> dict[str, analyze.CountSet]:
-        return analyze.count_sets(self.journal)
+        sets = analyze.count_sets(self.journal)
+        more = {c.key: c for c in self.framework[1]}
+        assert not sets.keys() & more.keys(), sets.keys() & more.keys()  # keys are made to differ
+        return sets | more
 
     @functools.cached_property
     def trends(self) -> dict[str, analyze.Trend]:
@@ -386,7 +403,7 @@ def overview(site: Site) -> Iterator[PageSpec]:
 def sessions_by_year(site: Site) -> Iterator[PageSpec]:
     """The sessions index, and a page a year: no page lists every session."""
     years = analyze.sessions_by_year(site.journal.sessions)
-    yield PageSpec(routes.SESSIONS, "sessions.html.j2", dict(years=years), nav=Nav(3))
+    yield PageSpec(routes.SESSIONS, "sessions.html.j2", dict(years=years), nav=Nav(4))
     for year, in_year in years:
         yield PageSpec(routes.year(year), "year.html.j2", dict(year=year, sessions=in_year,
                                                                months=analyze.months(year, in_year, site.unit)))  # fmt: skip
@@ -394,17 +411,17 @@ def sessions_by_year(site: Site) -> Iterator[PageSpec]:
 
 def case_study_index(site: Site) -> Iterator[PageSpec]:
     yield PageSpec(routes.CASE_STUDIES, "case_studies.html.j2", dict(case_sessions=site.case_sessions),
-                   nav=Nav(1, "Case studies"))  # fmt: skip
+                   nav=Nav(2, "Case studies"))  # fmt: skip
 
 
 def partner_index(site: Site) -> Iterator[PageSpec]:
-    yield PageSpec(routes.PARTNERS, "partners.html.j2", dict(partner_sessions=site.partner_sessions), nav=Nav(2))
+    yield PageSpec(routes.PARTNERS, "partners.html.j2", dict(partner_sessions=site.partner_sessions), nav=Nav(3))
 
 
 def lessons(site: Site) -> Iterator[PageSpec]:
     """Each tag's newest lessons, and every lesson of a tag on the tag's own page."""
     groups = analyze.lesson_groups(site.journal.sessions)
-    yield PageSpec(routes.LESSONS, "lessons.html.j2", dict(groups=groups, shown=LESSONS_SHOWN), nav=Nav(4))
+    yield PageSpec(routes.LESSONS, "lessons.html.j2", dict(groups=groups, shown=LESSONS_SHOWN), nav=Nav(5))
     for group in groups:
         yield PageSpec(routes.lesson_tag(group.slug), "lesson_tag.html.j2", dict(group=group))
 
@@ -414,7 +431,7 @@ def ledger(site: Site) -> Iterator[PageSpec]:
     years = analyze.ledger_years(site.ledger)
     yield PageSpec(routes.LEDGER, "ledger.html.j2", dict(
         ledger=site.ledger, years=years, open_outcomes=analyze.OPEN_OUTCOMES, open_shown=OPEN_SHOWN,
-    ), nav=Nav(5))  # fmt: skip
+    ), nav=Nav(6))  # fmt: skip
     for ledger_year in years:
         yield PageSpec(routes.ledger_year(ledger_year.year), "ledger_year.html.j2", dict(ledger_year=ledger_year))
 
@@ -422,14 +439,30 @@ def ledger(site: Site) -> Iterator[PageSpec]:
 def handoffs(site: Site) -> Iterator[PageSpec]:
     """Who hands what to whom: the flows between partners, by side and by case study."""
     by_case = [(id, sum(len(s.handoffs) for s in sessions)) for id, sessions in site.case_sessions.items()]
-    yield PageSpec(routes.HANDOFFS, "handoffs.html.j2", dict(handoffs=analyze.handoffs(site.journal),
-                                                             by_case=[(id, n) for id, n in by_case if n]), nav=Nav(6))
+    flows = analyze.handoffs(site.journal)
+    yield PageSpec(routes.HANDOFFS, "handoffs.html.j2", dict(
+        handoffs=flows, by_case=[(id, n) for id, n in by_case if n],
+        chart=_flow(site, "handoffs-flow", "Handoffs between human and AI partners, by side", flows.by_side),
+    ), nav=Nav(7))  # fmt: skip
+
+
+def framework_page(site: Site) -> Iterator[PageSpec]:
+    """The post's framework walked with the journal's own figures, a section a theme."""
+    j, views = site.journal, site.framework[0]
+    flows = analyze.handoffs(j)
+    yield PageSpec(routes.FRAMEWORK, "framework.html.j2", dict(
+        walk=views.walk, loops=analyze.feedback_loops(j), directions=analyze.LOOPS, handoffs=flows,
+        calibration=site.calibration, min_claims=analyze.MIN_CLAIMS, trends=site.trends, pairs=site.pairs,
+        changes=[(t, sentence) for t in site.trends.values() for sentence in t.sentences],
+        prose=attribution.prose(j.sessions, j.partners),
+        chart=_flow(site, "framework-handoffs", "Handoffs between human and AI partners, by side", flows.by_side),
+    ), nav=Nav(1))  # fmt: skip
 
 
 def feedback(site: Site) -> Iterator[PageSpec]:
     """Feedback both ways, topic by topic, and what the AI suggested about the process."""
     yield PageSpec(routes.FEEDBACK, "feedback.html.j2", dict(loops=analyze.feedback_loops(site.journal),
-                                                             directions=analyze.LOOPS), nav=Nav(7))  # fmt: skip
+                                                             directions=analyze.LOOPS), nav=Nav(8))  # fmt: skip
 
 
 def evolution(site: Site) -> Iterator[PageSpec]:
@@ -441,7 +474,7 @@ def evolution(site: Site) -> Iterator[PageSpec]:
                        [(p.label, dict(p.kinds["ai"])) for p in periods]),
         human_chart=_bars("evolution-human", "Kinds of human contributions by period",
                           [(p.label, dict(p.kinds["human"])) for p in periods]),
-    ), nav=Nav(8))  # fmt: skip
+    ), nav=Nav(9))  # fmt: skip
 
 
 #: Records listed on one page of a count; a longer list is split into a page a year.
@@ -484,7 +517,7 @@ def calibration(site: Site) -> Iterator[PageSpec]:
         charts={id: _reliability(f"calibration-{names[id].slug}",
                                  f"Stated confidence against what held up: {markup.text(names[id].name)}", c)
                 for id, c in scored.items() if c.claims},
-    ), nav=Nav(9))  # fmt: skip
+    ), nav=Nav(10))  # fmt: skip
     for id, c in scored.items():
         if c.claims:
             yield PageSpec(routes.calibration_of(names[id].slug), "calibration_partner.html.j2",
@@ -510,12 +543,14 @@ def case_study_pages(site: Site) -> Iterator[PageSpec]:
             trend=site.trends.get(f"case-study:{id}"),
             handoffs=[analyze.Counted(s, routes.anchor("handoff", i), h.what) for s in studied
                       for i, h in enumerate(s.handoffs, 1)],
+            scope=site.framework[0].cases[id][0], practices=site.framework[0].cases[id][1],
+            failed=site.framework[0].failures_of_case(id),
             lessons=analyze.lessons_of(studied),
             chart=_partner_bars(site, f"contributions-{id}",
                                 f"Contributions to {markup.text(study.title)} by partner and kind", matrix),
             prose=attribution.prose(studied, j.partners, study.attribution),
             statement=attribution.statement(studied, j.partners),
-        ), j.source("case-study", id), Nav(1, "Case studies"))  # fmt: skip
+        ), j.source("case-study", id), Nav(2, "Case studies"))  # fmt: skip
 
 
 def partner_pages(site: Site) -> Iterator[PageSpec]:
@@ -524,10 +559,12 @@ def partner_pages(site: Site) -> Iterator[PageSpec]:
     for id, partner in j.partners.items():
         public, profile = site.names[id], profiles[id]
         yield PageSpec(routes.partner(public.slug), "partner.html.j2", dict(
-            partner=partner, public=public, sessions=site.partner_sessions[id], profile=profile,
-            top_kinds=attribution.main_kinds(profile.contributions), positions=site.ledger.by_partner.get(id),
+            record=partner, public=public, sessions=site.partner_sessions[id], profile=profile,
+            positions=site.ledger.by_partner.get(id),
             calibration=site.calibration.get(id), min_claims=analyze.MIN_CLAIMS,
             pairs=[(slug, h if h != id else a) for (h, a), (slug, _) in site.pairs.items() if id in (h, a)],
+            scope=site.framework[0].partners[id][0], practice=site.framework[0].partners[id][1],
+            failed=site.framework[0].failures_of_partner(id),
             chart=_partner_bars(site, f"kinds-{public.slug}", f"Contributions of {markup.text(public.name)} by kind",
                                 {id: profile.contributions}),
         ), j.source("partners", id))  # fmt: skip
@@ -535,7 +572,7 @@ def partner_pages(site: Site) -> Iterator[PageSpec]:
 
 #: The kinds of page of a journal's site, in the order their pages are handed over.
 PAGE_KINDS: tuple[Callable[[Site], Iterable[PageSpec | Page]], ...] = (
-    overview, sessions_by_year, case_study_index, partner_index, lessons, ledger, handoffs, feedback, evolution, partnership_pages,
+    overview, framework_page, sessions_by_year, case_study_index, partner_index, lessons, ledger, handoffs, feedback, evolution, partnership_pages,
     calibration, count_pages, session_pages, case_study_pages, partner_pages,
 )
 

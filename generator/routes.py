@@ -56,6 +56,7 @@ def unique_slug(base: str, taken: set[str], fallback: str) -> str:
 # The pages
 
 OVERVIEW = "index.md"
+FRAMEWORK = "framework.md"
 SESSIONS = "sessions/index.md"
 CASE_STUDIES = "case-studies/index.md"
 PARTNERS = "partners/index.md"

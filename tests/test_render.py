@@ -37,7 +37,7 @@ def test_sessions_are_not_in_the_nav_but_the_top_pages_are():
     pages = render_site(valid(FIXTURES / "design"))
     placed = sorted((p for p in pages.values() if p.nav is not None), key=lambda p: p.nav.rank)
     assert [p.src_uri for p in placed] == [
-        routes.OVERVIEW, routes.CASE_STUDIES, routes.case_study("writing-beyond-the-manifesto"), routes.PARTNERS,
+        routes.OVERVIEW, routes.FRAMEWORK, routes.CASE_STUDIES, routes.case_study("writing-beyond-the-manifesto"), routes.PARTNERS,
         routes.SESSIONS, routes.LESSONS, routes.LEDGER, routes.HANDOFFS, routes.FEEDBACK, routes.EVOLUTION,
         routes.CALIBRATION,
     ]  # fmt: skip

@@ -57,7 +57,7 @@ def test_plain_mkdocs_build_of_a_stranger_site_publishes_the_journal(tmp_path, r
     assert "https://example.org/team/docs/edit/main/journal/sessions/2026-02-03-follow-up-post.yaml" in session
     links = sidebar_links(session, "journal/sessions/2026-02-03-follow-up-post")
     assert links == [
-        "./", "guide/", "journal/", "journal/case-studies/", "journal/case-studies/writing-beyond-the-manifesto/",
+        "./", "guide/", "journal/", "journal/framework/", "journal/case-studies/", "journal/case-studies/writing-beyond-the-manifesto/",
         "journal/partners/", "journal/sessions/", "journal/lessons/", "journal/ledger/", "journal/handoffs/", "journal/feedback/", "journal/evolution/",
         "journal/calibration/",
     ], "a compact sidebar: no session is ever listed"
