@@ -167,7 +167,7 @@ class CountSet:
     parts: tuple[str, ...] = ()
 
 
-def _newest_first(items: list[Counted]) -> list[Counted]:
+def newest_first(items: list[Counted]) -> list[Counted]:
     return sorted(items, key=lambda c: (c.session.date, c.session.id), reverse=True)
 
 
@@ -219,7 +219,7 @@ def count_sets(journal: Journal) -> dict[str, CountSet]:
     sets += _period_sets(journal)
     sets += _case_sets(journal, names)
     sets += _partner_sets(journal, names)
-    return {c.key: replace(c, items=_newest_first(c.items)) for c in sets}
+    return {c.key: replace(c, items=newest_first(c.items)) for c in sets}
 
 
 @dataclass(frozen=True)
@@ -366,7 +366,7 @@ def feedback_loops(journal: Journal) -> FeedbackLoops:
     found = {k: LoopCell(f"feedback_{k[0]}_{k[1]}", len(v), Rate(sum(a is True for a in v), sum(a is not None for a in v)))
              for k, v in cells.items()}  # fmt: skip
     topics = [t for t in TOPICS if any(topic == t for _, topic in found)]
-    return FeedbackLoops(found, topics, _newest_first(process))
+    return FeedbackLoops(found, topics, newest_first(process))
 
 
 def _kind_of(journal: Journal, id: str | None) -> str | None:
@@ -383,18 +383,18 @@ def _decision_sets(journal: Journal, rows: list[LedgerRow]) -> list[CountSet]:
                        and _kind_of(journal, r.disagreement.resolution.decided_by) == kind]
                 for kind in ("human", "ai")}  # fmt: skip
     unrecorded = [counted(r) for r in rows if r.disagreement.resolution is None or r.disagreement.resolution.decided_by is None]
-    overruled = [counted(r) for r in rows if _ai_overruled(journal, r) and r.disagreement.held_up is False]
+    overruled = [counted(r) for r in rows if ai_overruled(journal, r) and r.disagreement.held_up is False]
     return [
         CountSet("decided-by-human", "Disagreements a human partner decided", deciders["human"]),
         CountSet("decided-by-ai", "Disagreements an AI partner decided", deciders["ai"]),
         CountSet("decided-by-nobody-recorded", "Disagreements with no decider recorded", unrecorded),
         CountSet("ai-overruled", "Disagreements where an AI's position was passed over",
-                 [counted(r) for r in rows if _ai_overruled(journal, r)]),
+                 [counted(r) for r in rows if ai_overruled(journal, r)]),
         CountSet("ai-overruled-and-right", "An AI's position passed over, and the decision did not hold up", overruled),
     ]
 
 
-def _ai_overruled(journal: Journal, r: LedgerRow) -> bool:
+def ai_overruled(journal: Journal, r: LedgerRow) -> bool:
     """An AI partner took a position, and another partner's was adopted."""
     ai = {p.by for p in r.disagreement.positions if _kind_of(journal, p.by) == "ai"}
     return bool(ai) and r.adopted is not None and r.adopted not in ai

@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 from jinja2 import Environment
 from pydantic import BaseModel, ConfigDict
 
-from . import __version__, attribution, markup, routes
-from .analyze import PublicPartner, counts, sessions_of_case
+from . import __version__, attribution, framework, markup, routes
+from .analyze import LOOPS, SIDES, TOPICS, PublicPartner, counts, sessions_of_case
 from .model import CaseStudy, Journal, Partner, PartnerKind, Session
 from .privacy import PARTNER_KEYS
 from .render import SessionCache, shared_key
@@ -68,6 +68,46 @@ class CountsOut(BaseModel):
     lessons: int
 
 
+class ActedOut(BaseModel):
+    """Feedback one way: how much of it was acted on, of how much whose acting on is recorded."""
+
+    model_config = ConfigDict(extra="forbid")
+    acted_on: int
+    known: int
+
+
+class FrameworkOut(BaseModel):
+    """The post's framework across the journal, as its framework page counts it: handoffs by side
+    ("human-to-ai", ...), feedback by direction and topic and how much was acted on, who decided the
+    disagreements, AI positions passed over, and what did not hold up and what followed it."""
+
+    model_config = ConfigDict(extra="forbid")
+    handoffs_by_side: dict[str, int]
+    feedback: dict[str, dict[str, int]]
+    feedback_acted_on: dict[str, ActedOut]
+    decided_by: dict[str, int]
+    ai_overruled: int
+    ai_overruled_not_held_up: int
+    not_held_up: int
+    not_held_up_followed_by_feedback: int
+
+
+def _framework(journal: Journal) -> FrameworkOut:
+    """The whole journal's framework figures, from the same count sets a case study's page has."""
+    scope, sets = framework.scope(journal, journal.sessions, "journal", "")
+    n = {c.key.removeprefix("journal_"): len(c.items) for c in sets}
+    failed, _ = framework.failures(journal)
+    return FrameworkOut(
+        handoffs_by_side={side: n.get(f"handoffs-{side}", 0) for side in SIDES},
+        feedback={way: {t: n.get(f"feedback-{way}-{t}", 0) for t in TOPICS} for way in LOOPS},
+        feedback_acted_on={way: ActedOut(acted_on=scope.acted.get(way, (0, ""))[0], known=n.get(f"feedback-{way}-known", 0))
+                           for way in LOOPS},
+        decided_by={who: n.get(f"decided-{who}", 0) for who in framework.DECIDERS},
+        ai_overruled=n["ai-overruled"], ai_overruled_not_held_up=n["ai-overruled-failed"],
+        not_held_up=len(failed), not_held_up_followed_by_feedback=sum(1 for f in failed if f.answered),
+    )  # fmt: skip
+
+
 class JournalOut(BaseModel):
     """The whole published journal: partners (anonymous ones under their alias), case studies, sessions."""
 
@@ -75,6 +115,7 @@ class JournalOut(BaseModel):
     generator: str
     version: str
     counts: CountsOut
+    framework: FrameworkOut
     partners: list[PartnerOut]
     case_studies: list[CaseStudyOut]
     sessions: list[SessionOut]
@@ -142,6 +183,7 @@ def write_journal_json(journal: Journal, names: dict[str, PublicPartner], out: T
     totals = CountsOut(**{name: getattr(figures, name) for name in CountsOut.model_fields})
     out.write(f'{{\n  "generator": "partnership-journal",\n  "version": {json.dumps(__version__)},\n')
     out.write(f'  "counts": {json.dumps(totals.model_dump())},\n')
+    out.write(f'  "framework": {json.dumps(_framework(journal).model_dump())},\n')
     lines("partners", (_inert(json.dumps(_partner(id, p, names), ensure_ascii=False)) for id, p in journal.partners.items()))
     lines("case_studies", (_inert(json.dumps(c, ensure_ascii=False)) for c in studies))
     lines("sessions", (session(s) for s in journal.sessions), last=True)

@@ -15,15 +15,19 @@ from typing import Callable, Iterable
 
 from . import routes
 from .analyze import (
-    KINDS, LOOPS, SIDES, TOPICS, Counted, CountSet, LedgerRow, calibration, direction_of, first_upper, ledger_rows,
-    sessions_of_case, sessions_of_partner,
+    KINDS, LOOPS, SIDES, TOPICS, Counted, CountSet, LedgerRow, ai_overruled, calibration, direction_of, first_upper,
+    ledger_rows, newest_first, sessions_of_case, sessions_of_partner,
 )  # fmt: skip
 from .model import Journal, Partner, Session
 from .privacy import public_partners
 from .stats import MIN_ITEMS, Rate
 
-#: How many of a partnership's sessions after a failure its recovery view lists.
-AFTER_SESSIONS = 3
+#: How many of a partnership's sessions after a failure its recovery view lists, and how many
+#: (the failure's own included) its stated confidence before is taken from.
+WINDOW = 3
+
+#: How many failures, newest first, a case study's or partner's page shows what followed (all are counted).
+FAILURES_SHOWN = 10
 
 #: Who decided a disagreement, as the tables name them.
 DECIDERS = {"human": "A human partner", "ai": "An AI partner", "unrecorded": "No decider recorded"}
@@ -66,17 +70,11 @@ def _decider(journal: Journal, r: LedgerRow) -> str:
     return journal.partners[by].kind if by in journal.partners else "unrecorded"
 
 
-def ai_overruled(journal: Journal, r: LedgerRow) -> bool:
-    """An AI partner took a position, and another partner's was adopted."""
-    ai = {p.by for p in r.disagreement.positions if p.by in journal.partners and journal.partners[p.by].kind == "ai"}
-    return bool(ai) and r.adopted is not None and r.adopted not in ai
-
-
 def scope(journal: Journal, sessions: Iterable[Session], page: str, title: str,
           partner: str | None = None) -> tuple[Scope, list[CountSet]]:
     """Handoffs by side, feedback by direction and topic, and who decided, in some sessions (of a
     partner: only the handoffs, feedback and disagreements it took part in), as count sets on `page`."""
-    found: dict[str, list[Counted]] = defaultdict(list, {"ai-overruled": [], "ai-overruled-failed": []})
+    found: dict[str, list[Counted]] = defaultdict(list, {"ai-overruled": [], "ai-overruled-failed": [], "failed": []})
     acted: dict[str, int] = defaultdict(int)
     handoff_of, disagreement_of = _handoff_of(partner), _disagreement_of(partner)
     overruled = 0
@@ -94,10 +92,15 @@ def scope(journal: Journal, sessions: Iterable[Session], page: str, title: str,
                 if f.acted_on is not None:
                     found[f"feedback-{way}-known"].append(counted)
                     acted[way] += f.acted_on
+        for i, c in enumerate(s.contributions, 1):
+            if c.held_up is False and partner in (None, c.by):
+                found["failed"].append(Counted(s, routes.anchor("contribution", i), c.summary))
         for r in ledger_rows([s]):
             if not disagreement_of(r.disagreement):
                 continue
             counted = Counted(s, routes.anchor("disagreement", r.number), r.disagreement.topic)
+            if r.disagreement.held_up is False:
+                found["failed"].append(counted)
             found[f"decided-{_decider(journal, r)}"].append(counted)
             if ai_overruled(journal, r):
                 overruled += 1
@@ -113,7 +116,8 @@ def scope(journal: Journal, sessions: Iterable[Session], page: str, title: str,
     titles.update({f"decided-{k}": f"Disagreements decided: {v.lower()}" for k, v in DECIDERS.items()})
     titles["ai-overruled"] = "Disagreements where an AI's position was passed over"
     titles["ai-overruled-failed"] = "An AI's position passed over, and the decision did not hold up"
-    sets = [CountSet(f"{page}_{name}", titles[name], _newest_first(items), page, title) for name, items in found.items()]
+    titles["failed"] = "Contributions and decisions that did not hold up"
+    sets = [CountSet(f"{page}_{name}", titles[name], newest_first(items), page, title) for name, items in found.items()]
     return Scope(
         page,
         [side for side in SIDES if f"handoffs-{side}" in found],
@@ -122,10 +126,6 @@ def scope(journal: Journal, sessions: Iterable[Session], page: str, title: str,
         [k for k in DECIDERS if f"decided-{k}" in found],
         overruled,
     ), sets  # fmt: skip
-
-
-def _newest_first(items: list[Counted]) -> list[Counted]:
-    return sorted(items, key=lambda c: (c.session.date, c.session.id), reverse=True)
 
 
 # Trust after failure: what followed what did not hold up, in the same partnership
@@ -153,10 +153,10 @@ class Failure:
     partner: str | None  # whose contribution, or whose position the decision adopted
     involved: frozenset[str]  # the partners it concerns: the contributor, or those in the disagreement
     case_study: str | None
-    after: list[Session]  # the partnership's next sessions (AFTER_SESSIONS at most)
+    after: list[Session]  # the partnership's next sessions (WINDOW at most)
     feedback: str  # key of the feedback in them between the partners concerned
     answered: int  # how much feedback that is
-    before: Confidence  # the partner's stated confidence in the partnership up to the failure
+    before: Confidence  # the partner's stated confidence in the partnership's WINDOW sessions up to the failure
     later: Confidence  # and in the sessions after it
 
 
@@ -167,13 +167,36 @@ def _pairs(journal: Journal, session: Session) -> set[tuple[str, str]]:
             if journal.partners[h].kind == "human" and journal.partners[a].kind == "ai"}  # fmt: skip
 
 
-def _partnership(journal: Journal, session: Session, involved: frozenset[str]) -> list[Session]:
-    """The sessions that continue a session's partnership: its case study's, or (with none) those of
-    the human and AI pairs in it that the failure concerns."""
-    if session.case_study is not None:
-        return [s for s in journal.sessions if s.case_study == session.case_study]
-    pairs = {pair for pair in _pairs(journal, session) if involved & set(pair)}
-    return [s for s in journal.sessions if s.id == session.id or pairs & _pairs(journal, s)]
+class Lines:
+    """Where each session stands in its partnerships, indexed once: a case study's sessions, and
+    each human and AI pair's, in date order (a failure looks only a few sessions either way)."""
+
+    def __init__(self, journal: Journal) -> None:
+        self.journal = journal
+        self.lines: dict[object, list[Session]] = defaultdict(list)
+        for s in journal.sessions:
+            if s.case_study is not None:
+                self.lines[("case", s.case_study)].append(s)
+            for pair in _pairs(journal, s):
+                self.lines[pair].append(s)
+        self.at = {key: {s.id: i for i, s in enumerate(line)} for key, line in self.lines.items()}
+        self.order = {s.id: i for i, s in enumerate(journal.sessions)}
+
+    def around(self, session: Session, involved: frozenset[str]) -> tuple[list[Session], list[Session]]:
+        """The WINDOW sessions of a session's partnership up to it (itself included) and the WINDOW after:
+        its case study's, or (with none) those of the human and AI pairs in it that the failure concerns."""
+        keys = [("case", session.case_study)] if session.case_study is not None else [
+            pair for pair in _pairs(self.journal, session) if involved & set(pair)]  # fmt: skip
+        before: dict[str, Session] = {session.id: session}
+        after: dict[str, Session] = {}
+        for key in keys:
+            line, i = self.lines[key], self.at[key][session.id]
+            before.update((s.id, s) for s in line[max(0, i - WINDOW + 1) : i + 1])
+            after.update((s.id, s) for s in line[i + 1 : i + 1 + WINDOW])
+        return self._ordered(before)[-WINDOW:], self._ordered(after)[:WINDOW]
+
+    def _ordered(self, found: dict[str, Session]) -> list[Session]:
+        return sorted(found.values(), key=lambda s: self.order[s.id])
 
 
 def _stated(sessions: Iterable[Session], partner: str | None) -> list[tuple[Counted, float]]:
@@ -201,23 +224,21 @@ def _failed(journal: Journal) -> list[tuple[Session, Counted, str, str | None, f
 
 def failures(journal: Journal) -> tuple[list[Failure], list[CountSet]]:
     """Every contribution and decision that did not hold up, each with what followed it, and the
-    records behind each one's figures, on one page (counts/recovery), keyed recovery-N-..."""
-    page, title = "recovery", "What followed what did not hold up"
-    result, sets = [], []
+    records behind each one's figures, on a page a year (counts/recovery-YEAR), keyed recovery-N-..."""
+    lines, result, sets = Lines(journal), [], []
     for n, (s, item, what, partner, involved) in enumerate(_failed(journal), 1):
-        line = _partnership(journal, s, involved)
-        at = next(i for i, x in enumerate(line) if x.id == s.id)
-        after = line[at + 1 : at + 1 + AFTER_SESSIONS]
+        page, title = f"recovery-{s.date.year}", f"What followed what did not hold up in {s.date.year}"
+        up_to, after = lines.around(s, involved)
         feedback = [Counted(x, routes.anchor("feedback", i), f.text) for x in after for i, f in enumerate(x.feedback, 1)
                     if involved & {f.from_, f.to}]  # fmt: skip
         at_item = f"{item.session.date}, {item.text}"
         figures = []
-        for name, sessions, words in (("before", line[: at + 1], "up to"), ("after", after, "after")):
+        for name, sessions, words in (("before", up_to, "up to"), ("after", after, "after")):
             stated = _stated(sessions, partner)
             key = f"{page}-{n}-{name}"
-            sets.append(CountSet(key, f"Stated confidence {words} {at_item}", _newest_first([c for c, _ in stated]), page, title))
+            sets.append(CountSet(key, f"Stated confidence {words} {at_item}", newest_first([c for c, _ in stated]), page, title))
             figures.append(Confidence(sum(v for _, v in stated) / len(stated) if stated else None, key, len(stated)))
-        sets.append(CountSet(f"{page}-{n}-feedback", f"Feedback after {at_item}", _newest_first(feedback), page, title))
+        sets.append(CountSet(f"{page}-{n}-feedback", f"Feedback after {at_item}", newest_first(feedback), page, title))
         result.append(Failure(item, what, partner, involved, s.case_study, after, f"{page}-{n}-feedback", len(feedback),
                               *figures))  # fmt: skip
     return result, sets
@@ -265,7 +286,7 @@ def practice(sessions: Iterable[Session], partner: str, strengths: list[str], at
         key = f"{at}_{kind}"
         verified = [c for c, held in done[kind] if held is not None]
         if verified:
-            sets.append(CountSet(f"{key}-verified", f"{first_upper(kind)} by {whose}, verified", _newest_first(verified),
+            sets.append(CountSet(f"{key}-verified", f"{first_upper(kind)} by {whose}, verified", newest_first(verified),
                                  page, title))  # fmt: skip
         kinds.append(KindRecord(kind, key, sum(held is True for _, held in done[kind]), f"{key}-verified", len(verified)))
     return Practice(partner, strengths, kinds), sets
@@ -288,7 +309,7 @@ def walk(journal: Journal, failed: list[Failure]) -> tuple[Walk, list[CountSet]]
     page, title = "framework", "The records behind the framework page"
     names = public_partners(journal.partners)
     claims = [CountSet(f"claims-{names[id].slug}", f"Verified claims of {names[id].name}",
-                       _newest_first([Counted(c.session, c.anchor, c.text) for c in scored.claims]),
+                       newest_first([Counted(c.session, c.anchor, c.text) for c in scored.claims]),
                        "claims", "Verified claims, partner by partner")
               for id, scored in calibration(journal).items() if scored.claims]  # fmt: skip
     done: dict[tuple[str, str], list[Counted]] = defaultdict(list)
@@ -303,18 +324,18 @@ def walk(journal: Journal, failed: list[Failure]) -> tuple[Walk, list[CountSet]]
             if c.uncertainty:
                 noted.append(counted)
     sets = [CountSet(f"framework-{side}-{kind}", f"{first_upper(kind)} by {'AI' if side == 'ai' else 'human'} partners",
-                     _newest_first(items), page, title) for (side, kind), items in done.items()]  # fmt: skip
+                     newest_first(items), page, title) for (side, kind), items in done.items()]  # fmt: skip
     kinds = {side: [(k, f"framework-{side}-{k}") for k in sorted((k for s, k in done if s == side),
                                                                   key=lambda k: (-len(done[(side, k)]), KINDS.index(k)))]
              for side in ("ai", "human")}  # fmt: skip
     failed_items = [f.item for f in failed]
     followed = [f.item for f in failed if f.answered]
     sets += [
-        CountSet("framework-stated", "Contributions with a stated confidence", _newest_first(stated), page, title),
-        CountSet("framework-uncertainty", "Contributions with a note of what was uncertain", _newest_first(noted), page, title),
-        CountSet("framework-failed", "Contributions and decisions that did not hold up", _newest_first(failed_items), page, title),
+        CountSet("framework-stated", "Contributions with a stated confidence", newest_first(stated), page, title),
+        CountSet("framework-uncertainty", "Contributions with a note of what was uncertain", newest_first(noted), page, title),
+        CountSet("framework-failed", "Contributions and decisions that did not hold up", newest_first(failed_items), page, title),
         CountSet("framework-followed", "What did not hold up, followed by feedback in the partnership's next sessions",
-                 _newest_first(followed), page, title),
+                 newest_first(followed), page, title),
     ]  # fmt: skip
     return Walk(kinds), sets + claims
 

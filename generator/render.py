@@ -224,7 +224,7 @@ def _environment() -> Environment:
         partner=_partner, session_link=_session_link, held_up=_held_up, count=_count, record_link=_record_link, case_link=_case_link, disagreement_link=_disagreement_link,
         right=Markup(' style="text-align: right;"'),  # a number column's cells, as Markdown tables align them
         min_items=stats.MIN_ITEMS, min_sessions=analyze.MIN_SESSIONS, deciders=framework.DECIDERS,
-        after_sessions=framework.AFTER_SESSIONS,
+        window=framework.WINDOW, failures_shown=framework.FAILURES_SHOWN,
     )  # fmt: skip
     return env
 
