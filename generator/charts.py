@@ -171,12 +171,12 @@ def flow(title: str, sides: list[tuple[str, str, int, str]]) -> FlowChart:
         a, b = _NODE_X[source], _NODE_X[target]
         if source == target:  # a loop above the node
             x0, x1, top = a - 20, a + 20, NODE_Y - 95
-            path, lx, ly = f"M {x0} {NODE_Y - 22} C {x0 - 30} {top}, {x1 + 30} {top}, {x1} {NODE_Y - 22}", a, top + 10
+            path, lx, ly = f"M {x0} {NODE_Y - 22} C {x0 - 30} {top}, {x1 + 30} {top}, {x1} {NODE_Y - 22}", a, top + 14
         else:
             bend = -70 if source == "human" else 70  # human to AI above, AI to human below
             sx, ex = (a + NODE_HALF, b - NODE_HALF) if a < b else (a - NODE_HALF, b + NODE_HALF)
             mid = (a + b) / 2
-            path, lx, ly = f"M {sx} {NODE_Y} Q {mid} {NODE_Y + bend}, {ex} {NODE_Y}", mid, NODE_Y + bend / 2 + (4 if bend > 0 else -4)
+            path, lx, ly = f"M {sx} {NODE_Y} Q {mid} {NODE_Y + bend}, {ex} {NODE_Y}", mid, NODE_Y + bend / 2 + (18 if bend > 0 else -8)
         arrows.append(Arrow(path, round(1.5 + 6 * n / largest, 2), lx, round(ly, 2), n, name))
     nodes = tuple((x, "Human" if kind == "human" else "AI") for kind, x in _NODE_X.items())
     return FlowChart(title, FLOW_WIDTH, FLOW_HEIGHT, nodes, tuple(arrows))
