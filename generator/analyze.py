@@ -213,6 +213,11 @@ def count_sets(journal: Journal) -> dict[str, CountSet]:
         sets.append(CountSet(f"adopted-{key}", f"Positions adopted: {label}",
                              [Counted(r.session, routes.anchor("disagreement", r.number), p.stance) for r, p in taken
                               if r.adopted == p.by]))  # fmt: skip
+        for name, held, words in (("held", True, "and the decision held up"), ("failed", False, "and the decision did not hold up"),
+                                  ("unverified", None, "the decision not verified")):
+            sets.append(CountSet(f"{name}-{key}", f"Positions adopted, {words}: {label}",
+                                 [Counted(r.session, routes.anchor("disagreement", r.number), p.stance) for r, p in taken
+                                  if r.adopted == p.by and r.disagreement.held_up is held]))  # fmt: skip
     sets += _handoff_sets(journal, names)
     sets += _feedback_sets(journal)
     sets += _decision_sets(journal, rows)
