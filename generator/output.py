@@ -10,35 +10,85 @@ from __future__ import annotations
 
 import hashlib
 import json
+import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .analyze import public_partners
 from .errors import UserError
 from .folders import read_marker
 from .export import exports
 from .model import Journal
-from .render import ENV, render_site
+from . import routes
+from .render import ENV, OWN_HEADING, Page, render_site
 
 
 class OutputError(UserError):
     """An output folder or prefix that can't be used, said in one line."""
 
 
-def journal_files(journal: Journal, *, site_name: str, prefix: str = "", directory_urls: bool = True) -> dict[str, str]:
+def journal_files(journal: Journal, *, site_name: str, prefix: str = "", directory_urls: bool = True,
+                  pages: dict[str, Page] | None = None) -> dict[str, str]:  # fmt: skip
     """Every file `render` writes, by path below the prefix: the pages and the exports.
 
-    A page is a Markdown file whose body is HTML, its links made for a site with or without
-    MkDocs' `use_directory_urls`. The exports (journal.json, its schema, the Atom feed) are
-    those the plugin adds to a site, with links relative to the pages, since there is no site
-    address here.
+    A page is a Markdown file whose body is HTML with Markdown headings (so that every engine's
+    table of contents sees them), its links made for a site with or without `use_directory_urls`
+    and written where they resolve the same from the page's address or its file (routes.source_file).
+    The exports (journal.json, its schema, the Atom feed) are those the plugin adds to a site, with
+    links relative to the pages, since there is no site address here.
     """
-    files = {uri: page.content for uri, page in render_site(journal, directory_urls=directory_urls).items()}
+    pages = render_site(journal, directory_urls=directory_urls) if pages is None else pages
+    files = {routes.source_file(uri, directory_urls): markdown_file(page) for uri, page in pages.items()}
     names = public_partners(journal.partners)
     files.update(exports(journal, names, ENV, site_name=site_name, site_url="", prefix=prefix,
                          directory_urls=directory_urls))  # fmt: skip
     return files
+
+
+def markdown_file(page: Page) -> str:
+    """A page as a Markdown file: its front matter, then its body with our headings as Markdown headings."""
+    return page.content.removesuffix(page.body) + markdown_headings(page.body)
+
+
+#: What a Markdown engine could read as syntax in a heading's text (emphasis, links, emoji, ...).
+_SYNTAX = re.compile(r"[\\`*_\[\]()#!{}~^=+\-.|:]")
+_TAG_OR_ENTITY = re.compile(r"(<[^>]*>|&#?\w+;)")
+
+
+def markdown_headings(body: str) -> str:
+    """Our `<hN id="x">` headings as `## ... {#x}` (attr_list), which Python-Markdown's `toc` lists and links.
+
+    A raw HTML heading is invisible to the table of contents of every engine. The heading's HTML
+    is kept, its text with every character Markdown could read as syntax written as an entity:
+    user text never becomes markup on a second pass.
+    """
+
+    def heading(m: re.Match[str]) -> str:
+        level, id, inner = m.groups()
+        parts = _TAG_OR_ENTITY.split(inner)
+        text = "".join(p if i % 2 else _SYNTAX.sub(lambda c: f"&#{ord(c.group())};", p) for i, p in enumerate(parts))
+        return f"\n{'#' * int(level)} {text} {{#{id}}}\n"
+
+    return OWN_HEADING.sub(heading, body)
+
+
+def sidebar(pages: dict[str, Page], prefix: str, directory_urls: bool) -> list[Any]:
+    """The compact nav a site needs for rendered pages, as mkdocs.yml's and zensical.toml's `nav` write it:
+    one "Journal" section of the few top pages (sections by their index page); never a session."""
+    placed = sorted(((p.nav, uri) for uri, p in pages.items() if p.nav is not None), key=lambda n: n[0].rank)
+    items: list[Any] = []
+    seen: set[str | None] = set()
+    for nav, uri in placed:  # a section's first page is its index page
+        section = nav.section
+        path = posixpath.join(prefix, routes.source_file(uri, directory_urls))
+        if section is not None and section in seen:
+            continue
+        seen.add(section)
+        title = section or str(pages[uri].meta["title"])
+        items.append(path if uri == routes.OVERVIEW else {title: path})
+    return [{"Journal": items}]
 
 
 def clean_prefix(prefix: str) -> str:

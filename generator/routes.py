@@ -141,6 +141,15 @@ def address(uri: str, directory_urls: bool) -> str:
     return stem + "/"
 
 
+def source_file(uri: str, directory_urls: bool) -> str:
+    """The file `render -o` writes a page to: in the folder of its address ("sessions/a.md" ->
+    "sessions/a/index.md" with directory URLs), so that a link relative to the page means the same
+    read from its address (browsers, MkDocs) or from its source file (Zensical)."""
+    if not directory_urls or not uri.endswith(".md") or uri == "index.md" or uri.endswith("/index.md"):
+        return uri
+    return uri[:-3] + "/index.md"
+
+
 def relative(target: str, start: str) -> str:
     """The link from folder `start` to address `target`, both below the prefix ("sessions/b", "partners/a/").
 

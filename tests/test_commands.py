@@ -18,6 +18,8 @@ from jsonschema import Draft202012Validator
 from conftest import FIXTURES, ROOT
 from generator.cli import cli
 from generator.load import load_journal
+from generator import routes
+from generator.output import markdown_file
 from generator.render import render_site
 from generator.schema import json_schema
 from helpers import broken_links, edit, fetch, free_port, stop, valid, wait_for, write
@@ -401,13 +403,14 @@ def test_pre_commit_hook_runs_check():
 
 
 def build_plain_mkdocs(docs: Path, site: Path, directory_urls: bool = True) -> None:
-    """Build a folder of Markdown with MkDocs alone: its own theme, no journal plugin, strict."""
+    """Build a folder of Markdown with MkDocs alone: its own theme, no journal plugin, strict; attr_list,
+    which rendered pages need for their headings' ids."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
     config = write(docs.parent / "mkdocs.yml", yaml.safe_dump({
         "site_name": "Rendered", "docs_dir": str(docs), "site_dir": str(site), "theme": {"name": "mkdocs"},
-        "markdown_extensions": ["tables"], "use_directory_urls": directory_urls,
+        "markdown_extensions": ["tables", "attr_list"], "use_directory_urls": directory_urls,
     }))  # fmt: skip
     build(load_config(str(config), strict=True))
 
@@ -421,7 +424,7 @@ def test_render_writes_the_pages_that_plain_mkdocs_builds(journal_copy, runner, 
     assert result.stdout == f"Wrote {len(written)} files to out\n"
     assert {"journal.json", "feed.xml"} <= {p.name for p in written}
     assert {p.relative_to("out").as_posix(): p.read_text() for p in Path("out").rglob("*.md")} == {
-        uri: page.content for uri, page in pages.items()
+        routes.source_file(uri, True): markdown_file(page) for uri, page in pages.items()
     }
     build_plain_mkdocs(tmp_path / "out", tmp_path / "built")
     assert "Drafting the follow-up post" in (tmp_path / "built/sessions/2026-02-03-follow-up-post/index.html").read_text()
@@ -444,7 +447,7 @@ def test_render_with_a_prefix(journal_copy, runner, tmp_path):
     journal_copy("design")
     result = runner.invoke(cli, ["render", "journal", "-o", "docs", "--prefix", "/journal/"])
     assert result.exit_code == 0, result.output
-    assert Path("docs/journal/sessions/2026-02-03-follow-up-post.md").is_file()
+    assert Path("docs/journal/sessions/2026-02-03-follow-up-post/index.md").is_file()
     write(tmp_path / "docs/index.md", "# Home\n\n[The journal](journal/index.md)\n")
     build_plain_mkdocs(tmp_path / "docs", tmp_path / "built")
     assert (tmp_path / "built/journal/sessions/2026-02-03-follow-up-post/index.html").is_file()
@@ -471,9 +474,9 @@ def test_render_leaves_out_drafts_unless_asked(journal_copy, runner):
     path = root / "sessions/2026-01-10-outline.yaml"
     write(path, path.read_text() + "status: draft\n")
     assert runner.invoke(cli, ["render", "-o", "plain"]).exit_code == 0
-    assert not Path("plain/sessions/2026-01-10-outline.md").exists()
+    assert not Path("plain/sessions/2026-01-10-outline/index.md").exists()
     assert runner.invoke(cli, ["render", "-o", "drafts", "--drafts"]).exit_code == 0
-    assert Path("drafts/sessions/2026-01-10-outline.md").is_file()
+    assert Path("drafts/sessions/2026-01-10-outline/index.md").is_file()
 
 
 def test_render_of_a_broken_journal_writes_nothing(journal_copy, runner):

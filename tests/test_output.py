@@ -298,7 +298,7 @@ def test_render_writes_a_manifest_of_its_files_with_their_hashes(two_sessions, r
     manifest = json.loads(Path("out", MANIFEST).read_text())
     files = {k: hashlib.sha256(v).hexdigest() for k, v in snapshot(Path("out")).items() if k != MANIFEST}
     assert manifest["files"] == files
-    assert f"sessions/{SECOND}.md" in files
+    assert f"sessions/{SECOND}/index.md" in files
 
 
 def test_render_into_a_folder_without_a_manifest_is_refused_and_writes_nothing(two_sessions, runner):
@@ -316,15 +316,15 @@ def test_render_again_removes_the_pages_of_deleted_sessions_and_only_those(two_s
     result = runner.invoke(cli, ["render", "-o", "out"])
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("Wrote ") and result.stdout.endswith("; removed 1 it no longer makes\n")
-    assert not Path(f"out/sessions/{SECOND}.md").exists()
-    assert Path("out/sessions/2026-01-10-outline.md").is_file()
+    assert not Path(f"out/sessions/{SECOND}/index.md").exists()
+    assert Path("out/sessions/2026-01-10-outline/index.md").is_file()
     assert Path("out/notes.txt").read_text() == "mine\n"
-    assert f"sessions/{SECOND}.md" not in json.loads(Path("out", MANIFEST).read_text())["files"]
+    assert f"sessions/{SECOND}/index.md" not in json.loads(Path("out", MANIFEST).read_text())["files"]
 
 
 def test_a_stale_page_edited_since_is_kept_and_named(two_sessions, runner):
     assert runner.invoke(cli, ["render", "-o", "out"]).exit_code == 0
-    page = Path(f"out/sessions/{SECOND}.md")
+    page = Path(f"out/sessions/{SECOND}/index.md")
     page.write_text(page.read_text() + "\nMy note.\n")
     edited = page.read_bytes()
     (two_sessions / f"sessions/{SECOND}.yaml").unlink()
@@ -332,7 +332,7 @@ def test_a_stale_page_edited_since_is_kept_and_named(two_sessions, runner):
     assert result.exit_code == 0, result.output
     assert result.stderr == f"Kept {page}: no longer rendered, but changed since it was written; delete it if unwanted\n"
     assert page.read_bytes() == edited
-    assert f"sessions/{SECOND}.md" not in json.loads(Path("out", MANIFEST).read_text())["files"], "it is the user's now"
+    assert f"sessions/{SECOND}/index.md" not in json.loads(Path("out", MANIFEST).read_text())["files"], "it is the user's now"
 
 
 def test_render_with_force_writes_beside_foreign_files_and_never_over_them(two_sessions, runner):
@@ -352,7 +352,7 @@ def test_render_with_force_writes_beside_foreign_files_and_never_over_them(two_s
 
 def test_an_edited_page_that_would_be_rewritten_stops_the_render(two_sessions, runner):
     assert runner.invoke(cli, ["render", "-o", "out"]).exit_code == 0
-    page = Path("out/sessions/2026-01-10-outline.md")
+    page = Path("out/sessions/2026-01-10-outline/index.md")
     page.write_text("my edit\n")
     before = snapshot(Path("out"))
     result = runner.invoke(cli, ["render", "-o", "out"])

@@ -182,7 +182,7 @@ def test_redact_matches_the_text_a_reader_sees(tmp_path, runner, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(cli, ["render", "journal", "-o", "out", "--redact", "Quentin Zabriskie"])
     assert result.exit_code == 0, result.output
-    page = (tmp_path / "out/sessions/2026-01-11-review.md").read_text(encoding="utf-8")
+    page = (tmp_path / "out/sessions/2026-01-11-review/index.md").read_text(encoding="utf-8")
     assert "Reviewed by &#91;redacted&#93;, with care." in page  # the brackets as text, never a link
     assert "&#91;redacted&#93; read it" in page
     assert "Zabriskie" not in page and "Z&#97;briskie" not in page, "the pattern is the user's: case-sensitive"
@@ -199,7 +199,7 @@ def test_a_redacted_id_is_published_under_a_neutral_address(tmp_path, runner, mo
     result = runner.invoke(cli, ["render", "journal", "-o", "out", "--redact", "(?i)acme"])
     assert result.exit_code == 0, result.output
     written = sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.md"))
-    assert "sessions/2026-01-10-redacted-merger.md" in written and "sessions/2026-01-11-redacted-merger.md" in written
+    assert "sessions/2026-01-10-redacted-merger/index.md" in written and "sessions/2026-01-11-redacted-merger/index.md" in written
     assert not any("acme" in p.read_text(encoding="utf-8").lower() for p in (tmp_path / "out").rglob("*") if p.is_file())
 
 
