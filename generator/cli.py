@@ -14,7 +14,7 @@ from typing import Callable, Iterator
 
 import click
 
-from . import __version__, report, scaffold
+from . import __version__, engines, report, scaffold
 from .analyze import published
 from .errors import JournalError, LocatedError, UserError
 from .load import display_path, load_journal
@@ -23,6 +23,7 @@ from .output import clean_prefix, default_site_name, journal_files, write_files
 from .privacy import PatternError, compile_patterns
 from .privacy import redact as redact_journal
 from .schema import KINDS, schema_text
+from . import zensical_site
 
 JOURNAL_DIR = click.Path(file_okay=False, path_type=Path)
 
@@ -37,7 +38,7 @@ class _EchoHandler(logging.Handler):
 
 
 def _show_mkdocs_log(quiet: bool) -> None:
-    logger = logging.getLogger("mkdocs")
+    logger = logging.getLogger(engines.logger_name())
     for handler in list(logger.handlers):
         if isinstance(handler, _EchoHandler):
             logger.removeHandler(handler)
@@ -74,6 +75,8 @@ def _site_options(command: Callable[..., None]) -> Callable[..., None]:
                      help="The journal, when there is no mkdocs.yml."),
         click.option("--redact", "redact", multiple=True, metavar="REGEX",
                      help="Replace matches with [redacted] everywhere in the output (repeatable; adds to mkdocs.yml's)."),
+        click.option("--engine", type=click.Choice(engines.NAMES),
+                     help="The site engine (default: the one the config file names, else the first installed)."),
     ]):  # fmt: skip
         command = option(command)
     return command
@@ -87,6 +90,40 @@ def _valid_journal(journal_dir: Path) -> Journal:
         click.echo(report.summary(checked), err=True)
         raise click.exceptions.Exit(1)
     return checked.journal
+
+
+def _engine(config_file: Path | None, chosen: str | None) -> tuple[engines.Engine, Path | None]:
+    """The site's engine and config file (None: a default site for the journal), said on stdout first."""
+    with _user_errors():
+        config = config_file or engines.find_config(Path("."))
+        engine = engines.choose(config, chosen)
+        if config is not None and config.name not in engine.config_files:
+            raise engines.EngineError(f"{engine.name} does not read {config.name}; choose another --engine")
+        if engine is engines.ZENSICAL and config is None:
+            raise engines.EngineError("no zensical.toml here: start a Zensical site with "
+                                      "`pjournal init --engine zensical DIR`")  # fmt: skip
+        engines.activate(engine)
+    click.echo(f"engine {engine.name} {engines.version(engine)}")
+    return engine, config
+
+
+def _plugin_ignored_here() -> str | None:
+    """When the site here is built by Zensical and lists our plugin, which Zensical ignores: what to say."""
+    config = engines.find_config(Path("."))
+    try:
+        engine = engines.choose(config, None) if config is not None else None
+    except engines.EngineError:
+        engine = engines.OWN_CONFIG.get(config.name) if config is not None else None
+    return zensical_site.plugin_ignored(config) if engine is engines.ZENSICAL and config is not None else None
+
+
+def _zensical_site(config: Path, journal_dir: Path, drafts: bool, redact: tuple[str, ...]) -> zensical_site.ZensicalSite:
+    """A Zensical site's settings; what Zensical ignores of them (our plugin, a missing nav) said on stderr."""
+    site = zensical_site.load_site(config, journal_dir, drafts, redact)
+    for note in (zensical_site.plugin_ignored(config), zensical_site.nav_hint(site)):
+        if note is not None:
+            click.echo(f"note: {note}", err=True)
+    return site
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -111,7 +148,9 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("directory", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
-def init(directory: Path) -> None:
+@click.option("--engine", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs", show_default=True,
+              help="mkdocs: mkdocs.yml with the plugin (MkDocs or ProperDocs); zensical: zensical.toml.")  # fmt: skip
+def init(directory: Path, engine: str) -> None:
     """Start a new journal site in DIR.
 
     Writes mkdocs.yml (Material theme and the journal plugin), docs/index.md, journal/ with
@@ -120,10 +159,13 @@ def init(directory: Path) -> None:
     build and deploy to GitHub Pages) and .gitignore. DIR may exist; a file that exists
     is never overwritten: then nothing is written and the exit code is 1.
 
+    With --engine zensical, zensical.toml (with the journal's nav) instead of mkdocs.yml:
+    `pjournal build` and `serve` render the journal into docs/journal for Zensical.
+
     Example: pjournal init my-journal
     """
     with _user_errors():
-        written = scaffold.init_site(directory)
+        written = scaffold.init_site(directory, engine)
     for path in written:
         click.echo(f"Wrote {path}")
     click.echo(f"Next: cd {shlex.quote(str(directory))} && pjournal serve")
@@ -223,6 +265,9 @@ def check(journal_dir: Path, output_format: str) -> None:
     """
     checked = report.check(load_journal(journal_dir))
     problems = [*checked.errors, *checked.warnings]
+    note = _plugin_ignored_here()
+    if note is not None:
+        click.echo(f"note: {note}", err=True)
     if output_format == "json":
         click.echo(report.json_report(checked))
     elif output_format == "github":
@@ -307,7 +352,7 @@ def stats(journal_dir: Path, drafts: bool) -> None:
 @click.option("-q/-v", "--quiet/--verbose", default=None,
               help="Show only warnings and errors, or MkDocs' progress too (default: quiet when CI=true).")  # fmt: skip
 def build(strict: bool, drafts: bool, site_dir: Path | None, force: bool, config_file: Path | None,
-          journal_dir: Path, quiet: bool | None, redact: tuple[str, ...]) -> None:  # fmt: skip
+          journal_dir: Path, quiet: bool | None, redact: tuple[str, ...], engine: str | None) -> None:  # fmt: skip
     """Build the site: mkdocs.yml here if there is one, else a default site for the journal.
 
     The site is built in a temporary folder and swapped in only when the build succeeds,
@@ -320,14 +365,28 @@ def build(strict: bool, drafts: bool, site_dir: Path | None, force: bool, config
     refused unless --force, which moves what it holds aside to SITE_DIR.pjournal-backup
     (or -2, -3, ...) instead of deleting it.
 
+    On Zensical (zensical.toml, or --engine zensical), which runs no plugins, the journal is
+    rendered into docs/journal (a folder pjournal owns: one holding files it did not write
+    is refused), then `zensical build` runs; the site goes to the config's site_dir.
+
     Example: pjournal build --strict -d public
     """
+    chosen, config_path = _engine(config_file, engine)
+    if chosen is engines.ZENSICAL:
+        assert config_path is not None
+        if site_dir is not None or force:
+            raise click.UsageError("-d and --force are for MkDocs and ProperDocs; Zensical writes site_dir of its config")
+        with _user_errors():
+            site = _zensical_site(config_path, journal_dir, drafts, redact)
+            zensical_site.build(site, strict, lambda line: click.echo(line, err=True))
+        click.echo(f"Site written to {site.site_dir.absolute()}")
+        return
     from .site import build_site, site_config  # MkDocs is imported only when a site is built
 
     if quiet is None:
         quiet = os.environ.get("CI", "").lower() == "true"
     _show_mkdocs_log(quiet)
-    with _user_errors(), site_config(config_file, journal_dir) as config:
+    with _user_errors(), site_config(config_path, journal_dir) as config:
         built = build_site(config, site_dir=site_dir, strict=strict, drafts=drafts, redact=redact, force=force)
     if built.backup is not None:
         click.echo(f"Moved what {built.target} held to {built.backup}", err=True)
@@ -339,20 +398,32 @@ def build(strict: bool, drafts: bool, site_dir: Path | None, force: bool, config
 @click.option("-a", "--dev-addr", metavar="IP:PORT", help="Address to serve on (default: 127.0.0.1:8000).")
 @click.option("--dirty", is_flag=True, help="After an edit, rebuild only the pages whose content changed.")
 def serve(drafts: bool, dev_addr: str | None, config_file: Path | None, journal_dir: Path, dirty: bool,
-          redact: tuple[str, ...]) -> None:  # fmt: skip
+          redact: tuple[str, ...], engine: str | None) -> None:  # fmt: skip
     """Preview the site, rebuilding and reloading the browser when a record changes.
 
     Prints the address first, then builds the site and serves it there. A record with an
     error is shown at the top of every page while the last good pages stay served; so is
     a journal folder deleted or moved away, which is watched again when it is back.
 
+    On Zensical, `zensical serve` serves the site, and the journal is rendered again into
+    docs/journal on every change of a record (the pages of deleted sessions removed).
+
     Example: pjournal serve --drafts -a 127.0.0.1:8001
     """
+    chosen, config_path = _engine(config_file, engine)
+    signal.signal(signal.SIGTERM, _interrupt)  # stopped by a process manager: shut down as on Ctrl-C, cleaning up
+    if chosen is engines.ZENSICAL:
+        assert config_path is not None
+        with _user_errors():
+            site = _zensical_site(config_path, journal_dir, drafts, redact)
+            click.echo(f"Serving on {scaffold.serve_url(config_path, dev_addr)}")
+            with contextlib.suppress(KeyboardInterrupt):
+                zensical_site.serve(site, dev_addr, lambda line: click.echo(line, err=True))
+        return
     from .site import serve_site, site_config
 
     _show_mkdocs_log(quiet=False)
-    signal.signal(signal.SIGTERM, _interrupt)  # stopped by a process manager: shut down as on Ctrl-C, cleaning up
-    with _user_errors(), site_config(config_file, journal_dir) as config:
+    with _user_errors(), site_config(config_path, journal_dir) as config:
         click.echo(f"Serving on {scaffold.serve_url(config, dev_addr)}")
         serve_site(config, dev_addr=dev_addr, drafts=drafts, dirty=dirty, redact=redact)
 

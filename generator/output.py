@@ -143,8 +143,9 @@ def write_files(files: dict[str, str], out: Path, *, prefix: str = "", force: bo
                               "move it away or choose another folder (nothing was written)")  # fmt: skip
         done = Written()
         for uri, path in targets.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(files[uri], encoding="utf-8", newline="\n")
+            if last.get(uri) != hashes[uri] or not path.is_file():  # unchanged files keep their time: a
+                path.parent.mkdir(parents=True, exist_ok=True)  # watching engine rebuilds only what changed
+                path.write_text(files[uri], encoding="utf-8", newline="\n")
             done.written.append(path)
         for uri in sorted(set(last) - set(files)):
             path = base / uri

@@ -18,7 +18,11 @@ import weakref
 from pathlib import Path
 from typing import Any, Iterator
 
-from mkdocs.config import config_options as c
+from .engines import mkdocs_api
+
+mkdocs_api()  # on ProperDocs without MkDocs, `mkdocs.*` below is ProperDocs
+
+from mkdocs.config import config_options as c  # noqa: E402
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError

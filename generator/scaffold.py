@@ -19,6 +19,7 @@ import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from .analyze import slugify
+from .engines import read_config
 from .errors import JournalError, LocatedError, UserError
 from .load import Cache, RawJournal, display_path, load_journal
 from .model import PLACEHOLDERS, CaseStudy, Partner
@@ -113,11 +114,15 @@ def write_new_files(folder: Path, files: dict[str, str]) -> list[Path]:
     return written
 
 
-def init_site(folder: Path) -> list[Path]:
-    """A new journal site in `folder` (created if need be), named after the folder."""
+def init_site(folder: Path, engine: str = "mkdocs") -> list[Path]:
+    """A new journal site in `folder` (created if need be), named after the folder; for Zensical, its own files."""
     if folder.exists() and not folder.is_dir():
         raise ScaffoldError(f"{folder} is a file, not a folder")
     name = folder.absolute().resolve().name or "My"
+    if engine == "zensical":
+        from .zensical_site import site_files as zensical_files
+
+        return write_new_files(folder, zensical_files(f"{name} journal"))
     return write_new_files(folder, site_files(f"{name} journal"))
 
 
@@ -250,21 +255,12 @@ def _validate_new(journal: Existing, path: Path) -> list[LocatedError]:
 # pjournal serve
 
 
-class _LenientLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml for a key or two: MkDocs' own tags (!ENV, !!python/name:...) become None."""
-
-
-_LenientLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
-_LenientLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
-
-
 def serve_url(config_file: Path, dev_addr: str | None) -> str:
     """The address `mkdocs serve` will use: `dev_addr` (or the config's), under the path of `site_url`."""
     try:
-        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_LenientLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        config = None
-    config = config if isinstance(config, dict) else {}
+        config = read_config(config_file)
+    except UserError:
+        config = {}
     address = dev_addr or config.get("dev_addr")
     address = address if isinstance(address, str) and address else "127.0.0.1:8000"
     site_url = config.get("site_url")

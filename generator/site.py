@@ -21,7 +21,12 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import yaml
-from mkdocs.commands.build import build
+
+from .engines import mkdocs_api
+
+mkdocs_api()  # on ProperDocs without MkDocs, `mkdocs.*` below is ProperDocs
+
+from mkdocs.commands.build import build  # noqa: E402
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
@@ -47,7 +52,8 @@ def _default_config(journal_dir: Path, folder: Path) -> Path:
         "site_name": default_site_name(journal_dir),
         "docs_dir": str(docs),
         "site_dir": str(Path("site").absolute()),
-        "theme": {"name": "material", "font": False, "features": ["navigation.indexes"]},
+        "theme": {"name": "material", "font": False, "features": ["navigation.indexes"]} if _has_material()
+                 else {"name": "mkdocs"},  # ProperDocs without MkDocs has no Material: its own mkdocs theme
         "markdown_extensions": ["tables", "toc"],
         "plugins": ["search", {PLUGIN_NAME: {"journal_dir": str(journal_dir.absolute()), "prefix": ""}}],
     }
@@ -56,13 +62,17 @@ def _default_config(journal_dir: Path, folder: Path) -> Path:
     return path
 
 
+def _has_material() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("material") is not None
+
+
 @contextlib.contextmanager
 def site_config(config_file: Path | None, journal_dir: Path) -> Iterator[Path]:
-    """The mkdocs.yml to use: the one given or found here, else a default site in a temporary folder."""
+    """The config to use: the one given (found by engines.find_config), else a default site in a temporary folder."""
     if config_file is not None:
         yield config_file
-    elif Path("mkdocs.yml").is_file():
-        yield Path("mkdocs.yml")
     elif not journal_dir.is_dir():
         raise SiteError(f"no mkdocs.yml here and no journal folder '{journal_dir}': start one with "
                         "`pjournal init DIR`, or name the journal with -j")  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib.metadata
 import json
 import re
 import signal
@@ -131,7 +132,7 @@ def test_init_workflow_checks_builds_and_deploys_to_pages(site):
     runs = [s.get("run") for s in steps if "run" in s]
     assert uses[:2] == ["actions/checkout", "actions/setup-python"]
     assert steps[1]["with"]["python-version"] == "3.12"
-    assert runs == ["pip install partnership-journal", "pjournal check --format github", "pjournal build --strict"]
+    assert runs == ['pip install "partnership-journal[mkdocs]"', "pjournal check --format github", "pjournal build --strict"]
     assert uses[-1] == "actions/upload-pages-artifact" and steps[-1]["with"]["path"] == "site"
     assert deploy["needs"] == "build"
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
@@ -555,7 +556,7 @@ def test_build_is_quiet_under_ci_unless_verbose(journal_copy, runner):
     assert "Building documentation to directory" in loud.stderr
     ci = runner.invoke(cli, ["build"], env={"CI": "true"})
     assert ci.exit_code == 0 and ci.stderr == ""
-    assert ci.stdout == f"Site written to {Path('site').absolute()}\n"
+    assert ci.stdout == f"engine mkdocs {importlib.metadata.version('mkdocs')}\nSite written to {Path('site').absolute()}\n"
     assert "Building documentation to directory" in runner.invoke(cli, ["build", "-v"], env={"CI": "true"}).stderr
     assert runner.invoke(cli, ["build", "-q"], env={"CI": None}).stderr == ""
 
@@ -568,7 +569,8 @@ def test_serve_says_where_it_serves_before_starting(site):
                               stderr=subprocess.DEVNULL, text=True)  # fmt: skip
     try:
         url = f"http://127.0.0.1:{port}/demo/"
-        assert server.stdout is not None and server.stdout.readline() == f"Serving on {url}\n"
+        assert server.stdout is not None and server.stdout.readline().startswith("engine mkdocs ")
+        assert server.stdout.readline() == f"Serving on {url}\n"
         assert wait_for(lambda: server.poll() is not None or bool(fetch(url + "journal/")), 60)
         assert server.poll() is None, "the server came up"
         assert "Relaunching the newsletter" in fetch(url + "journal/")

@@ -1,0 +1,254 @@
+"""The journal on Zensical, which runs no third-party plugin: `pjournal` renders, Zensical builds.
+
+`pjournal build` renders the pages (render -o's files: output.journal_files) into a folder of
+docs that it owns, `docs/<prefix>`, protected by render's manifest (a folder holding files it
+did not write is refused), then runs `zensical build`. `pjournal serve` runs `zensical serve`
+and renders again on every change of a record: Zensical sees the changed pages and reloads
+them; the pages of deleted sessions are removed, as render -o removes its own stale files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from jinja2 import PackageLoader
+
+from . import engines
+from .analyze import published
+from .errors import LocatedError, UserError
+from .folders import overlap, remove_tree, shown, temp_folder
+from .load import Cache, load_journal
+from .model import Journal
+from .output import Written, clean_prefix, journal_files, sidebar, write_files
+from .privacy import compile_patterns, redact
+from .render import SessionCache, render_site
+from .validate import validate
+
+PLUGIN_NAME = "partnership-journal"
+#: How often `serve` looks for changed records: an edit reaches the page within about a second.
+POLL_SECONDS = 0.25
+
+
+@dataclass(frozen=True)
+class ZensicalSite:
+    """What `pjournal` needs of a Zensical site: its folders, URL style and journal settings."""
+
+    config: Path
+    site_name: str
+    docs_dir: Path
+    site_dir: Path
+    directory_urls: bool
+    journal_dir: Path
+    prefix: str
+    drafts: bool
+    redact: tuple[str, ...]
+    lists_plugin: bool  # its config lists our plugin, which Zensical ignores
+    nav: Any  # the config's own, if any
+
+
+def plugin_ignored(config: Path) -> str | None:
+    """What to tell the user of a site built by Zensical whose config lists our plugin; None if it lists none."""
+    if engines.plugin_settings(engines.read_config(config), PLUGIN_NAME) is None:
+        return None
+    return (f"{shown(config)} lists the '{PLUGIN_NAME}' plugin, but Zensical runs no third-party plugins: "
+            "`zensical build` alone publishes no journal. Build and preview with `pjournal build` and "
+            "`pjournal serve`, which render the journal into docs for Zensical")  # fmt: skip
+
+
+def load_site(config: Path, journal_dir: Path, drafts: bool, redact_patterns: tuple[str, ...]) -> ZensicalSite:
+    """A Zensical site's settings; the plugin's options in its config (journal_dir, prefix, drafts, redact),
+    which Zensical ignores, are ours to honour."""
+    data = engines.read_config(config)
+    root = config.parent
+    options = engines.plugin_settings(data, PLUGIN_NAME)
+    settings = options or {}
+    journal = root / settings["journal_dir"] if isinstance(settings.get("journal_dir"), str) else journal_dir
+    extra = settings.get("redact") if isinstance(settings.get("redact"), list) else []
+    return ZensicalSite(
+        config=config, site_name=str(data.get("site_name") or "Journal"),
+        docs_dir=root / str(data.get("docs_dir") or "docs"), site_dir=root / str(data.get("site_dir") or "site"),
+        directory_urls=data.get("use_directory_urls", True) is not False, journal_dir=journal,
+        prefix=clean_prefix(str(settings.get("prefix", "journal"))), drafts=drafts or settings.get("drafts") is True,
+        redact=(*map(str, extra), *redact_patterns), lists_plugin=options is not None, nav=data.get("nav"),
+    )  # fmt: skip
+
+
+def nav_hint(site: ZensicalSite) -> str | None:
+    """For a site whose `nav` leaves out the journal (or that has none: Zensical then lists every page,
+    every session too): the journal's section to add to it."""
+    overview = posixpath.join(site.prefix, "index.md")
+    if site.nav and overview in json.dumps(site.nav):
+        return None
+    why = "leaves out the journal" if site.nav else "has no nav, so the sidebar lists every page (every session too)"
+    return f"{shown(site.config)} {why}; add the journal's compact section: {nav_text(site)}"
+
+
+def nav_text(site: ZensicalSite) -> str:
+    """The journal's nav section as zensical.toml (or mkdocs.yml, the same as JSON) writes it."""
+    journal = _journal(site, None)
+    pages = render_site(journal, directory_urls=site.directory_urls)
+    items = sidebar(pages, site.prefix, site.directory_urls)
+    if site.config.suffix == ".toml":
+        return "nav = [" + ", ".join(toml_value(item) for item in items) + "]"
+    return "nav: " + json.dumps(items, ensure_ascii=False)  # JSON is YAML
+
+
+def _problem(site: ZensicalSite) -> str | None:
+    """Why the site folder would put sources at risk (Zensical replaces it): docs, the journal, the config's folder."""
+    why = overlap(site.site_dir, [(f"docs_dir ('{shown(site.docs_dir)}')", site.docs_dir, False),
+                                  (f"the journal folder ('{shown(site.journal_dir)}')", site.journal_dir, False),
+                                  (f"the folder of {site.config.name}", site.config.parent, True)])  # fmt: skip
+    return None if why is None else f"site folder '{shown(site.site_dir)}' {why}; choose a folder of its own, such as 'site'"
+
+
+def _journal(site: ZensicalSite, cache: Cache | None) -> Journal:
+    """The journal as published: validated, drafts left out unless asked for, redacted."""
+    if not site.journal_dir.is_dir():
+        raise UserError(f"no journal folder '{shown(site.journal_dir)}'")
+    journal = validate(load_journal(site.journal_dir, cache), release=cache is None)
+    return redact(published(journal, site.drafts), compile_patterns(list(site.redact)))
+
+
+def render_into_docs(site: ZensicalSite, cache: Cache | None = None,
+                     pages: SessionCache | None = None) -> tuple[Written, list[LocatedError]]:  # fmt: skip
+    """The journal's pages written into docs/<prefix>, its own stale pages removed; what was done, and the
+    journal's warnings. Raises JournalError (a record) or OutputError (a folder it did not write) before
+    anything is written."""
+    journal = _journal(site, cache)
+    rendered = render_site(journal, pages, directory_urls=site.directory_urls)
+    files = journal_files(journal, site_name=site.site_name, prefix=site.prefix, directory_urls=site.directory_urls,
+                          pages=rendered)  # fmt: skip
+    return write_files(files, site.docs_dir, prefix=site.prefix), journal.warnings
+
+
+def command() -> list[str]:
+    """How to run Zensical: from this Python when it is installed here, else the `zensical` on PATH."""
+    import importlib.util
+
+    if importlib.util.find_spec("zensical") is not None:
+        return [sys.executable, "-m", "zensical.main"]
+    found = shutil.which("zensical")
+    if found is None:
+        raise engines.EngineError(f"zensical is not installed here; {engines.ZENSICAL.install}")
+    return [found]
+
+
+def build(site: ZensicalSite, strict: bool, report: Callable[[str], None]) -> None:
+    """Render the journal into docs, then `zensical build`; its output goes to the terminal as it comes.
+
+    Under `strict` a warning about a record stops the build before Zensical runs.
+    """
+    problem = _problem(site)
+    if problem is not None:
+        raise UserError(problem)
+    _written, warnings = render_into_docs(site)
+    for warning in warnings:
+        report(str(warning))
+    if strict and warnings:
+        raise UserError(f"{len(warnings)} warning(s) about the journal, and --strict")
+    done = subprocess.run([*command(), "build", "-f", str(site.config), *(["--strict"] if strict else [])],
+                          cwd=site.config.parent, check=False)  # fmt: skip
+    if done.returncode != 0:
+        raise UserError(f"zensical build failed (exit code {done.returncode})")
+
+
+def serve(site: ZensicalSite, dev_addr: str | None, report: Callable[[str], None]) -> None:
+    """`zensical serve`, with the journal rendered again into docs whenever a record changes.
+
+    A record with an error is reported and the last good pages stay served; fixing it brings
+    the pages back. Runs until interrupted (Ctrl-C, SIGTERM), then stops Zensical.
+    """
+    cache: Cache = {}
+    pages = SessionCache()
+    for warning in render_into_docs(site, cache, pages)[1]:
+        report(str(warning))
+    process = subprocess.Popen([*command(), "serve", "-f", str(site.config), *(["-a", dev_addr] if dev_addr else [])],
+                               cwd=site.config.parent)  # fmt: skip
+    try:
+        last = _snapshot(site.journal_dir)
+        while process.poll() is None:
+            time.sleep(POLL_SECONDS)
+            now = _snapshot(site.journal_dir)
+            if now == last:
+                continue
+            last = now
+            try:
+                done, _warnings = render_into_docs(site, cache, pages)
+            except UserError as e:  # JournalError too: every problem, and the last good pages stay
+                report(f"{e}\nThe last good pages stay served.")
+                continue
+            report(f"Journal rendered again into {shown(site.docs_dir / site.prefix)}"
+                   + (f"; removed {len(done.removed)} page(s) it no longer makes" if done.removed else ""))  # fmt: skip
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+    if process.returncode not in (0, -15):
+        raise UserError(f"zensical serve stopped (exit code {process.returncode})")
+
+
+def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file below the journal folder with its modification time and size: a change in one is an edit."""
+    found: dict[str, tuple[int, int]] = {}
+    for here, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if d != ".schema"]
+        for name in names:
+            path = os.path.join(here, name)
+            try:
+                info = os.stat(path)
+            except OSError:
+                continue
+            found[path] = (info.st_mtime_ns, info.st_size)
+    return found
+
+
+# pjournal init --engine zensical
+
+
+def site_files(site_name: str) -> dict[str, str]:
+    """A new Zensical site: zensical.toml with the journal's nav, the sample journal, a workflow installing Zensical."""
+    from . import scaffold
+
+    files = {path: text for path, text in scaffold.site_files(site_name).items() if path != "mkdocs.yml"}
+    env = scaffold.ENV.overlay(loader=PackageLoader("generator", "templates/scaffold/zensical"))
+    env.filters["toml"] = json.dumps  # a TOML basic string is written as JSON writes a string
+    files["zensical.toml"] = env.get_template("zensical.toml.j2").render(site_name=site_name, nav=_sample_nav(files))
+    files[".gitignore"] = env.get_template("gitignore.j2").render()
+    files[".github/workflows/journal.yml"] = scaffold.ENV.get_template("workflow.yml.j2").render(extra="zensical")
+    return files
+
+
+def _sample_nav(files: dict[str, str]) -> str:
+    """The journal's nav section for the sample journal of a new site (its places don't depend on the records)."""
+    folder = temp_folder()
+    try:
+        for path, text in files.items():
+            if path.startswith("journal/"):
+                (folder / path).parent.mkdir(parents=True, exist_ok=True)
+                (folder / path).write_text(text, encoding="utf-8")
+        pages = render_site(validate(load_journal(folder / "journal")))
+    finally:
+        remove_tree(folder)
+    return ", ".join(toml_value(item) for item in sidebar(pages, "journal", True))
+
+
+def toml_value(value: Any) -> str:
+    """A nav item as a TOML inline value: strings, arrays and one-key tables."""
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{json.dumps(k)} = {toml_value(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    return json.dumps(value, ensure_ascii=False)
