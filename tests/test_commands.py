@@ -57,6 +57,7 @@ def test_init_writes_a_site_that_checks_clean_and_builds_strict(site, runner):
     assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()) == [
         ".github/workflows/journal.yml",
         ".gitignore",
+        ".vscode/settings.json",
         "docs/index.md",
         "journal/.schema/case-study.json",
         "journal/.schema/partners.json",
@@ -124,12 +125,15 @@ def test_init_workflow_checks_builds_and_deploys_to_pages(site):
     assert workflow["permissions"] == {"contents": "read"}
     assert workflow["concurrency"]["cancel-in-progress"] == "false"
     build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
+    assert build["timeout-minutes"] == "15" and deploy["timeout-minutes"] == "10"
     steps = build["steps"]
     uses = [s.get("uses", "").split("@")[0] for s in steps]
     runs = [s.get("run") for s in steps if "run" in s]
     assert uses[:2] == ["actions/checkout", "actions/setup-python"]
-    assert steps[1]["with"]["python-version"] == "3.12"
-    assert runs == ["pip install partnership-journal", "pjournal check --format github", "pjournal build --strict"]
+    assert steps[1]["with"] == {"python-version": "3.12", "cache": "pip",
+                                "cache-dependency-path": ".github/workflows/journal.yml"}  # fmt: skip
+    assert runs[1:] == ["pjournal check --format github", "pjournal build --strict"]
+    assert "actions/configure-pages" in uses
     assert uses[-1] == "actions/upload-pages-artifact" and steps[-1]["with"]["path"] == "site"
     assert deploy["needs"] == "build"
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
@@ -137,17 +141,34 @@ def test_init_workflow_checks_builds_and_deploys_to_pages(site):
     assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
 
 
-def test_init_refuses_to_overwrite_and_writes_nothing(tmp_path, runner, monkeypatch):
+def test_init_keeps_an_existing_journal_and_adds_the_plugin(tmp_path, runner, monkeypatch):
     monkeypatch.chdir(tmp_path)
     write(tmp_path / "demo/mkdocs.yml", "site_name: mine\n")
     write(tmp_path / "demo/journal/partners.yaml", "[]\n")
     result = runner.invoke(cli, ["init", "demo"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[:3] == [
+        "Changed demo/mkdocs.yml: added the partnership-journal plugin",
+        "Left demo/journal/: it has records: no sample added",
+        "Wrote demo/journal/.schema/session.json",
+    ]
+    assert (tmp_path / "demo/journal/partners.yaml").read_text() == "[]\n"
+    assert not (tmp_path / "demo/journal/sessions").exists() and not (tmp_path / "demo/docs").exists()
+    assert (tmp_path / "demo/mkdocs.yml").read_text() == (
+        "site_name: mine\n\nplugins:\n  - search\n  - partnership-journal:\n      journal_dir: journal\n"
+        "      prefix: journal\n"
+    )
+
+
+def test_init_refuses_a_file_in_the_way_and_writes_nothing(tmp_path, runner, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "demo/.github/workflows", "not a folder\n")
+    result = runner.invoke(cli, ["init", "demo"])
     assert result.exit_code == 1
-    assert result.stderr == "Error: not overwriting demo/mkdocs.yml, demo/journal/partners.yaml: nothing was written\n"
+    assert result.stderr.startswith("Error: cannot write demo/.github/workflows")
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == [
-        "demo", "demo/journal", "demo/journal/partners.yaml", "demo/mkdocs.yml",
+        "demo", "demo/.github", "demo/.github/workflows",
     ]  # fmt: skip
-    assert (tmp_path / "demo/mkdocs.yml").read_text() == "site_name: mine\n"
 
 
 def test_init_into_a_folder_that_has_other_files(tmp_path, runner, monkeypatch):
