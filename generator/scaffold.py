@@ -33,9 +33,8 @@ from .install import Install, running
 from .load import Cache, RawJournal, display_path, load_journal
 from .model import PLACEHOLDERS, CaseStudy, Partner
 from .validate import validate
-from .schema import KINDS, SchemaKind, schema_text
+from .schema import KINDS, SchemaKind, schema_path, schema_text
 
-SCHEMA_DIR = ".schema"
 #: The sample session of a new site is dated, so that `init` always writes the same files.
 SAMPLE_DATE = dt.date(2026, 2, 3)
 SAMPLE_CASE_STUDY = "newsletter-relaunch"
@@ -60,11 +59,6 @@ ENV = Environment(
 )
 ENV.filters["yaml"] = _yaml_scalar
 ENV.filters["shell"] = shlex.quote
-
-
-def schema_path(kind: SchemaKind) -> str:
-    """Where a journal keeps the schema of one kind of record, relative to the journal folder."""
-    return f"{SCHEMA_DIR}/{kind}.json"
 
 
 def schema_files() -> dict[str, str]:

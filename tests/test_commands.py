@@ -18,6 +18,7 @@ from jsonschema import Draft202012Validator
 from conftest import FIXTURES, ROOT
 from generator.cli import cli
 from generator.load import load_journal
+from generator.model import FIELD_DOCS, Session
 from generator.render import render_site
 from generator.schema import json_schema
 from helpers import broken_links, edit, fetch, free_port, stop, valid, wait_for, write
@@ -319,7 +320,8 @@ def test_schema_default_kind_is_session_with_id_optional(runner):
     assert schema["title"] == "partnership-journal session"
     assert "id" in schema["properties"] and "id" not in schema["required"]
     assert {"title", "date", "partners", "goal", "contributions"} <= set(schema["required"])
-    assert schema["properties"]["date"] == {"format": "date", "title": "Date", "type": "string"}
+    assert schema["properties"]["date"] == {"format": "date", "title": "Date", "type": "string",
+                                            "description": FIELD_DOCS[Session]["date"]}  # fmt: skip
     assert runner.invoke(cli, ["schema", "--kind", "nope"]).exit_code == 2
 
 
@@ -592,3 +594,20 @@ def test_serve_says_where_it_serves_before_starting(site):
         assert "Relaunching the newsletter" in fetch(url + "journal/")
     finally:
         stop(server, signal.SIGINT, seconds=20)
+
+
+def test_check_warns_when_a_records_schema_line_does_not_resolve(site, runner):
+    """A record moved one folder deeper keeps `../../.schema/session.json`: editors would check nothing."""
+    record = site / "journal/sessions/2026/2026-02-03-planning-the-first-issue.yaml"
+    moved = site / "journal/sessions/2026/02/2026-02-03-planning-the-first-issue.yaml"
+    moved.parent.mkdir()
+    record.rename(moved)
+    check = runner.invoke(cli, ["check"])
+    assert check.exit_code == 0 and check.stdout == "0 errors, 1 warning in 3 records\n"
+    assert check.stderr == (
+        "journal/sessions/2026/02/2026-02-03-planning-the-first-issue.yaml:1:33: warning: $schema: the "
+        "yaml-language-server line names ../../.schema/session.json, which is not there, so editors check nothing "
+        "in this file; from here the journal's schema is ../../../.schema/session.json\n"
+    )
+    edit(moved, "$schema=../../.schema/", "$schema=../../../.schema/")
+    assert runner.invoke(cli, ["check"]).stdout == "0 errors, 0 warnings in 3 records\n"
