@@ -113,3 +113,14 @@ def test_the_readme_session_example_is_a_valid_record(tmp_path):
     write(tmp_path / "case-studies/writing-beyond-the-manifesto.yaml", "title: W\nsummary: S\n")
     write(tmp_path / "sessions/2026-02-03-follow-up-post.yaml", example)
     assert problems(tmp_path) == []
+
+
+def test_ci_runs_exactly_the_readmes_test_command_in_a_venv():
+    """`.ci/run` ends with the README's test command; both fresh-machine commands make and use a venv."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    fresh = readme.split("## On a fresh machine", 1)[1].split("\n## ", 1)[0]
+    build, test = re.findall(r"^    (python3 -m venv .*)$", fresh, re.M)
+    assert build.endswith("&& .venv/bin/pjournal build") and test.endswith("&& .venv/bin/python -m pytest")
+    assert "--break-system-packages" not in fresh
+    ci = (ROOT / ".ci/run").read_text(encoding="utf-8").strip().splitlines()
+    assert ci[-1] == test
