@@ -192,7 +192,8 @@ def journal_steps(site: Site) -> list[Step]:
     if _has_records(journal):
         steps.append(Step(f"{site.journal_dir}/", "leave", "it has records: no sample added"))
     else:
-        steps += [Step(f"{site.journal_dir}/{path}", "write", "sample", text) for path, text in sample_journal().items()]
+        sample = sample_journal().items()
+        steps += [Step(f"{site.journal_dir}/{path}", "write", "sample", text) for path, text in sample]
     for path, text in schema_files().items():
         target = f"{site.journal_dir}/{path}"
         present = _read(site.folder / target)
@@ -200,7 +201,8 @@ def journal_steps(site: Site) -> list[Step]:
             steps.append(Step(target, "write", "a JSON Schema, for editors", text))
         elif present != text:
             kind = PurePosixPath(path).stem
-            steps.append(Step(target, "leave", f"differs from this pjournal's: `pjournal schema --kind {kind}` prints it"))
+            note = f"differs from this pjournal's: `pjournal schema --kind {kind}` prints it"
+            steps.append(Step(target, "leave", note))
     return steps
 
 
@@ -341,8 +343,8 @@ def step_line(step: Step, shown: str, *, dry_run: bool = False) -> str:
 
 def step_diff(step: Step) -> str:
     """A change as a unified diff, every line ending in a newline."""
-    lines = difflib.unified_diff((step.before or "").splitlines(keepends=True),
-                                 (step.content or "").splitlines(keepends=True), f"a/{step.path}", f"b/{step.path}")  # fmt: skip
+    before, after = (step.before or "").splitlines(keepends=True), (step.content or "").splitlines(keepends=True)
+    lines = difflib.unified_diff(before, after, f"a/{step.path}", f"b/{step.path}")
     return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
 
 

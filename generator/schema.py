@@ -143,7 +143,8 @@ class RecordSchema(GenerateJsonSchema):
         generated = super().literal_schema(schema)
         docs = _MEMBERS.get(tuple(schema["expected"]))
         if docs is not None:
-            generated["enumDescriptions"] = generated["markdownEnumDescriptions"] = [docs[v] for v in schema["expected"]]
+            meanings = [docs[value] for value in schema["expected"]]
+            generated["enumDescriptions"] = generated["markdownEnumDescriptions"] = meanings
         return generated
 
     def str_schema(self, schema: core_schema.StringSchema) -> JsonSchemaValue:
@@ -218,8 +219,8 @@ def unresolved_modelines(root: Path, records: list[Record]) -> list[LocatedError
             schema = _schema_file(record.path, found.group(1))
             if schema is not None and not schema.is_file():
                 right = posixpath.relpath((root / schema_path(record.kind)).as_posix(), record.path.parent.as_posix())
-                message = (f"$schema: the yaml-language-server line names {found.group(1)}, which is not there, so "
-                           f"editors check nothing in this file; from here the journal's schema is {right}")  # fmt: skip
+                message = (f"$schema: the yaml-language-server line names {found.group(1)}, which is not there, "
+                           f"so editors check nothing in this file; from here the journal's schema is {right}")
                 warnings.append(LocatedError(record.display, number, found.start(1) + 1, message, "warning"))
             break
     return warnings
