@@ -150,14 +150,18 @@ def cli() -> None:
 @click.argument("directory", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--engine", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs", show_default=True,
               help="mkdocs: mkdocs.yml with the plugin (MkDocs or ProperDocs); zensical: zensical.toml.")  # fmt: skip
-def init(directory: Path, engine: str) -> None:
-    """Start a new journal site in DIR.
+@click.option("--dry-run", is_flag=True, help="Show what would be written and changed (as diffs), and write nothing.")
+def init(directory: Path, engine: str, dry_run: bool) -> None:
+    """Start a journal site in DIR, or add the journal to the MkDocs site there.
 
-    Writes mkdocs.yml (Material theme and the journal plugin), docs/index.md, journal/ with
-    two partners, a case study and a session that shows every kind of field, the records'
-    JSON Schemas in journal/.schema/ (for editors), .github/workflows/journal.yml (check,
-    build and deploy to GitHub Pages) and .gitignore. DIR may exist; a file that exists
-    is never overwritten: then nothing is written and the exit code is 1.
+    A new site gets mkdocs.yml (Material theme and the journal plugin), docs/index.md,
+    journal/ with two partners, a case study and a session that shows every kind of field,
+    the records' JSON Schemas in journal/.schema/, .github/workflows/journal.yml (check,
+    build and deploy to GitHub Pages), .gitignore and .vscode/settings.json (the schemas by
+    glob, for editors). In an existing repository, init adds the plugin to its mkdocs.yml
+    (keeping its comments and order), the site folder to its .gitignore and the schemas to
+    its editor settings; it writes the sample journal, the schemas and the workflow only
+    where there are none. It never overwrites a file, and lists what it wrote, changed and left.
 
     With --engine zensical, zensical.toml (with the journal's nav) instead of mkdocs.yml:
     `pjournal build` and `serve` render the journal into docs/journal for Zensical.
@@ -165,10 +169,16 @@ def init(directory: Path, engine: str) -> None:
     Example: pjournal init my-journal
     """
     with _user_errors():
-        written = scaffold.init_site(directory, engine)
-    for path in written:
-        click.echo(f"Wrote {path}")
-    click.echo(f"Next: cd {shlex.quote(str(directory))} && pjournal serve")
+        steps = scaffold.init_plan(directory, engine=engine)
+        if not dry_run:
+            scaffold.apply(directory, steps)
+    for step in steps:
+        click.echo(scaffold.step_line(step, display_path(directory / step.path, Path.cwd()), dry_run=dry_run))
+        if dry_run and step.action == "change":
+            click.echo(scaffold.step_diff(step), nl=False)
+    if not dry_run:
+        here = directory.absolute().resolve() == Path.cwd().resolve()
+        click.echo(f"Next: {'' if here else f'cd {shlex.quote(str(directory))} && '}pjournal serve")
 
 
 def _ask_partners(partners: dict[str, Partner]) -> list[str]:

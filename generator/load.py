@@ -282,6 +282,8 @@ def _parse(path: Path, shown: str, kind: Kind, size: int) -> Record:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as e:
+        if (deep := _too_deep(text)) is not None:  # newer PyYAML refuses deep nesting itself, further in
+            return fail(f"nested more than {MAX_DEPTH} levels deep", *deep)
         return fail(*_syntax_error(e, text))
     except yaml.reader.ReaderError as e:
         line, col = _position(text, e.position)
@@ -301,6 +303,24 @@ def _parse(path: Path, shown: str, kind: Kind, size: int) -> Record:
         line, col = _alias_mark(text, e.alias) if e.alias else mark_of(e.node)
         return fail(e.message, line, col)
     return Record(path, shown, kind, data=data, text=text)
+
+
+def _too_deep(text: str) -> tuple[int, int] | None:
+    """Where the first list or mapping nested more than MAX_DEPTH levels opens, if one does before
+    the parser gives up: the same place `_Builder` names when the file parses. (PyYAML's own
+    parser, which reads as far as it must: libyaml scans a flow collection ahead to its end.)"""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                if depth > MAX_DEPTH:
+                    return event.start_mark.line + 1, event.start_mark.column + 1
+                depth += 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return None
+    return None
 
 
 #: Constructs a character closes (', ", ], }): left open, the parser fails only at the end of the file.

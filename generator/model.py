@@ -54,7 +54,7 @@ Id = Annotated[str, Strict(), StringConstraints(pattern=SLUG.pattern, max_length
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5_000)]
 LongText = Annotated[str, StringConstraints(max_length=200_000)]
 #: Numbers, dates and yes/no are strict: `confidence: true` is not 100%, `date: 0` not 1970-01-01.
-Confidence = Annotated[float, Strict(), Field(ge=0, le=1, description="How sure the partner said it was, 0 to 1.")]
+Confidence = Annotated[float, Strict(), Field(ge=0, le=1)]
 Date = Annotated[dt.date, WrapValidator(_date)]
 Flag = Annotated[bool, Strict()]
 
@@ -91,6 +91,7 @@ ContributionKind = Literal[
 Outcome = Literal["adopted", "compromise", "new-approach", "deferred", "unresolved"]
 FeedbackAbout = Literal["accuracy", "usefulness", "timing", "style", "process", "other"]
 Effort = Literal["small", "medium", "large"]
+Status = Literal["draft", "published"]
 
 
 class Model(BaseModel):
@@ -106,9 +107,9 @@ class Partner(Model):
     name: Text
     kind: PartnerKind
     description: Text | None = None
-    model: Text | None = Field(None, description="Which AI system (ai partners only).")
+    model: Text | None = None
     strengths: list[Text] = []
-    anonymous: Flag = Field(False, description="Publish only as `alias`, never by name or id.")
+    anonymous: Flag = False
     alias: Text | None = None
 
 
@@ -126,7 +127,7 @@ class CaseStudy(Model):
     def labels(self) -> list[str]:
         """Its domain and tags: the page's tags, the feed entry's categories."""
         return ([self.domain] if self.domain else []) + self.tags
-    attribution: Text | None = Field(None, description="Overrides the generated attribution statement.")
+    attribution: Text | None = None
 
 
 class SessionPartner(Model):
@@ -138,9 +139,9 @@ class Verification(Model):
     """How `held_up` was found out: when, by whom, and how. (`date`, not `on`: YAML 1.1 readers,
     PyYAML's safe_load among them, take the key `on` for true.)"""
 
-    date: Date | None = Field(None, description="When it was found out.")
-    by: AnyPartnerRef | None = Field(None, description="Who found it out.")
-    note: LongText | None = Field(None, description="How it was found out (Markdown).")
+    date: Date | None = None
+    by: AnyPartnerRef | None = None
+    note: LongText | None = None
 
 
 class Contribution(Model):
@@ -149,11 +150,9 @@ class Contribution(Model):
     summary: Text
     confidence: Confidence | None = None
     uncertainty: Text | None = None
-    held_up: Flag | None = Field(None, description="Verified later; absent means not (yet) verified.")
-    verified: Verification | None = Field(None, description="How held_up was found out.")
-    effort: Effort | None = Field(
-        None, description="How much work it was: small, medium or large (weights 1, 2, 4 in the attribution)."
-    )  # fmt: skip
+    held_up: Flag | None = None
+    verified: Verification | None = None
+    effort: Effort | None = None
 
 
 class Position(Model):
@@ -165,7 +164,7 @@ class Position(Model):
 
 class Resolution(Model):
     outcome: Outcome
-    adopted: PartnerRef | None = Field(None, description="Whose position, when outcome is adopted.")
+    adopted: PartnerRef | None = None
     decided_by: PartnerRef | None = None
     summary: Text | None = None
 
@@ -174,8 +173,8 @@ class Disagreement(Model):
     topic: Text
     positions: list[Position] = Field(min_length=1)
     resolution: Resolution | None = None
-    held_up: Flag | None = Field(None, description="Whether the decision held up; absent means not (yet) verified.")
-    verified: Verification | None = Field(None, description="How held_up was found out.")
+    held_up: Flag | None = None
+    verified: Verification | None = None
 
     @property
     def outcome(self) -> Outcome:
@@ -224,7 +223,7 @@ class Session(Model):
     id: Id
     title: Text
     date: Date
-    status: Literal["draft", "published"] = "published"
+    status: Status = "published"
     case_study: CaseStudyRef | None = None
     domain: Text | None = None
     tags: list[Text] = []
@@ -237,12 +236,9 @@ class Session(Model):
     handoffs: list[Handoff] = []
     outcome: LongText | None = None
     lessons: list[LessonItem] = []
-    attribution: Text | None = Field(None, description="Overrides the generated attribution statement.")
-    initiative: PartnerKind = Field("human", description="Who started the work: human (AI was asked) or ai.")
-    human_review: Flag | None = Field(
-        None, description="Whether a human reviewed and approved the AI's work; by default, whether a human "
-        "reviewed, refined or decided something in the session."
-    )  # fmt: skip
+    attribution: Text | None = None
+    initiative: PartnerKind = "human"
+    human_review: Flag | None = None
     notes: LongText | None = None
 
     @property
@@ -391,3 +387,195 @@ def _reference_plan(model: type[BaseModel]) -> tuple[tuple[str, Ref | None, Any]
 
 def _is_model(annotation: Any) -> bool:
     return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
+#: What each field of a record means, by model and YAML key: the one statement of it. The JSON
+#: Schemas give it as the field's description (what an editor shows on hover), and the tables of
+#: docs/record-format.md repeat it word for word (tests/test_docs.py holds them to it).
+FIELD_DOCS: dict[type[BaseModel], dict[str, str]] = {
+    Partner: {
+        "id": "How sessions refer to this partner. Also the partner page's address, unless the partner is anonymous.",
+        "name": "The name shown on every page that mentions the partner. Never published for an anonymous partner.",
+        "kind": (
+            "Whether the partner is a person or an AI system. Shown in the partner tables and used for the "
+            "attribution statements."
+        ),
+        "description": (
+            "A sentence or two about the partner, shown on the partner page. Not published for an anonymous "
+            "partner."
+        ),
+        "model": (
+            "Which AI system the partner is. Allowed only when `kind: ai`. Shown next to \"AI partner\" on the "
+            "partner page."
+        ),
+        "strengths": "What the partner is good at. Shown on the partner page and in the Partners list.",
+        "anonymous": (
+            "Default `false`. When `true`, the partner is published only under `alias` or a generated label; its "
+            "name or id written in any other record's text, tags or file names is a warning, and published as the"
+            " alias."
+        ),
+        "alias": "The published name of an anonymous partner. Used only together with `anonymous: true`.",
+    },
+    CaseStudy: {
+        "id": "Defaults to the file name. The case study page's address.",
+        "title": "The page title, also used in the navigation and in links to the case study.",
+        "summary": "One or two sentences, shown under the title and in the list of case studies.",
+        "domain": "The field of work, such as `creative` or `healthcare`. Becomes a page tag.",
+        "tags": "More page tags.",
+        "narrative": "The story of the case study, shown under the summary.",
+        "attribution": (
+            "Replaces the generated attribution statement, such as \"AI handling structure and research synthesis,"
+            " human providing direction and refinement.\""
+        ),
+    },
+    Session: {
+        "id": "Defaults to the file name. The session page's address.",
+        "title": "The page title, also used in the navigation and in links to the session.",
+        "date": "When the session took place. Orders the sessions and groups them by year.",
+        "status": (
+            "Default `published`. A draft is checked but left out of the site unless you build or serve with "
+            "`--drafts`; it is then marked as a draft."
+        ),
+        "case_study": "The case study this session belongs to. Must be an existing case study.",
+        "domain": "The field of work. Shown under the title and becomes a page tag.",
+        "tags": "More page tags.",
+        "partners": "Who took part. Shown in the Partners table.",
+        "goal": "What the session set out to do. Shown under the title and in the case study's list of sessions.",
+        "constraints": "Limits the work had to respect. Shown as a list.",
+        "contributions": "What each partner did. Shown in the Contributions table and counted in the charts.",
+        "disagreements": "Where the partners disagreed and how it was resolved.",
+        "feedback": "Feedback one partner gave another. Shown in the Feedback table.",
+        "handoffs": "Work passed from one partner to another. Shown as a list.",
+        "outcome": "What came out of the session. Shown under Outcome.",
+        "lessons": (
+            "What was learned. Each item is either a plain string or a mapping with `lesson` and `tags`. Shown on"
+            " the session page and collected on the case study page."
+        ),
+        "attribution": "Replaces the attribution statement generated from the contributions.",
+        "initiative": (
+            "Who started the work: `human` (the AI was asked, the default) or `ai` (the AI made unprompted "
+            "contributions). The *initiative* of the AI Attribution statement: `Hin` or `Ain`."
+        ),
+        "human_review": (
+            "Whether a human reviewed and approved the AI's work. When absent, a session counts as reviewed when "
+            "a human partner contributed `review`, `refinement` or `decision` work, or decided a disagreement. "
+            "The *review* of the AI Attribution statement: `R` or `Nr`."
+        ),
+        "notes": "Anything else, in Markdown. Shown under Notes at the end of the page.",
+    },
+    SessionPartner: {
+        "partner": "A partner from `partners.yaml`. Each partner may be listed once per session.",
+        "role": (
+            "What the partner did in this session. Shown on the session page and in the session list of the "
+            "partner page."
+        ),
+    },
+    Contribution: {
+        "by": "The partner who made the contribution.",
+        "kind": "The kind of work. Counted in the charts and the attribution statement.",
+        "summary": "What the contribution was.",
+        "confidence": (
+            "How sure the contributor said it was. Shown as a percentage under \"Stated confidence\", or \"not "
+            "stated\"."
+        ),
+        "uncertainty": "What the contributor said it was unsure about. Shown under \"Unsure about\".",
+        "held_up": (
+            "Whether the contribution proved right when checked later. Shown as \"held up\", \"did not hold up\" or "
+            "\"not verified\" (without a promise that it ever will be)."
+        ),
+        "verified": "How `held_up` was found out: when, by whom, how. Shown beside it. A warning without `held_up`.",
+        "effort": (
+            "How much work the contribution was. When any contribution of the sessions an attribution covers has "
+            "one, the AI share in the AI Attribution statement and the kinds named in the attribution sentence "
+            "weigh each contribution 1, 2 or 4 (one without a rating as medium), and the statement says so. "
+            "Without any, each contribution counts once."
+        ),
+    },
+    Verification: {
+        "date": (
+            "When it was found out: not before the session (a warning otherwise). Shown with the days since the "
+            "session. (Not `on`: YAML 1.1 readers take that key for `true`.)"
+        ),
+        "by": "Who found it out: any partner, not only the session's.",
+        "note": "How it was found out.",
+    },
+    Position: {
+        "by": "The partner who held this position.",
+        "stance": "The position.",
+        "reasoning": "Why the partner held it.",
+        "confidence": "How sure the partner said it was.",
+    },
+    Resolution: {
+        "outcome": "How the disagreement ended.",
+        "adopted": "Whose position was adopted. Must be a partner who has a position in this disagreement.",
+        "decided_by": "The partner who made the decision.",
+        "summary": "What was decided.",
+    },
+    Disagreement: {
+        "topic": "What the disagreement was about. Its heading on the session page.",
+        "positions": "Each side's position. Shown side by side in a table.",
+        "resolution": (
+            "How it was settled. Without one, the page says \"none recorded\" and the case study lists it as "
+            "`unresolved`."
+        ),
+        "held_up": "Whether the resolution proved right when checked later.",
+        "verified": "How `held_up` was found out. The ledger's year pages say how many days after the session it was.",
+    },
+    Feedback: {
+        "from": "The partner who gave the feedback.",
+        "to": "The partner who received it.",
+        "about": "What the feedback was about.",
+        "text": "The feedback itself.",
+        "acted_on": "Whether the receiver acted on it. Shown as \"yes\", \"no\" or \"not recorded\".",
+    },
+    Handoff: {
+        "from": "The partner who handed the work over.",
+        "to": "The partner who took it.",
+        "what": "What was handed over.",
+    },
+    Lesson: {
+        "lesson": "What was learned.",
+        "tags": "Topics of the lesson, shown in brackets after it on the session page.",
+    },
+}
+
+
+#: What each value of an enumerated field means: the schemas' `enumDescriptions`, which editors show
+#: when they offer the values.
+MEMBER_DOCS: dict[Any, dict[str, str]] = {
+    PartnerKind: {"human": "A person.", "ai": "An AI system, such as a language model or an assistant built on one."},
+    Status: {
+        "draft": "Checked, but left out of the site unless built or served with `--drafts`.",
+        "published": "Published (the default).",
+    },
+    ContributionKind: {
+        "research": "Finding and summarising sources, facts or data.",
+        "structure": "Outlining, ordering or organising the work.",
+        "drafting": "Writing a first version: text, code or other content.",
+        "analysis": "Working through data or arguments to a finding.",
+        "exploration": "Trying out options or ideas to see what works.",
+        "direction": "Setting the goal, the scope or the next step.",
+        "context": "Giving background the others did not have.",
+        "refinement": "Improving existing work: editing, tightening, polishing.",
+        "review": "Checking work for mistakes and judging whether it is right.",
+        "decision": "Choosing between options: the final say.",
+        "other": "Anything else.",
+    },
+    Outcome: {
+        "adopted": "One partner's position was taken (name it in `adopted`).",
+        "compromise": "The partners met in the middle.",
+        "new-approach": "Neither position: a third way came out of the disagreement.",
+        "deferred": "Put off to later.",
+        "unresolved": "Not settled.",
+    },
+    FeedbackAbout: {
+        "accuracy": "Whether the work was correct.",
+        "usefulness": "Whether the work helped.",
+        "timing": "When something was done or said.",
+        "style": "How the work was written or presented.",
+        "process": "How the partners worked together.",
+        "other": "Anything else.",
+    },
+    Effort: {"small": "A small part of the work (weight 1).", "medium": "A fair share of the work (weight 2).",
+             "large": "Most of the work (weight 4)."},  # fmt: skip
+}

@@ -16,6 +16,7 @@ from .analyze import SIDE_NAMES, counts, direction_of
 from .errors import JournalError, LocatedError, printable
 from .load import RawJournal
 from .model import ContributionKind, Journal, Outcome
+from .schema import unresolved_modelines
 from .validate import validate
 
 # pjournal check
@@ -34,11 +35,12 @@ class Checked:
 def check(raw: RawJournal) -> Checked:
     """Validate a loaded journal, keeping errors as data rather than raising them."""
     records = len(raw.records())
+    editors = unresolved_modelines(raw.root, raw.records())
     try:
         journal = validate(raw)
     except JournalError as e:
-        return Checked(None, e.errors, e.warnings, records)
-    return Checked(journal, [], journal.warnings, records)
+        return Checked(None, e.errors, [*e.warnings, *editors], records)
+    return Checked(journal, [], [*journal.warnings, *editors], records)
 
 
 def _n(count: int, word: str) -> str:

@@ -1,32 +1,40 @@
 """New files for a journal: the site `pjournal init` writes and the session `pjournal new` adds.
 
-Nothing here overwrites a file. Every record written starts with a
+Nothing here overwrites a file. In an existing repository `init` adds to the files it needs
+(the plugin to mkdocs.yml, a line to .gitignore, keys to the editor settings: adopt.py, which
+keeps every byte that was there) and leaves everything else. Every record written starts with a
 `# yaml-language-server: $schema=...` line naming a JSON Schema kept in `journal/.schema/`
 (a relative path, so editors check fields offline), and `new` validates what it wrote.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import difflib
+import json
+import os
 import posixpath
 import re
+import shlex
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from . import __version__
+from .adopt import AdoptError, add_plugin, append_lines, merge_schemas, missing_lines, plugin_options, read_config
 from .analyze import slugify
-from .engines import read_config
 from .errors import JournalError, LocatedError, UserError
+from .install import Install, running, with_extra
 from .load import Cache, RawJournal, display_path, load_journal
 from .model import PLACEHOLDERS, CaseStudy, Partner
 from .validate import validate
-from .schema import KINDS, SchemaKind, schema_text
+from .schema import KINDS, SchemaKind, schema_path, schema_text
 
-SCHEMA_DIR = ".schema"
 #: The sample session of a new site is dated, so that `init` always writes the same files.
 SAMPLE_DATE = dt.date(2026, 2, 3)
 SAMPLE_CASE_STUDY = "newsletter-relaunch"
@@ -50,11 +58,7 @@ ENV = Environment(
     keep_trailing_newline=True,
 )
 ENV.filters["yaml"] = _yaml_scalar
-
-
-def schema_path(kind: SchemaKind) -> str:
-    """Where a journal keeps the schema of one kind of record, relative to the journal folder."""
-    return f"{SCHEMA_DIR}/{kind}.json"
+ENV.filters["shell"] = shlex.quote
 
 
 def schema_files() -> dict[str, str]:
@@ -73,24 +77,285 @@ def _record(template: str, record: str, kind: SchemaKind, **values: Any) -> str:
 
 # pjournal init
 
+#: The editor settings' globs of each kind of record, relative to the journal folder (load.py reads
+#: sessions at any depth, and .yml as well as .yaml).
+EDITOR_GLOBS: dict[SchemaKind, tuple[str, ...]] = {
+    "session": ("sessions/**/*.yaml", "sessions/**/*.yml"),
+    "partners": ("partners.yaml", "partners.yml"),
+    "case-study": ("case-studies/*.yaml", "case-studies/*.yml"),
+}
+WORKFLOW = ".github/workflows/journal.yml"
+EDITOR_SETTINGS = ".vscode/settings.json"
+CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
+Action = Literal["write", "change", "leave"]
 
-def site_files(site_name: str) -> dict[str, str]:
-    """Every file of a new journal site, by path relative to its folder: the site, a sample journal, CI."""
+
+@dataclass(frozen=True)
+class Step:
+    """What `init` does to one file: writes it new, changes it (`before` is the text it was read
+    as, and it is changed only if it still is), or leaves it; `note` says what or why."""
+
+    path: str
+    action: Action
+    note: str = ""
+    content: str | None = None
+    before: str | None = None
+
+
+@dataclass(frozen=True)
+class Site:
+    """What `init` found in the folder: mkdocs.yml (its name and text) and the settings it needs."""
+
+    folder: Path
+    config_name: str
+    config_text: str | None
+    journal_dir: str
+    site_dir: str
+
+
+def _read(path: Path) -> str | None:
+    """A file's text, or None when there is none (or it cannot be read as text)."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _inside(folder: Path, relative: str) -> str | None:
+    """A setting's folder as a POSIX path relative to `folder`, or None when it is outside it."""
+    path = Path(relative)
+    if path.is_absolute():
+        try:
+            path = path.relative_to(folder.absolute())
+        except ValueError:
+            return None
+    posix = PurePosixPath(posixpath.normpath(path.as_posix()))
+    return None if posix.parts[:1] == ("..",) else posix.as_posix()
+
+
+def find_site(folder: Path) -> Site:
+    """The folder's mkdocs.yml, if any, and the journal and site folders it sets (or the defaults)."""
+    name = next((n for n in CONFIG_NAMES if (folder / n).is_file()), CONFIG_NAMES[0])
+    text = _read(folder / name)
+    config = read_config(text) if text is not None else {}
+    options = plugin_options(config) or {}
+    journal_dir = options.get("journal_dir") if isinstance(options.get("journal_dir"), str) else "journal"
+    site_dir = config.get("site_dir") if isinstance(config.get("site_dir"), str) else "site"
+    return Site(folder, name, text, _inside(folder, journal_dir) or journal_dir, _inside(folder, site_dir) or "")
+
+
+def config_step(site: Site) -> Step:
+    """mkdocs.yml: a new one with Material and the plugin, or the plugin added to the site's own."""
+    if site.config_text is None:
+        name = site.folder.absolute().resolve().name or "My"
+        return Step(site.config_name, "write", "Material with the journal plugin",
+                    ENV.get_template("mkdocs.yml.j2").render(site_name=f"{name} journal"))  # fmt: skip
+    if plugin_options(read_config(site.config_text)) is not None:
+        return Step(site.config_name, "leave", "it has the journal plugin already")
+    options = {"journal_dir": site.journal_dir, "prefix": "journal"}
+    try:
+        changed = add_plugin(site.config_text, options)
+    except AdoptError as e:
+        return Step(site.config_name, "leave", f"{e}; add the plugin by hand (README: In an existing MkDocs site)")
+    return Step(site.config_name, "change", "added the partnership-journal plugin", changed, site.config_text)
+
+
+def index_step(site: Site) -> Step | None:
+    """docs/index.md for a new site; an existing site's pages are its own."""
+    if site.config_text is not None:
+        return None
+    if (site.folder / "docs/index.md").exists():
+        return Step("docs/index.md", "leave", "exists")
+    return Step("docs/index.md", "write", "the home page", ENV.get_template("index.md.j2").render())
+
+
+def sample_journal() -> dict[str, str]:
+    """The sample journal's records, by path relative to the journal folder: two partners, a case
+    study and a session that shows every kind of field."""
     session = f"sessions/{SAMPLE_DATE.year}/{SAMPLE_DATE.isoformat()}-planning-the-first-issue.yaml"
     study = f"case-studies/{SAMPLE_CASE_STUDY}.yaml"
-    journal = {
+    return {
         "partners.yaml": _record("partners.yaml.j2", "partners.yaml", "partners"),
         study: _record("case-study.yaml.j2", study, "case-study", id=SAMPLE_CASE_STUDY),
         session: _record("session.yaml.j2", session, "session", date=SAMPLE_DATE, case_study=SAMPLE_CASE_STUDY),
-        **schema_files(),
     }
-    return {
-        "mkdocs.yml": ENV.get_template("mkdocs.yml.j2").render(site_name=site_name),
-        "docs/index.md": ENV.get_template("index.md.j2").render(),
-        **{f"journal/{path}": text for path, text in journal.items()},
-        ".github/workflows/journal.yml": ENV.get_template("workflow.yml.j2").render(),
-        ".gitignore": ENV.get_template("gitignore.j2").render(),
-    }
+
+
+def _has_records(journal: Path) -> bool:
+    return journal.is_dir() and any(p.suffix in (".yaml", ".yml") for p in journal.rglob("*") if p.is_file())
+
+
+def journal_steps(site: Site) -> list[Step]:
+    """The sample journal where there is none yet, and each record schema that is missing."""
+    journal = site.folder / site.journal_dir
+    steps: list[Step] = []
+    if _has_records(journal):
+        steps.append(Step(f"{site.journal_dir}/", "leave", "it has records: no sample added"))
+    else:
+        sample = sample_journal().items()
+        steps += [Step(f"{site.journal_dir}/{path}", "write", "sample", text) for path, text in sample]
+    for path, text in schema_files().items():
+        target = f"{site.journal_dir}/{path}"
+        present = _read(site.folder / target)
+        if present is None and not (site.folder / target).exists():
+            steps.append(Step(target, "write", "a JSON Schema, for editors", text))
+        elif present != text:
+            kind = PurePosixPath(path).stem
+            note = f"differs from this pjournal's: `pjournal schema --kind {kind}` prints it"
+            steps.append(Step(target, "leave", note))
+    return steps
+
+
+def _workflows(folder: Path) -> dict[str, str]:
+    """The repository's GitHub Actions workflows, by path, with their text."""
+    found = sorted((folder / ".github/workflows").glob("*.y*ml")) if (folder / ".github/workflows").is_dir() else []
+    return {f".github/workflows/{p.name}": _read(p) or "" for p in found if p.suffix in (".yml", ".yaml")}
+
+
+def workflow_text(site_dir: str, install: Install, engine: str = "mkdocs") -> str:
+    """The CI workflow: check, build --strict, deploy to Pages from main; installs `install` with
+    the extra of the site's engine (partnership-journal[mkdocs]==...)."""
+    return ENV.get_template("workflow.yml.j2").render(site_dir=site_dir, install=with_extra(install, engine),
+                                                      version=__version__, extra=engine)  # fmt: skip
+
+
+def workflow_step(site: Site, install: Install) -> Step:
+    """The CI workflow, unless the repository has one that builds the site or runs pjournal already."""
+    for path, text in _workflows(site.folder).items():
+        if path == WORKFLOW:
+            return Step(path, "leave", "exists")
+        if "pjournal" in text or "partnership-journal" in text:
+            return Step(path, "leave", "it runs pjournal already")
+        if re.search(r"\bmkdocs\b|actions/deploy-pages", text):
+            how = f"pip install {shlex.quote(install.requirement)}" if install.requirement else "installing pjournal"
+            return Step(path, "leave", f"it builds the site: add {how} and `pjournal check --format github` to it")
+    if not site.site_dir:
+        return Step(WORKFLOW, "leave", "the site folder is outside the repository: no workflow written")
+    return Step(WORKFLOW, "write", "check, build and deploy to GitHub Pages", workflow_text(site.site_dir, install))
+
+
+def gitignore_step(site: Site) -> Step:
+    """.gitignore: the built site's folder, added to the repository's own file if it lacks it."""
+    wanted = [f"{site.site_dir}/"] if site.site_dir else []
+    text = _read(site.folder / ".gitignore")
+    if text is None:
+        return Step(".gitignore", "write", "the built site", ENV.get_template("gitignore.j2").render(lines=wanted))
+    missing = missing_lines(text, wanted)
+    if not missing:
+        return Step(".gitignore", "leave", "it ignores the built site already")
+    changed = append_lines(text, "The built site (pjournal build)", missing)
+    return Step(".gitignore", "change", f"added {', '.join(missing)}", changed, text)
+
+
+def editor_schemas(journal_dir: str) -> dict[str, list[str]]:
+    """VS Code's `yaml.schemas`: each schema file mapped to the globs of its records, from the folder."""
+    return {f"{journal_dir}/{schema_path(kind)}": [f"{journal_dir}/{glob}" for glob in globs]
+            for kind, globs in EDITOR_GLOBS.items()}  # fmt: skip
+
+
+def editor_step(site: Site) -> Step:
+    """.vscode/settings.json mapping the schemas by glob, so that a record at any depth is checked."""
+    text = _read(site.folder / EDITOR_SETTINGS)
+    if text is None and (site.folder / EDITOR_SETTINGS).exists():
+        return Step(EDITOR_SETTINGS, "leave", "it cannot be read as text")
+    try:
+        merged = merge_schemas(text, editor_schemas(site.journal_dir))
+    except AdoptError as e:
+        wanted = json.dumps({"yaml.schemas": editor_schemas(site.journal_dir)})
+        return Step(EDITOR_SETTINGS, "leave", f"{e}; add to it: {wanted}")
+    if merged is None:
+        return Step(EDITOR_SETTINGS, "leave", "it maps the schemas already")
+    if text is None:
+        return Step(EDITOR_SETTINGS, "write", "the schemas by glob, for VS Code's YAML extension", merged)
+    return Step(EDITOR_SETTINGS, "change", "added the schemas to yaml.schemas", merged, text)
+
+
+def init_plan(folder: Path, install: Install | None = None, engine: str = "mkdocs") -> list[Step]:
+    """Every step of `pjournal init` in `folder`: a new site, or what an existing one lacks (for
+    Zensical, the files of a new Zensical site, each written only where nothing is)."""
+    if folder.exists() and not folder.is_dir():
+        raise ScaffoldError(f"{folder} is a file, not a folder")
+    if engine == "zensical":
+        from .zensical_site import site_files
+
+        name = folder.absolute().resolve().name or "My"
+        files = site_files(f"{name} journal", install or running())
+        return [Step(path, "leave", "exists") if (folder / path).exists() else Step(path, "write", "", text)
+                for path, text in files.items()]  # fmt: skip
+    site = find_site(folder)
+    index = index_step(site)
+    return [
+        config_step(site),
+        *([index] if index else []),
+        *journal_steps(site),
+        workflow_step(site, install or running()),
+        gitignore_step(site),
+        editor_step(site),
+    ]
+
+
+def apply(folder: Path, steps: list[Step]) -> None:
+    """Carry out the steps, or none: a file to write that exists, or one to change that is no longer
+    as it was read, stops it before anything is written. A failed write undoes the others."""
+    for step in steps:
+        path = folder / step.path
+        if step.action == "write" and (path.exists() or path.is_symlink()):
+            raise ScaffoldError(f"not overwriting {display_path(path, folder)}: nothing was written")
+        if step.action == "change" and _read(path) != step.before:
+            raise ScaffoldError(f"{display_path(path, folder)} changed meanwhile: nothing was written")
+    done: list[Step] = []
+    made: list[Path] = []
+    try:
+        for step in steps:
+            if step.action == "leave" or step.content is None:
+                continue
+            path = folder / step.path
+            made += reversed([parent for parent in path.parents if not parent.exists()])
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if step.action == "write":
+                with path.open("x", encoding="utf-8", newline="") as f:
+                    f.write(step.content)
+            else:
+                temporary = path.with_name(f".{path.name}.pjournal-init")
+                temporary.write_text(step.content, encoding="utf-8", newline="")
+                os.replace(temporary, path)
+            done.append(step)
+    except OSError as e:
+        for step in done:
+            if step.action == "write":
+                (folder / step.path).unlink(missing_ok=True)
+            elif step.before is not None:
+                (folder / step.path).write_text(step.before, encoding="utf-8", newline="")
+        for made_folder in reversed(made):
+            with contextlib.suppress(OSError):
+                made_folder.rmdir()
+        raise ScaffoldError(f"cannot write {display_path(Path(e.filename or folder), folder)}: {e.strerror}") from None
+
+
+def init_site(folder: Path) -> list[Path]:
+    """A new journal site in `folder` (created if need be), or the journal added to the site there:
+    the paths written or changed."""
+    steps = init_plan(folder)
+    apply(folder, steps)
+    return [folder / step.path for step in steps if step.action != "leave"]
+
+
+_VERBS: dict[Action, tuple[str, str]] = {
+    "write": ("Wrote", "Would write"), "change": ("Changed", "Would change"), "leave": ("Left", "Would leave"),
+}  # fmt: skip
+
+
+def step_line(step: Step, shown: str, *, dry_run: bool = False) -> str:
+    """`Wrote mkdocs.yml`, `Changed .gitignore: added site/`, `Left .github/workflows/docs.yml: why`."""
+    note = f": {step.note}" if step.action != "write" and step.note else ""
+    return f"{_VERBS[step.action][dry_run]} {shown}{'/' if step.path.endswith('/') else ''}{note}"
+
+
+def step_diff(step: Step) -> str:
+    """A change as a unified diff, every line ending in a newline."""
+    before, after = (step.before or "").splitlines(keepends=True), (step.content or "").splitlines(keepends=True)
+    lines = difflib.unified_diff(before, after, f"a/{step.path}", f"b/{step.path}")
+    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
 
 
 def write_new_files(folder: Path, files: dict[str, str]) -> list[Path]:
@@ -112,18 +377,6 @@ def write_new_files(folder: Path, files: dict[str, str]) -> list[Path]:
             path.unlink(missing_ok=True)
         raise ScaffoldError(f"cannot write {display_path(Path(e.filename or folder), folder)}: {e.strerror}") from None
     return written
-
-
-def init_site(folder: Path, engine: str = "mkdocs") -> list[Path]:
-    """A new journal site in `folder` (created if need be), named after the folder; for Zensical, its own files."""
-    if folder.exists() and not folder.is_dir():
-        raise ScaffoldError(f"{folder} is a file, not a folder")
-    name = folder.absolute().resolve().name or "My"
-    if engine == "zensical":
-        from .zensical_site import site_files as zensical_files
-
-        return write_new_files(folder, zensical_files(f"{name} journal"))
-    return write_new_files(folder, site_files(f"{name} journal"))
 
 
 # pjournal new
@@ -257,10 +510,8 @@ def _validate_new(journal: Existing, path: Path) -> list[LocatedError]:
 
 def serve_url(config_file: Path, dev_addr: str | None) -> str:
     """The address `mkdocs serve` will use: `dev_addr` (or the config's), under the path of `site_url`."""
-    try:
-        config = read_config(config_file)
-    except UserError:
-        config = {}
+    text = _read(config_file)
+    config = read_config(text) if text is not None else {}
     address = dev_addr or config.get("dev_addr")
     address = address if isinstance(address, str) and address else "127.0.0.1:8000"
     site_url = config.get("site_url")

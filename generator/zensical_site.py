@@ -22,6 +22,7 @@ from typing import Any, Callable
 
 from jinja2 import PackageLoader
 
+from .install import Install
 from . import engines
 from .analyze import published
 from .errors import LocatedError, UserError
@@ -218,16 +219,19 @@ def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
 # pjournal init --engine zensical
 
 
-def site_files(site_name: str) -> dict[str, str]:
-    """A new Zensical site: zensical.toml with the journal's nav, the sample journal, a workflow installing Zensical."""
+def site_files(site_name: str, install: Install) -> dict[str, str]:
+    """A new Zensical site: zensical.toml with the journal's nav, the sample journal and its schemas,
+    the home page, and a workflow installing pjournal with Zensical."""
     from . import scaffold
 
-    files = {path: text for path, text in scaffold.site_files(site_name).items() if path != "mkdocs.yml"}
+    files = {"docs/index.md": scaffold.ENV.get_template("index.md.j2").render(),
+             **{f"journal/{path}": text for path, text in scaffold.sample_journal().items()},
+             **{f"journal/{path}": text for path, text in scaffold.schema_files().items()}}  # fmt: skip
     env = scaffold.ENV.overlay(loader=PackageLoader("generator", "templates/scaffold/zensical"))
     env.filters["toml"] = json.dumps  # a TOML basic string is written as JSON writes a string
     files["zensical.toml"] = env.get_template("zensical.toml.j2").render(site_name=site_name, nav=_sample_nav(files))
     files[".gitignore"] = env.get_template("gitignore.j2").render()
-    files[".github/workflows/journal.yml"] = scaffold.ENV.get_template("workflow.yml.j2").render(extra="zensical")
+    files[scaffold.WORKFLOW] = scaffold.workflow_text("site", install, engine="zensical")
     return files
 
 

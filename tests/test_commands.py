@@ -21,6 +21,7 @@ from generator.cli import cli
 from generator.load import load_journal
 from generator import routes
 from generator.output import markdown_file
+from generator.model import FIELD_DOCS, Session
 from generator.render import render_site
 from generator.schema import json_schema
 from helpers import broken_links, edit, fetch, free_port, stop, valid, wait_for, write
@@ -60,6 +61,7 @@ def test_init_writes_a_site_that_checks_clean_and_builds_strict(site, runner):
     assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()) == [
         ".github/workflows/journal.yml",
         ".gitignore",
+        ".vscode/settings.json",
         "docs/index.md",
         "journal/.schema/case-study.json",
         "journal/.schema/partners.json",
@@ -127,12 +129,15 @@ def test_init_workflow_checks_builds_and_deploys_to_pages(site):
     assert workflow["permissions"] == {"contents": "read"}
     assert workflow["concurrency"]["cancel-in-progress"] == "false"
     build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
+    assert build["timeout-minutes"] == "15" and deploy["timeout-minutes"] == "10"
     steps = build["steps"]
     uses = [s.get("uses", "").split("@")[0] for s in steps]
     runs = [s.get("run") for s in steps if "run" in s]
     assert uses[:2] == ["actions/checkout", "actions/setup-python"]
-    assert steps[1]["with"]["python-version"] == "3.12"
-    assert runs == ['pip install "partnership-journal[mkdocs]"', "pjournal check --format github", "pjournal build --strict"]
+    assert steps[1]["with"] == {"python-version": "3.12", "cache": "pip",
+                                "cache-dependency-path": ".github/workflows/journal.yml"}  # fmt: skip
+    assert runs[1:] == ["pjournal check --format github", "pjournal build --strict"]
+    assert "actions/configure-pages" in uses
     assert uses[-1] == "actions/upload-pages-artifact" and steps[-1]["with"]["path"] == "site"
     assert deploy["needs"] == "build"
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
@@ -140,17 +145,34 @@ def test_init_workflow_checks_builds_and_deploys_to_pages(site):
     assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
 
 
-def test_init_refuses_to_overwrite_and_writes_nothing(tmp_path, runner, monkeypatch):
+def test_init_keeps_an_existing_journal_and_adds_the_plugin(tmp_path, runner, monkeypatch):
     monkeypatch.chdir(tmp_path)
     write(tmp_path / "demo/mkdocs.yml", "site_name: mine\n")
     write(tmp_path / "demo/journal/partners.yaml", "[]\n")
     result = runner.invoke(cli, ["init", "demo"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[:3] == [
+        "Changed demo/mkdocs.yml: added the partnership-journal plugin",
+        "Left demo/journal/: it has records: no sample added",
+        "Wrote demo/journal/.schema/session.json",
+    ]
+    assert (tmp_path / "demo/journal/partners.yaml").read_text() == "[]\n"
+    assert not (tmp_path / "demo/journal/sessions").exists() and not (tmp_path / "demo/docs").exists()
+    assert (tmp_path / "demo/mkdocs.yml").read_text() == (
+        "site_name: mine\n\nplugins:\n  - search\n  - partnership-journal:\n      journal_dir: journal\n"
+        "      prefix: journal\n"
+    )
+
+
+def test_init_refuses_a_file_in_the_way_and_writes_nothing(tmp_path, runner, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "demo/.github/workflows", "not a folder\n")
+    result = runner.invoke(cli, ["init", "demo"])
     assert result.exit_code == 1
-    assert result.stderr == "Error: not overwriting demo/mkdocs.yml, demo/journal/partners.yaml: nothing was written\n"
+    assert result.stderr.startswith("Error: cannot write demo/.github/workflows")
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == [
-        "demo", "demo/journal", "demo/journal/partners.yaml", "demo/mkdocs.yml",
+        "demo", "demo/.github", "demo/.github/workflows",
     ]  # fmt: skip
-    assert (tmp_path / "demo/mkdocs.yml").read_text() == "site_name: mine\n"
 
 
 def test_init_into_a_folder_that_has_other_files(tmp_path, runner, monkeypatch):
@@ -301,7 +323,8 @@ def test_schema_default_kind_is_session_with_id_optional(runner):
     assert schema["title"] == "partnership-journal session"
     assert "id" in schema["properties"] and "id" not in schema["required"]
     assert {"title", "date", "partners", "goal", "contributions"} <= set(schema["required"])
-    assert schema["properties"]["date"] == {"format": "date", "title": "Date", "type": "string"}
+    assert schema["properties"]["date"] == {"format": "date", "title": "Date", "type": "string",
+                                            "description": FIELD_DOCS[Session]["date"]}  # fmt: skip
     assert runner.invoke(cli, ["schema", "--kind", "nope"]).exit_code == 2
 
 
@@ -576,3 +599,20 @@ def test_serve_says_where_it_serves_before_starting(site):
         assert "Relaunching the newsletter" in fetch(url + "journal/")
     finally:
         stop(server, signal.SIGINT, seconds=20)
+
+
+def test_check_warns_when_a_records_schema_line_does_not_resolve(site, runner):
+    """A record moved one folder deeper keeps `../../.schema/session.json`: editors would check nothing."""
+    record = site / "journal/sessions/2026/2026-02-03-planning-the-first-issue.yaml"
+    moved = site / "journal/sessions/2026/02/2026-02-03-planning-the-first-issue.yaml"
+    moved.parent.mkdir()
+    record.rename(moved)
+    check = runner.invoke(cli, ["check"])
+    assert check.exit_code == 0 and check.stdout == "0 errors, 1 warning in 3 records\n"
+    assert check.stderr == (
+        "journal/sessions/2026/02/2026-02-03-planning-the-first-issue.yaml:1:33: warning: $schema: the "
+        "yaml-language-server line names ../../.schema/session.json, which is not there, so editors check nothing "
+        "in this file; from here the journal's schema is ../../../.schema/session.json\n"
+    )
+    edit(moved, "$schema=../../.schema/", "$schema=../../../.schema/")
+    assert runner.invoke(cli, ["check"]).stdout == "0 errors, 0 warnings in 3 records\n"

@@ -6,10 +6,12 @@ import inspect
 import re
 
 import click
+import pytest
 
 from generator.cli import cli
+from generator.schema import KINDS, json_schema
 from generator.model import (
-    CaseStudy, Contribution, Disagreement, Feedback, Handoff, Lesson, Partner, Position, Resolution, Session,
+    FIELD_DOCS, CaseStudy, Contribution, Disagreement, Feedback, Handoff, Lesson, Partner, Position, Resolution, Session,
     SessionPartner,
 )  # fmt: skip
 
@@ -63,6 +65,42 @@ def test_record_format_documents_every_field():
         assert rows == [field.alias or name for name, field in model.model_fields.items()], model.__name__
 
 
+def test_record_format_tables_say_what_the_schemas_say():
+    """The Meaning column of each field's row is the field's description in the schemas (model.FIELD_DOCS)."""
+    import re
+
+    page = (ROOT / "docs/record-format.md").read_text(encoding="utf-8")
+    sections = dict(re.findall(r"^### (\w+)\n(.*?)(?=^#)", page, re.S | re.M))
+    assert {model.__name__ for model in FIELD_DOCS} <= set(sections)
+    for model, docs in FIELD_DOCS.items():
+        rows = dict(re.findall(r"^\| `([^`]+)` \| [^|]* \| [^|]* \| (.*) \|$", sections[model.__name__], re.M))
+        assert rows == docs, model.__name__
+        assert list(docs) == [field.alias or name for name, field in model.model_fields.items()], model.__name__
+
+
+def _described(node, where: str = ""):
+    """Every field and every enumeration in a JSON Schema, with its description(s) or None."""
+    if isinstance(node, dict):
+        for key, field in node.get("properties", {}).items():
+            yield f"{where}/{key}", field.get("description")
+        if "enum" in node:
+            yield f"{where} enum", node.get("enumDescriptions") if len(node.get("enumDescriptions", ())) == len(
+                node["enum"]) else None
+        for key, value in node.items():
+            if key != "examples":
+                yield from _described(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _described(value, f"{where}[{i}]")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_field_and_value_in_the_schemas_has_a_description(kind):
+    described = dict(_described(json_schema(kind)))
+    assert len(described) > {"session": 60, "partners": 8, "case-study": 6}[kind]
+    assert [where for where, text in described.items() if not text] == []
+
+
 def test_the_readme_session_example_is_a_valid_record(tmp_path):
     """A reader copies the README's example: it must pass `pjournal check` as it stands."""
     import re
@@ -75,3 +113,14 @@ def test_the_readme_session_example_is_a_valid_record(tmp_path):
     write(tmp_path / "case-studies/writing-beyond-the-manifesto.yaml", "title: W\nsummary: S\n")
     write(tmp_path / "sessions/2026-02-03-follow-up-post.yaml", example)
     assert problems(tmp_path) == []
+
+
+def test_ci_runs_exactly_the_readmes_test_command_in_a_venv():
+    """`.ci/run` ends with the README's test command; both fresh-machine commands make and use a venv."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    fresh = readme.split("## On a fresh machine", 1)[1].split("\n## ", 1)[0]
+    build, test = re.findall(r"^    (python3 -m venv .*)$", fresh, re.M)
+    assert build.endswith("&& .venv/bin/pjournal build") and test.endswith("&& .venv/bin/python -m pytest")
+    assert "--break-system-packages" not in fresh
+    ci = (ROOT / ".ci/run").read_text(encoding="utf-8").strip().splitlines()
+    assert ci[-1] == test
