@@ -10,6 +10,9 @@ writes
     OUT_DIR/plain/                      the equal plain MkDocs Material site: the N sessions as
                                         hand-written Markdown pages, a small nav, search only
     OUT_DIR/blog/                       a Material blog-plugin site: the N sessions as posts
+    OUT_DIR/light/ (with --light-pages P)  a plain Material site of P light pages: about 2 KB of
+                                        Markdown each (a small table, a list, an admonition),
+                                        the same compact nav
 
 The same seed and N always give byte-identical output. Only the standard library and
 PyYAML are used.
@@ -27,7 +30,7 @@ from typing import Any
 
 import yaml
 
-FORMAT = 4  # bump when the output changes, so run.py regenerates its cached journals
+FORMAT = 5  # bump when the output changes, so run.py regenerates its cached journals
 
 # A small vocabulary: enough that pages differ, small enough to read.
 ADJECTIVES = """
@@ -395,6 +398,39 @@ def write_blog(out: Path, sessions: list[tuple[str, dict[str, Any]]], partners: 
         (posts / f"{id}.md").write_text(head + title + "\n" + rest, encoding="utf-8")
 
 
+def light_page(w: Words, number: int) -> str:
+    """About 2 KB of Markdown: a title, paragraphs, a small table, a list and an admonition."""
+    rows = [f"| {w.title()} | {w.pick(ADJECTIVES)} | {w.rng.randint(1, 99)} |" for _ in range(3)]
+    items = [f"- {w.sentence()}" for _ in range(4)]
+    return "\n".join([
+        f"# {w.title()} {number}", "", w.sentences(4, 5), "", "## Figures", "",
+        "| Name | Kind | Count |", "|---|---|---|", *rows, "", "## Points", "", *items, "",
+        f'!!! note "{w.title()}"', "", f"    {w.sentences(2, 3)}", "", "## Notes", "", w.sentences(7, 9), "",
+    ])  # fmt: skip
+
+
+def write_light(out: Path, pages: int, seed: int = 1) -> None:
+    """The light reference site: `pages` pages in all (the home page and an index page among them),
+    the rest outside the nav, so that its sidebar is as small as ours."""
+    if out.exists():
+        shutil.rmtree(out)
+    w = Words(random.Random(seed))
+    docs = out / "docs"
+    (docs / "pages").mkdir(parents=True)
+    (out / "mkdocs.yml").write_text(
+        "site_name: Light benchmark site\ntheme:\n  name: material\n"
+        "markdown_extensions:\n  - admonition\n  - tables\n  - toc\n"
+        "plugins:\n  - search\n"
+        "nav:\n  - Home: index.md\n  - Pages: pages/index.md\n"
+        "not_in_nav: |\n  /pages/page-*.md\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    (docs / "index.md").write_text(f"# Light benchmark site\n\n{pages} pages.\n", encoding="utf-8")
+    (docs / "pages" / "index.md").write_text("# Pages\n\n" + w.sentences(2, 3) + "\n", encoding="utf-8")
+    for number in range(1, pages - 1):
+        (docs / "pages" / f"page-{number:05d}.md").write_text(light_page(w, number), encoding="utf-8")
+
+
 def write_ours(out: Path) -> None:
     (out / "docs").mkdir(parents=True, exist_ok=True)
     (out / "mkdocs.yml").write_text(
@@ -410,7 +446,7 @@ def write_ours(out: Path) -> None:
 def generate(n: int, out: Path, seed: int = 1) -> None:
     rng = random.Random(seed)
     w = Words(rng)
-    for part in ("journal", "plain", "blog", "docs", "mkdocs.yml", "site"):
+    for part in ("journal", "plain", "blog", "light", "docs", "mkdocs.yml", "site"):
         path = out / part
         if path.is_dir():
             shutil.rmtree(path)
@@ -450,10 +486,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("n", type=int, help="number of sessions")
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--light-pages", type=int, metavar="P", help="also write OUT_DIR/light with P pages")
     args = parser.parse_args(argv)
     if args.n < 1:
         parser.error("N must be at least 1")
     generate(args.n, args.out_dir, args.seed)
+    if args.light_pages:
+        write_light(args.out_dir / "light", args.light_pages, args.seed)
     print(f"wrote {args.n} sessions to {args.out_dir}", file=sys.stderr)
     return 0
 
