@@ -19,50 +19,26 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError as RuamelError
 
+from .engines import PLUGIN, ConfigLoader, plugin_settings
 from .errors import UserError
-
-PLUGIN = "partnership-journal"
 
 
 class AdoptError(UserError):
     """A file that cannot be edited safely: it is left as it is, and the message says what to add by hand."""
 
 
-class _LenientLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml for its keys: MkDocs' own tags (!ENV, !!python/name:...) become None."""
-
-
-_LenientLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
-_LenientLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
-
-
 def read_config(text: str) -> dict[str, Any]:
     """An mkdocs.yml's settings as plain data (its tags as None); {} when it is not a mapping."""
     try:
-        config = yaml.load(text, Loader=_LenientLoader)
+        config = yaml.load(text, Loader=ConfigLoader)
     except yaml.YAMLError:
         return {}
     return config if isinstance(config, dict) else {}
 
 
-def _names(plugins: Any) -> list[str]:
-    """The plugins an mkdocs.yml's `plugins` names, in its list form or its mapping form."""
-    if isinstance(plugins, dict):
-        return [str(name) for name in plugins]
-    items = plugins if isinstance(plugins, list) else []
-    return [str(next(iter(item))) if isinstance(item, dict) and item else str(item) for item in items]
-
-
 def plugin_options(config: dict[str, Any]) -> dict[str, Any] | None:
     """The journal plugin's options in a read mkdocs.yml, or None when it does not name the plugin."""
-    plugins = config.get("plugins")
-    if PLUGIN not in _names(plugins):
-        return None
-    if isinstance(plugins, dict):
-        options = plugins[PLUGIN]
-    else:
-        options = next((item[PLUGIN] for item in plugins if isinstance(item, dict) and PLUGIN in item), None)
-    return options if isinstance(options, dict) else {}
+    return plugin_settings(config, PLUGIN)
 
 
 def _indent(line: str) -> int:

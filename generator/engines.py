@@ -134,19 +134,23 @@ def logger_name() -> str:
     return "properdocs" if loaded is not None and loaded.__name__ == "properdocs" else "mkdocs"
 
 
-class _LenientLoader(yaml.SafeLoader):
+#: The plugin's name in a site's config (and its entry points in pyproject.toml).
+PLUGIN = "partnership-journal"
+
+
+class ConfigLoader(yaml.SafeLoader):
     """Reads a site's YAML config for a few keys: MkDocs' own tags (!ENV, !!python/name:...) become None."""
 
 
-_LenientLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
-_LenientLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
 
 
 def read_config(path: Path) -> dict[str, Any]:
     """A site's settings as a mapping: zensical.toml's [project] table, or mkdocs.yml; {} if unreadable."""
     try:
         text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text).get("project", {}) if path.suffix == ".toml" else yaml.load(text, Loader=_LenientLoader)
+        data = tomllib.loads(text).get("project", {}) if path.suffix == ".toml" else yaml.load(text, Loader=ConfigLoader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError, tomllib.TOMLDecodeError) as e:
         raise EngineError(f"{path}: can't be read: {e}") from None
     return data if isinstance(data, dict) else {}

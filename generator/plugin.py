@@ -18,7 +18,7 @@ import weakref
 from pathlib import Path
 from typing import Any, Iterator
 
-from .engines import mkdocs_api
+from .engines import PLUGIN, mkdocs_api
 
 mkdocs_api()  # on ProperDocs without MkDocs, `mkdocs.*` below is ProperDocs
 
@@ -44,9 +44,8 @@ from .privacy import compile_patterns, redact
 from . import routes, search
 from .render import ENV, OWN_HEADING, Heading, Nav, Page, SessionCache, headings, render_site
 
-log = get_plugin_logger("partnership-journal")
+log = get_plugin_logger(PLUGIN)
 
-PLUGIN_NAME = "partnership-journal"
 #: Pages listed one by one in a sidebar subsection (case studies); beyond this only its index page is.
 MAX_NAV_SECTION = 6
 #: `--drafts` and `--redact` of `pjournal build` / `serve`, for the plugin of this process while they run.

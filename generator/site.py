@@ -22,7 +22,7 @@ from typing import Any, Iterator
 
 import yaml
 
-from .engines import mkdocs_api
+from .engines import PLUGIN, mkdocs_api
 
 mkdocs_api()  # on ProperDocs without MkDocs, `mkdocs.*` below is ProperDocs
 
@@ -33,7 +33,7 @@ from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 from .errors import UserError
 from .folders import MARK, abandoned, mark, read_marker, remove_tree, shown, temp_folder, unmark
 from .output import default_site_name
-from .plugin import OVERRIDES, PLUGIN_NAME, site_folder_problem
+from .plugin import OVERRIDES, site_folder_problem
 
 #: The marker of a site this tool built: what wrote it, and the files of that build.
 SITE_MARK = ".pjournal-site"
@@ -55,7 +55,7 @@ def _default_config(journal_dir: Path, folder: Path) -> Path:
         "theme": {"name": "material", "font": False, "features": ["navigation.indexes"]} if _has_material()
                  else {"name": "mkdocs"},  # ProperDocs without MkDocs has no Material: its own mkdocs theme
         "markdown_extensions": ["tables", "toc"],
-        "plugins": ["search", {PLUGIN_NAME: {"journal_dir": str(journal_dir.absolute()), "prefix": ""}}],
+        "plugins": ["search", {PLUGIN: {"journal_dir": str(journal_dir.absolute()), "prefix": ""}}],
     }
     path = folder / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
@@ -91,8 +91,8 @@ def _load(config_file: Path, **options: Any) -> MkDocsConfig:
         config = load_config(str(config_file), **options)
     except ConfigurationError as e:
         raise SiteError(f"{config_file}: {e}") from None
-    if PLUGIN_NAME not in config.plugins:
-        raise SiteError(f"{config_file} does not list the '{PLUGIN_NAME}' plugin under plugins:")
+    if PLUGIN not in config.plugins:
+        raise SiteError(f"{config_file} does not list the '{PLUGIN}' plugin under plugins:")
     return config
 
 
@@ -129,7 +129,7 @@ def build_site(config_file: Path, *, site_dir: Path | None, strict: bool, drafts
         config = _load(config_file, strict=strict)
         target = (Path(site_dir).absolute() if site_dir else Path(config.site_dir)).resolve()
         name = str(site_dir) if site_dir else shown(target)
-        problem = site_folder_problem(config, Path(config.plugins[PLUGIN_NAME].config.journal_dir), target, name)
+        problem = site_folder_problem(config, Path(config.plugins[PLUGIN].config.journal_dir), target, name)
         if problem is not None:
             raise SiteError(problem)
         try:

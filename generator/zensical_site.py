@@ -34,7 +34,6 @@ from .privacy import compile_patterns, redact
 from .render import SessionCache, render_site
 from .validate import validate
 
-PLUGIN_NAME = "partnership-journal"
 #: How often `serve` looks for changed records: an edit reaches the page within about a second.
 POLL_SECONDS = 0.25
 
@@ -58,9 +57,9 @@ class ZensicalSite:
 
 def plugin_ignored(config: Path) -> str | None:
     """What to tell the user of a site built by Zensical whose config lists our plugin; None if it lists none."""
-    if engines.plugin_settings(engines.read_config(config), PLUGIN_NAME) is None:
+    if engines.plugin_settings(engines.read_config(config), engines.PLUGIN) is None:
         return None
-    return (f"{shown(config)} lists the '{PLUGIN_NAME}' plugin, but Zensical runs no third-party plugins: "
+    return (f"{shown(config)} lists the '{engines.PLUGIN}' plugin, but Zensical runs no third-party plugins: "
             "`zensical build` alone publishes no journal. Build and preview with `pjournal build` and "
             "`pjournal serve`, which render the journal into docs for Zensical")  # fmt: skip
 
@@ -70,7 +69,7 @@ def load_site(config: Path, journal_dir: Path, drafts: bool, redact_patterns: tu
     which Zensical ignores, are ours to honour."""
     data = engines.read_config(config)
     root = config.parent
-    options = engines.plugin_settings(data, PLUGIN_NAME)
+    options = engines.plugin_settings(data, engines.PLUGIN)
     settings = options or {}
     journal = root / settings["journal_dir"] if isinstance(settings.get("journal_dir"), str) else journal_dir
     extra = settings.get("redact") if isinstance(settings.get("redact"), list) else []
