@@ -7,6 +7,8 @@ are handed over as generated files in `on_files`, nothing is written into docs/.
 
 from __future__ import annotations
 
+import functools
+
 import itertools
 import re
 from html import escape
@@ -31,7 +33,6 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page as MkPage
 from mkdocs.structure.toc import get_toc
-from material.plugins.search.plugin import SearchIndex, SearchPlugin
 
 from .analyze import public_partners, published
 from .export import exports
@@ -312,28 +313,37 @@ def _index_journal_pages(config: MkDocsConfig) -> None:
     """Material's search, made to cut journal pages into sections with `search.sections`.
 
     Its plugin makes a new index in every `on_config`, before ours runs: that index is swapped
-    for one that differs only there.
+    for one that differs only there. Without Material (ProperDocs' own theme), the site's search
+    indexes the pages as it always does.
     """
+    try:
+        from material.plugins.search.plugin import SearchIndex, SearchPlugin
+    except ImportError:
+        return
     for plugin in config.plugins.values():
         index = getattr(plugin, "search_index", None)
         if isinstance(plugin, SearchPlugin) and type(index) is SearchIndex:
-            plugin.search_index = JournalIndex(**index.config)
+            plugin.search_index = _journal_index(SearchIndex)(**index.config)
 
 
-class JournalIndex(SearchIndex):
+@functools.cache
+def _journal_index(base: type) -> type:
     """Material's search index, with journal pages read by `search.sections` instead of html.parser
     (at thousands of pages that parser was close to half of a build). The entries are made by
     Material's own `create_entry_for_section`, the same as before; other pages are untouched."""
 
-    def add_entry_from_context(self, page: MkPage) -> None:
-        if not isinstance(page, JournalPage):
-            return super().add_entry_from_context(page)
-        if (page.meta.get("search") or {}).get("exclude"):
+    class JournalIndex(base):  # type: ignore[misc, valid-type]
+        def add_entry_from_context(self, page: MkPage) -> None:
+            if not isinstance(page, JournalPage):
+                return super().add_entry_from_context(page)
+            if (page.meta.get("search") or {}).get("exclude"):
+                return None
+            for section in search.sections(page.content or ""):
+                if not section.excluded:
+                    self.create_entry_for_section(section, page.toc, page.url, page)
             return None
-        for section in search.sections(page.content or ""):
-            if not section.excluded:
-                self.create_entry_for_section(section, page.toc, page.url, page)
-        return None
+
+    return JournalIndex
 
 
 class JournalPage(MkPage):

@@ -181,7 +181,7 @@ def _search_results(reader, query: str) -> list[str]:
     page.keyboard.press("/")
     box = page.locator("input.md-search__input")
     box.wait_for(state="visible")
-    box.fill(query)
+    box.press_sequentially(query)  # typed, as a reader does: Material searches on key events
     page.wait_for_function("document.querySelector('.md-search-result__meta').textContent.match(/match/i)")
     page.wait_for_timeout(300)
     hrefs = page.eval_on_selector_all(".md-search-result__item a.md-search-result__link", LINKS_JS)

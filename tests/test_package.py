@@ -62,7 +62,7 @@ def test_the_wheel_and_the_sdist_install_and_run_in_a_fresh_venv(dist, tmp_path)
     env = tmp_path / "venv"
     venv.create(env, with_pip=True)
     python, pjournal = env / "bin/python", env / "bin/pjournal"
-    run(python, "-m", "pip", "install", "--quiet", next(dist.glob("*.whl")), cwd=tmp_path)
+    run(python, "-m", "pip", "install", "--quiet", f"{next(dist.glob('*.whl'))}[mkdocs]", cwd=tmp_path)  # with an engine
     assert run(pjournal, "--version", cwd=tmp_path) == f"pjournal, version {__version__}\n"
     run(pjournal, "init", "demo", cwd=tmp_path)
     assert run(pjournal, "check", cwd=tmp_path / "demo") == "0 errors, 0 warnings in 3 records\n"
