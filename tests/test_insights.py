@@ -1,7 +1,9 @@
 """Figures across records against expectations worked out by hand on tests/fixtures/figures.
 
-The fixture is small enough to check each number with a pencil:
-three sessions, five disagreements, four partners (one anonymous).
+The fixture is small enough to check each number with a pencil: ten sessions, nine
+disagreements, six partners (one anonymous). Sessions s1-s3 mix four partners (h1, zquux, a1, a2);
+w1-w7 are the case study "weekly-report" of one pair (h2, a3), written for its per-partnership
+figures: a change beyond chance, one chance explains, one too small to test, and rated effort.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -39,16 +42,22 @@ def topics(rows) -> list[str]:
 
 def test_ledger_rates_by_outcome_side_and_partner(journal):
     ledger = analyze.ledger(journal)
-    assert ledger.by_outcome == {"adopted": 2, "compromise": 1, "new-approach": 0, "deferred": 1, "unresolved": 1}
-    # Humans: D1 h1 adopted and held up; D2 zquux, D3 h1, D4 h1, D5 h1 not adopted.
-    assert ledger.by_kind["human"] == Tally(taken=5, adopted=1, held=1, failed=0)
-    # AI: D2 a1 adopted, did not hold up; D1, D3, D5 a1 and D4 a2 not adopted.
-    assert ledger.by_kind["ai"] == Tally(taken=5, adopted=1, held=0, failed=1)
+    # s1-s3: D1, D2 adopted, D3 compromise, D5 deferred, D4 unresolved; weekly report: D6, D7, D8
+    # adopted, D9 unresolved (no resolution recorded).
+    assert ledger.by_outcome == {"adopted": 5, "compromise": 1, "new-approach": 0, "deferred": 1, "unresolved": 2}
+    # Humans: D1 h1 adopted and held up; D2 zquux, D3 h1, D4 h1, D5 h1 not adopted (5 taken, 1 adopted);
+    # h2 in D6-D9: D7 adopted, did not hold up; D6, D8, D9 not adopted. 5 + 4 = 9 taken, 1 + 1 = 2 adopted.
+    assert ledger.by_kind["human"] == Tally(taken=9, adopted=2, held=1, failed=1)
+    # AI: D2 a1 adopted, did not hold up; D1, D3, D5 a1 and D4 a2 not adopted (5 taken, 1 adopted);
+    # a3 in D6-D9: D6 and D8 adopted, both held up; D7, D9 not. 5 + 4 = 9 taken, 1 + 2 = 3 adopted.
+    assert ledger.by_kind["ai"] == Tally(taken=9, adopted=3, held=2, failed=1)
     assert ledger.by_partner == {
         "h1": Tally(4, 1, 1, 0), "zquux": Tally(1, 0, 0, 0), "a1": Tally(4, 1, 0, 1), "a2": Tally(1, 0, 0, 0),
+        "h2": Tally(4, 1, 0, 1), "a3": Tally(4, 2, 2, 0),
     }  # fmt: skip
-    # Open ones first (unresolved, deferred), then newest first, in record order within a session.
-    assert topics(ledger.rows) == ["D4", "D5", "D2", "D3", "D1"]
+    # Open ones first (unresolved, deferred), newest first: D9 (w6, June), then D4 and D5 (s3, in record
+    # order); then the rest newest first: D8 (w5), D7 (w3), D6 (w1), D2 and D3 (s2), D1 (s1).
+    assert topics(ledger.rows) == ["D9", "D4", "D5", "D8", "D7", "D6", "D2", "D3", "D1"]
 
 
 def test_calibration_bands_and_brier_score(journal):
@@ -71,14 +80,23 @@ def test_calibration_bands_and_brier_score(journal):
     assert (h1.brier, h1.left_out) == (None, 1)
     # zquux: position D2 0.5, not adopted, and the decision did not hold up: borne out.
     assert [(c.confidence, c.outcome) for c in result["zquux"].claims] == [(0.5, True)]
+    # a3: contributions w2 0.9 F, w4 0.6 T, 0.7 T, 0.5 T, w5 0.6 T (its structure 0.6 not verified);
+    # positions D6 0.7 (adopted, held up: T), D7 0.8 (passed over, the decision failed: borne out, T),
+    # D8 0.6 (adopted, held up: T). Squared gaps .81 + .16 + .09 + .25 + .16 + .09 + .04 + .16 = 1.76.
+    a3 = result["a3"]
+    assert (len(a3.claims), a3.unverified, a3.left_out) == (8, 1, 0)
+    assert a3.brier == pytest.approx(1.76 / 8)  # 0.22
 
 
 def test_evolution_buckets_by_month(journal):
     periods = analyze.periods(journal)
+    # 2025-01-10 to 2025-06-25: under two years, so months; the weekly report's w1-w3 in April,
+    # w4-w5 in May, w6-w7 in June.
     assert [(p.key, p.label, len(p.sessions)) for p in periods] == [
-        ("2025-01", "January 2025", 2), ("2025-03", "March 2025", 1),
+        ("2025-01", "January 2025", 2), ("2025-03", "March 2025", 1), ("2025-04", "April 2025", 3),
+        ("2025-05", "May 2025", 2), ("2025-06", "June 2025", 2),
     ]  # fmt: skip
-    january, march = periods
+    january, march, april, may, june = periods
     assert dict(january.kinds["ai"]) == {"research": 1, "drafting": 1, "structure": 1, "analysis": 1}
     assert dict(january.kinds["human"]) == {"direction": 1, "refinement": 1}
     assert dict(january.outcomes) == {"adopted": 2, "compromise": 1}
@@ -88,6 +106,19 @@ def test_evolution_buckets_by_month(journal):
     assert dict(march.outcomes) == {"unresolved": 1, "deferred": 1}
     assert march.feedback == {"human-to-ai": (0, 1), "ai-to-human": (1, 1)}
     assert march.confidence == {"ai": pytest.approx(2.9 / 4), "human": pytest.approx(0.3)}
+    # April is the weekly report's first half (w1-w3): a3's one draft; h2's direction twice, context,
+    # refinement, review. D6 and D7 adopted. To a3: 1 of 5 acted on (w1 accuracy); from it: 2 of 3.
+    assert dict(april.kinds["ai"]) == {"drafting": 1}
+    assert dict(april.kinds["human"]) == {"direction": 2, "context": 1, "refinement": 1, "review": 1}
+    assert dict(april.outcomes) == {"adopted": 2}
+    assert april.feedback == {"human-to-ai": (1, 5), "ai-to-human": (2, 3)}
+    # AI: w2 0.9 and positions D6 0.7, D7 0.8; human: w1 0.8, w3 0.7 and positions D6 0.6, D7 0.6.
+    assert april.confidence == {"ai": pytest.approx(2.4 / 3), "human": pytest.approx(2.7 / 4)}
+    # June: w6 and w7, a3's four contributions and none of h2's; w7's question about the digest has
+    # no acted_on, so from the AI only w6's is known.
+    assert (sum(june.kinds["ai"].values()), sum(june.kinds["human"].values())) == (4, 0)
+    assert june.feedback == {"human-to-ai": (2, 2), "ai-to-human": (1, 1)}
+    assert may.disagreements == 1 and june.disagreements == 1 and june.confidence == {"ai": None, "human": None}
 
 
 def session(day: str, *contributions: tuple[str, str], **fields) -> Session:
@@ -175,6 +206,62 @@ def test_partnerships_are_case_studies_and_pairs_with_sessions_enough():
     assert [p.key for p in analyze.partnerships(four)] == ["pair:h:a"]
 
 
+def test_the_figures_journal_has_one_partnership_its_case_study(journal):
+    # h2 and a3 share w1-w7, the case study's own sessions: followed once, as the case study. h1 and
+    # a1 share s1-s3, under MIN_SESSIONS (4); h1 and a2, zquux and a1, zquux and a2 share s2-s3.
+    assert [(p.key, [s.id for s in p.sessions]) for p in analyze.partnerships(journal)] == [
+        ("case-study:weekly-report", ["w1", "w2", "w3", "w4", "w5", "w6", "w7"]),
+    ]  # fmt: skip
+    assert list(analyze.trends(journal)) == ["case-study:weekly-report"]
+
+
+def test_the_case_studys_evolution_names_only_the_change_beyond_chance(journal):
+    """The weekly report, w1-w7: 7 sessions, the first 3 against the last 4 (the middle one goes to
+    the second half). Worked by hand, measure by measure:
+
+    - The AI's share of contributions: w1-w3 hold 6 contributions, a3's one draft (w2) among them;
+      w4-w7 hold 10, all a3's but h2's approval (w5). Fisher's exact test on [[1, 5], [9, 1]]: the
+      margins fixed (6 in the first half, 10 by the AI, 16 in all), k AI contributions in the first
+      half has probability C(10, k) C(6, 6 - k) / C(16, 6): 1, 60, 675, 2400, 3150, 1512, 210 for
+      k = 0..6, over 8008. As unlikely as the observed k = 1 (60) or less: k = 0 and 1, so
+      p = 61 / 8008 = 0.0076 (SciPy 1.17 agrees), under 0.05 / 5 = 0.01: a change, named.
+    - Sessions with a disagreement: w1 and w3 of 3; w5 and w6 of 4. Under 5 sessions a half: not tested.
+    - Feedback to the AI that it acted on: 1 of 5 (w1's accuracy) against 5 of 5. On [[1, 4], [5, 0]]
+      (margins 5, 6, 10) C(6, k) C(4, 5 - k) / C(10, 5) is 6, 60, 120, 60, 6 for k = 1..5, over 252;
+      k = 1 and k = 5 are as unlikely: p = 12 / 252 = 0.048 (SciPy agrees). Under 0.05, but not under
+      the 0.01 the five measures share (Bonferroni): shown, never named.
+    - Feedback to humans that they acted on: 2 of 3 (w1 yes; w3 no, yes) against 1 of 1 (w6; w7's
+      question has no acted_on): too few in both halves.
+    - The AI's verified contributions that held up: 0 of 1 (w2's draft) against 6 of 6 (w4's three,
+      the drafts of w5 and w6, w7's research; w5's structure, w6's analysis and w7's draft are not
+      verified). The first half has 1 item, under the 5 needed: however large, not tested (minimum n).
+    """
+    t = analyze.trends(journal)["case-study:weekly-report"]
+    assert ([s.id for s in t.before], [s.id for s in t.after]) == (["w1", "w2", "w3"], ["w4", "w5", "w6", "w7"])
+    # The measures in the order above (their names: test_a_change_beyond_chance_is_named_with_both_counts...).
+    assert [(str(m.before), str(m.after)) for m in t.measures] == [
+        ("1 of 6 (17%)", "9 of 10 (90%)"), ("2 of 3 (67%)", "2 of 4 (50%)"), ("1 of 5 (20%)", "5 of 5 (100%)"),
+        ("2 of 3 (67%)", "1 of 1 (100%)"), ("0 of 1 (0%)", "6 of 6 (100%)"),
+    ]
+    share, sessions, to_ai, to_humans, held = t.measures
+    assert t.threshold == pytest.approx(0.01)
+    assert share.p == pytest.approx(61 / 8008) and share.changed
+    assert to_ai.p == pytest.approx(12 / 252) and to_ai.p < 0.05 and not to_ai.changed
+    assert (held.before.enough, held.after.enough) == (False, True) and held.p is None
+    assert t.left_out == [sessions, to_humans, held] and t.changed == [share]
+    # Wilson 95% with z = 1.96 (z^2 = 3.8415): 9 of 10 is (0.9 + 0.1921 -/+ 1.96 sqrt(0.009 + 0.0096))
+    # / 1.3841 = (0.5958, 0.9821); 1 of 6 is (0.1667 + 0.3201 -/+ 0.4375) / 1.6402 = (0.0301, 0.5635):
+    # apart, as the test finds. Feedback's 1 of 5 (0.0362, 0.6245) and 5 of 5 (0.5655, 1) overlap.
+    assert share.before.interval == pytest.approx((0.0301, 0.5635), abs=1e-4)
+    assert share.after.interval == pytest.approx((0.5958, 0.9821), abs=1e-4)
+    assert to_ai.before.interval == pytest.approx((0.0362, 0.6245), abs=1e-4)
+    assert to_ai.after.interval == pytest.approx((0.5655, 1.0), abs=1e-4)
+    assert t.sentences == [
+        "the AI's share of contributions rose from 1 of 6 (17%) in the first 3 sessions to 9 of 10 (90%) in the "
+        "last 4; Fisher's exact test, p = 0.008"
+    ]  # fmt: skip
+
+
 def test_a_year_page_has_an_anchor_for_every_period_that_links_to_it():
     days = ["2023-02-01", "2023-03-15", "2023-03-02", "2023-05-20", "2025-05-01"]
     sessions = sorted((session(day, ("a", "drafting")) for day in days), key=lambda s: s.date, reverse=True)
@@ -221,8 +308,40 @@ def test_attribution_for_contribution_mixes(contributions, prose, short):
     assert attribution.statement(sessions, partners).short == short
 
 
+def test_effort_weighs_the_case_studys_attribution(journal):
+    """Counted, a3 did 10 of the weekly report's 16 contributions (62.5%, over 60%: primarily AI).
+    Weighed (small 1, medium 2, large 4, unrated as medium): a3's w2 draft (unrated) 2, w4 1 + 2 + 1,
+    w5 2 + 1, w6 2 + 1, w7 1 + 2: 15; h2's w1 4 + 1, w2 4, w3 4 + 2, w5's approval (unrated) 2: 17.
+    15 of 32 (47%): an even blend."""
+    studied = analyze.sessions_of_case(journal)["weekly-report"]
+    weighed = attribution.statement(studied, journal.partners)
+    # Structure (Se), research (Ce), drafting and analysis (Nc); no session led by the AI; each reviewed
+    # (D6 decided by h2, refinement, review, or human_review: true in w4, w6, w7).
+    assert (weighed.short, weighed.by_effort) == ("AIA HAb Se Ce Nc Hin R model-y v1.0", True)
+    assert weighed.reading.startswith(attribution.PROPORTIONS["HAb"])
+    assert weighed.reading.endswith("The proportion weighs each contribution by its recorded effort (small 1, medium 2, "
+                                    "large 4; a contribution without one as medium).")  # fmt: skip
+    # Weighed, a3's drafting 10 (five medium) against research 2, analysis 2, structure 1: drafting alone
+    # is at least half the largest; h2's direction 8, refinement 4, review 4 (half of 8), context 1.
+    assert attribution.prose(studied, journal.partners) == (
+        "AI handling drafting, human providing direction, refinement and review.")
+    counted = [s.model_copy(update={"contributions": [c.model_copy(update={"effort": None}) for c in s.contributions]})
+               for s in studied]  # fmt: skip
+    assert not attribution.weighted(counted)
+    assert attribution.statement(counted, journal.partners).short == "AIA PAI Se Ce Nc Hin R model-y v1.0"
+    # Counted, h2's direction 2, review 2, context 1, refinement 1: all at least half of 2; the first
+    # three in the record format's order of kinds.
+    assert attribution.prose(counted, journal.partners) == (
+        "AI handling drafting, human providing direction, review and context.")
+    # w5 alone: a3's draft (medium, 2) and structure (small, 1) against h2's unrated approval (medium, 2):
+    # 3 of 5, 60%, not over 60%: an even blend, where counted, 2 of 3 would be primarily AI.
+    w5 = studied[4]
+    assert attribution.statement([w5], journal.partners).short == "AIA HAb Se Nc Hin R model-y v1.0"
+    assert attribution.statement(counted[4:5], journal.partners).short == "AIA PAI Se Nc Hin R model-y v1.0"
+
+
 def test_attribution_of_the_figures_journal(journal):
-    s1, s2, s3 = journal.sessions
+    s1, s2, s3, *_ = journal.sessions
     assert attribution.prose([s1], journal.partners) == "AI handling research synthesis and drafting, human providing direction."
     assert attribution.statement([s1], journal.partners).short == "AIA PAI Ce Nc Hin R model-x v1.0"
     statement = attribution.statement([s3], journal.partners)
@@ -233,7 +352,12 @@ def test_attribution_of_the_figures_journal(journal):
         "AI-generated content was reviewed and approved. The following model(s) or application(s) were used: model-x."
     )
     whole = attribution.statement(journal.sessions, journal.partners)
-    assert whole.short == "AIA PAI Se Ce Nc Hin R Analyst AI, model-x v1.0"
+    # Weighed, since the weekly report rates effort: s1-s3's 9 unrated contributions weigh 2 each (AI 6,
+    # human 3: 12 and 6), the weekly report's 15 and 17: AI 27 of 50 (54%), an even blend (counted, it
+    # would be 16 of 25, 64%: primarily AI, as the journal was before the weekly report).
+    assert (whole.short, whole.by_effort) == ("AIA HAb Se Ce Nc Hin R Analyst AI, model-x, model-y v1.0", True)
+    # AI: drafting 2 + 4 + 10 = 16 against research 4, analysis 4, structure 3; human: direction
+    # 2 + 8 = 10, refinement 2 + 4 = 6, review 2 + 4 = 6 (at least half of 10), context 1.
     assert attribution.prose(journal.sessions, journal.partners) == (
         "AI handling drafting, human providing direction, refinement and review."
     )
@@ -278,7 +402,7 @@ def test_journal_json_follows_its_schema(site):
     schema = json.loads((site / "journal/journal.schema.json").read_text())
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.validate(data, schema, cls=jsonschema.Draft202012Validator)
-    assert [s["id"] for s in data["sessions"]] == ["s1", "s2", "s3"]
+    assert [s["id"] for s in data["sessions"]] == ["s1", "s2", "s3", "w1", "w2", "w3", "w4", "w5", "w6", "w7"]
     assert data["sessions"][1]["disagreements"][0]["positions"][1]["by"] == "human-partner-2"
     assert data["sessions"][2]["ai_attribution"]["short"] == "AIA PAI Nc Ain R model-x v1.0"
     broken = {**data, "sessions": [{**data["sessions"][0], "contributions": []}]}
@@ -292,13 +416,41 @@ def test_atom_feed_is_valid_with_stable_ids_and_record_dates(site):
     assert parsed.bozo == 0, parsed.get("bozo_exception")
     assert parsed.version == "atom10"
     entries = [(e.title, e.id, e.updated) for e in parsed.entries]
+    # Newest first; the case study dated by its newest session (w7) and after it: the same day, and its
+    # id (".../case-studies/...") sorts before ".../sessions/...".
+    at = "https://example.org/team/journal/"
     assert entries == [
-        ("Third session", "https://example.org/team/journal/sessions/s3/", "2025-03-05T00:00:00Z"),
-        ("Second session", "https://example.org/team/journal/sessions/s2/", "2025-01-20T00:00:00Z"),
-        ("First session", "https://example.org/team/journal/sessions/s1/", "2025-01-10T00:00:00Z"),
+        ("Week seven", at + "sessions/w7/", "2025-06-25T00:00:00Z"),
+        ("The weekly report", at + "case-studies/weekly-report/", "2025-06-25T00:00:00Z"),
+        ("Week six", at + "sessions/w6/", "2025-06-11T00:00:00Z"),
+        ("Week five", at + "sessions/w5/", "2025-05-28T00:00:00Z"),
+        ("Week four", at + "sessions/w4/", "2025-05-14T00:00:00Z"),
+        ("Week three", at + "sessions/w3/", "2025-04-30T00:00:00Z"),
+        ("Week two", at + "sessions/w2/", "2025-04-16T00:00:00Z"),
+        ("Week one", at + "sessions/w1/", "2025-04-02T00:00:00Z"),
+        ("Third session", at + "sessions/s3/", "2025-03-05T00:00:00Z"),
+        ("Second session", at + "sessions/s2/", "2025-01-20T00:00:00Z"),
+        ("First session", at + "sessions/s1/", "2025-01-10T00:00:00Z"),
     ]
-    assert parsed.feed.updated == "2025-03-05T00:00:00Z"
-    assert parsed.entries[0].link == "https://example.org/team/journal/sessions/s3/"
+    assert parsed.feed.updated == "2025-06-25T00:00:00Z"
+    assert parsed.entries[0].link == at + "sessions/w7/"
+
+
+def test_the_case_study_page_shows_its_evolution_with_one_sentence(site):
+    """The weekly report's trend as its page shows it: each rate with its counts and Wilson interval in
+    whole percent (worked in test_the_case_studys_evolution_names_only_the_change_beyond_chance), and
+    the one change beyond chance as the only sentence."""
+    page = html.unescape((site / "journal/case-studies/weekly-report/index.html").read_text())
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert ("The AI's share of contributions 1 of 6 (17%; 95% interval 3–56%) 9 of 10 (90%; 95% interval 60–98%) "
+            "p = 0.008") in text
+    assert ("Feedback to the AI that it acted on 1 of 5 (20%; 95% interval 4–62%) 5 of 5 (100%; 95% interval 57–100%) "
+            "p = 0.048") in text
+    assert ("The AI's verified contributions that held up 0 of 1 (0%; 95% interval 0–79%; too few) "
+            "6 of 6 (100%; 95% interval 61–100%) not tested") in text
+    assert ("The AI's share of contributions rose from 1 of 6 (17%) in the first 3 sessions to 9 of 10 (90%) in "
+            "the last 4; Fisher's exact test, p = 0.008.") in text
+    assert len(re.findall(r" (?:rose|fell) from ", text)) == 1
 
 
 def test_every_figure_on_the_insight_pages_links_to_records(site):
