@@ -406,10 +406,15 @@ def build(strict: bool, drafts: bool, site_dir: Path | None, force: bool, config
 @cli.command()
 @_site_options
 @click.option("-a", "--dev-addr", metavar="IP:PORT", help="Address to serve on (default: 127.0.0.1:8000).")
-@click.option("--dirty", is_flag=True, help="After an edit, rebuild only the pages whose content changed.")
-def serve(drafts: bool, dev_addr: str | None, config_file: Path | None, journal_dir: Path, dirty: bool,
+@click.option("--full", is_flag=True, help="After an edit, rebuild every page (slower; the default rebuilds what changed).")
+@click.option("--dirty", is_flag=True, hidden=True)  # the default now; kept for scripts that pass it
+def serve(drafts: bool, dev_addr: str | None, config_file: Path | None, journal_dir: Path, full: bool, dirty: bool,
           redact: tuple[str, ...], engine: str | None) -> None:  # fmt: skip
     """Preview the site, rebuilding and reloading the browser when a record changes.
+
+    After an edit only the pages it changed are rebuilt (and the search index kept whole);
+    every page is when what every page carries changed: the sidebar (a case study added or
+    renamed), mkdocs.yml, a file of docs_dir or the theme, or errors in the journal.
 
     Prints the address first, then builds the site and serves it there. A record with an
     error is shown at the top of every page while the last good pages stay served; so is
@@ -435,7 +440,7 @@ def serve(drafts: bool, dev_addr: str | None, config_file: Path | None, journal_
     _show_mkdocs_log(quiet=False)
     with _user_errors(), site_config(config_path, journal_dir) as config:
         click.echo(f"Serving on {scaffold.serve_url(config, dev_addr)}")
-        serve_site(config, dev_addr=dev_addr, drafts=drafts, dirty=dirty, redact=redact)
+        serve_site(config, dev_addr=dev_addr, drafts=drafts, dirty=not full, redact=redact)
 
 
 def _interrupt(_signum: int, _frame: object) -> None:

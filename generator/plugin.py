@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 
 import itertools
+import logging
 import re
 from html import escape
 from urllib.parse import quote
@@ -18,7 +19,7 @@ import posixpath
 import threading
 import weakref
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from .engines import PLUGIN, mkdocs_api
 
@@ -74,24 +75,29 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         self.cache: Cache = {}
         self.problems: list[LocatedError] = []
         self.is_serve = False
-        self.dirty = False
-        self.folder: Path | None = None  # files the build copies: journal.json, and in a dirty build the pages
+        self.incremental = False
+        self.built: dict[str, tuple[Any, str]] = {}  # in `serve`: each page's content key, and where it was written
+        self.carried: Any = None  # in `serve`: what every page carried in the last build (see `_carried`)
+        self.folder: Path | None = None  # files the build copies: journal.json
         self.json_file: Path | None = None
         self.journal_watch: _JournalWatch | None = None  # in `serve`
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so MkDocs keeps this instance across `serve` rebuilds, and with it the parse cache.
 
-        A dirty build backs pages by files that change only when their content does, so
-        MkDocs rebuilds just the pages an edit touched.
+        A dirty `serve` (pjournal serve's default) rebuilds only the pages an edit changed, and
+        every page when what every page carries changed (`_carried`): see `on_files`.
         """
         self.is_serve = command == "serve"
-        self.dirty = dirty
+        self.incremental = self.is_serve and dirty
+        if self.incremental:
+            logging.getLogger("mkdocs.commands.build").addFilter(_no_dirty_warning)
 
     def on_shutdown(self) -> None:
         if self.journal_watch is not None:
             self.journal_watch.stop()
             self.journal_watch = None
+        logging.getLogger("mkdocs.commands.build").removeFilter(_no_dirty_warning)
         if self.folder is not None:
             remove_tree(self.folder)
             self.folder = self.json_file = None
@@ -174,32 +180,66 @@ class JournalPlugin(BasePlugin[PluginConfig]):
             src_uri = posixpath.join(self.prefix, page.src_uri) if self.prefix else page.src_uri
             if files.get_file_from_path(src_uri) is not None:
                 raise PluginError(f"'{src_uri}' exists in docs_dir and is also a journal page; move it or change 'prefix'")
-            # MkDocs reads no source for a journal page; a dirty build compares the whole page, front matter too
-            file = self._generated(config, src_uri, page.content if self.dirty else page.body)
+            file = File.generated(config, src_uri, content=page.body)  # MkDocs reads no source for a journal page
             if page.source is not None:  # a file name is user input too: quoted, it stays inside the link
                 file.edit_uri = quote(Path(os.path.relpath(page.source, docs_dir)).as_posix())
             file.inclusion = InclusionLevel.NOT_IN_NAV  # on_nav places the few that belong in the sidebar
             JournalPage(page, file, config)
             files.append(file)
         for name, content in self.exports.items():
-            files.append(self._generated(config, self._uri(name), content))
+            files.append(File.generated(config, self._uri(name), content=content))
         if self.json_file is not None:
             files.append(File.generated(config, self._uri(self.json_file.name), abs_src_path=str(self.json_file)))
+        if self.incremental:
+            self._only_what_changed(files, config)
         return files
 
-    def _generated(self, config: MkDocsConfig, src_uri: str, content: str) -> File:
-        """A generated file: in memory, or for a dirty build a cache file rewritten only when it changed."""
-        if not self.dirty:
-            return File.generated(config, src_uri, content=content)
-        path = self._folder() / "pages" / src_uri
-        data = content.encode("utf-8")
-        if not path.is_file() or path.read_bytes() != data:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-        return File.generated(config, src_uri, abs_src_path=str(path))
+    def _only_what_changed(self, files: Files, config: MkDocsConfig) -> None:
+        """In a dirty `serve`, MkDocs rebuilds the pages whose file says it is modified: ours say so
+        when their content changed; every page does when what every page carries changed. Pages
+        gone since the last build are removed from the served folder (we wrote them there)."""
+        carried = _carried(self.pages.values(), files, config, self.problems)
+        full = carried != self.carried or not all(_is_journal_index(i) for i in _search_indexes(config))
+        self.carried = carried
+        built: dict[str, tuple[Any, str]] = {}
+        for file in files:
+            page = file.page
+            if isinstance(page, JournalPage):
+                key = _content_key(page.journal_page)
+                last = self.built.get(file.src_uri)
+                if not full and last is not None and last[0] == key and os.path.isfile(file.abs_dest_path):
+                    file.is_modified = _unmodified  # type: ignore[method-assign]
+                built[file.src_uri] = (key, file.abs_dest_path)
+            elif full and file.is_documentation_page():
+                file.is_modified = _modified  # type: ignore[method-assign]  # it carries the sidebar too
+        for uri in self.built.keys() - built.keys():
+            dest = self.built[uri][1]
+            if Path(dest).resolve().is_relative_to(Path(config.site_dir).resolve()) and os.path.isfile(dest):
+                os.remove(dest)
+        self.built = built
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        """Tell our search index which pages the site has, in order, for a dirty `serve` to keep the others' entries."""
+        inclusion = InclusionLevel.is_in_serve if self.is_serve else InclusionLevel.is_included
+        for index in _search_indexes(config):
+            if _is_journal_index(index):
+                index.pages = [f.page.url for f in files.documentation_pages(inclusion=inclusion) if f.page is not None]
+        return env
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
-        """Put the journal's few top pages into one compact section; sessions stay out of the sidebar."""
+        """Put the journal's few top pages into one compact section; sessions stay out of the sidebar.
+
+        In a dirty `serve`, the pages of the sidebar that are not rebuilt are still read: their
+        titles are the sidebar's (MkDocs leaves a page it does not rebuild without a title).
+        """
+        nav = self._placed(nav, config, files)
+        if self.incremental:
+            for page in nav.pages:
+                if not page.file.is_modified():
+                    page.read_source(config)
+        return nav
+
+    def _placed(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         ours = {self._uri(p.src_uri) for p in self.pages.values() if p.nav is not None}
         if config.nav is not None and any(_mentions(item, ours) for item in nav.items):
             for title, uri in _titled(config.nav):  # the site lists journal pages itself, by its own titles
@@ -303,6 +343,50 @@ class _JournalWatch:
         return any(e.watch.path == self.journal and e.is_alive() for e in emitters)
 
 
+def _carried(pages: Iterable[Page], files: Files, config: MkDocsConfig, problems: list[LocatedError]) -> Any:
+    """What every page of the site carries besides its own content: the sidebar (our pages in it,
+    with their titles, and the site's own files, which make the rest of it), the site's
+    configuration, and the banner of the journal's errors; and the pages' tags, which a tags
+    index (Material's tags plugin) gathers from every page. When it changes, every page is rebuilt."""
+    own = [(file.src_uri, *_stamp(file.abs_src_path)) for file in files if file.generated_by is None and file.abs_src_path]
+    settings = [config.config_file_path, *(config.theme.dirs[:1] if config.theme.custom_dir else [])]
+    pages = list(pages)
+    return (tuple((p.src_uri, p.meta.get("title"), p.nav) for p in pages if p.nav is not None), tuple(own),
+            tuple(_stamp(path) for path in settings), tuple(map(str, problems)),
+            tuple((p.src_uri, tuple(p.meta["tags"])) for p in pages if p.meta.get("tags")))  # fmt: skip
+
+
+def _stamp(path: str | None) -> tuple[int, int]:
+    """A file's modification time and size (of a folder: of its newest file), (0, 0) when it is missing."""
+    if not path:
+        return 0, 0
+    try:
+        if os.path.isdir(path):
+            return max((_stamp(os.path.join(here, n)) for here, _, names in os.walk(path) for n in names), default=(0, 0))
+        stat = os.stat(path)
+    except OSError:
+        return 0, 0
+    return stat.st_mtime_ns, stat.st_size
+
+
+def _content_key(page: Page) -> tuple[Any, ...]:
+    """What a page's HTML is made of besides what every page carries: its front matter, body and edit link."""
+    return repr(page.meta), hash(page.body), len(page.body), str(page.source)
+
+
+def _modified() -> bool:
+    return True
+
+
+def _unmodified() -> bool:
+    return False
+
+
+def _no_dirty_warning(record: logging.LogRecord) -> bool:
+    """MkDocs warns at each dirty build that navigation may be stale: in `serve` the plugin sees to it that it is not."""
+    return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
 def _log(problems: list[LocatedError]) -> None:
     """Problems through MkDocs' log, so that `--strict` counts the warnings; the log adds the severity."""
     for problem in problems:
@@ -326,14 +410,32 @@ def _index_journal_pages(config: MkDocsConfig) -> None:
             plugin.search_index = _journal_index(SearchIndex)(**index.config)
 
 
+def _search_indexes(config: MkDocsConfig) -> list[Any]:
+    """The index of each search plugin of the site (Material's, MkDocs' own, ...)."""
+    return [getattr(p, "search_index", None) for name, p in config.plugins.items() if name.split("/")[-1] == "search"]
+
+
+def _is_journal_index(index: Any) -> bool:
+    return getattr(index, "journal_index", False)
+
+
 @functools.cache
 def _journal_index(base: type) -> type:
     """Material's search index, with journal pages read by `search.sections` instead of html.parser
     (at thousands of pages that parser was close to half of a build). The entries are made by
-    Material's own `create_entry_for_section`, the same as before; other pages are untouched."""
+    Material's own `create_entry_for_section`, the same as before; other pages are untouched.
+    (Made from Material's class when Material is there: ProperDocs' own theme has none.)"""
 
     class JournalIndex(base):  # type: ignore[misc, valid-type]
+        journal_index = True
+
+        def __init__(self, **config: Any) -> None:
+            super().__init__(**config)
+            self.pages: list[str] | None = None  # the addresses of the site's pages, in order (`on_env`)
+            self.indexed: set[str] = set()  # those indexed in this build
+
         def add_entry_from_context(self, page: MkPage) -> None:
+            self.indexed.add(page.url)
             if not isinstance(page, JournalPage):
                 return super().add_entry_from_context(page)
             if (page.meta.get("search") or {}).get("exclude"):
@@ -342,6 +444,21 @@ def _journal_index(base: type) -> type:
                 if not section.excluded:
                     self.create_entry_for_section(section, page.toc, page.url, page)
             return None
+
+        def generate_search_index(self, prev: Any) -> str:
+            """After a dirty build, the index of a full one: the entries of the pages built now, and the
+            last ones of the others, in the site's order. (Material's own merge assumes one page was built.)"""
+            if prev is not None and self.pages is not None:
+                entries: dict[str, list[dict[str, Any]]] = {}
+                for entry in prev.entries:
+                    entries.setdefault(entry["location"].split("#", 1)[0], []).append(entry)
+                for url in self.indexed:
+                    entries[url] = []
+                for entry in self.entries:
+                    entries[entry["location"].split("#", 1)[0]].append(entry)
+                self.entries = [entry for url in self.pages for entry in entries.get(url, [])]
+                prev = None
+            return super().generate_search_index(prev)
 
     return JournalIndex
 

@@ -297,7 +297,7 @@ def serve_site(config_file: Path, *, dev_addr: str | None, drafts: bool, dirty: 
                redact: tuple[str, ...] = ()) -> None:  # fmt: skip
     """`mkdocs serve` with live reload on (Click 8.2.2-8.3 turned it off by default: mkdocs #4032).
 
-    `dirty` rebuilds only the pages whose content changed.
+    `dirty` (pjournal serve's default) rebuilds only the pages an edit changed; the plugin sees that it is safe.
     """
     from mkdocs.commands.serve import serve
 
