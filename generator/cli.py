@@ -14,16 +14,17 @@ from typing import Callable, Iterator
 
 import click
 
-from . import __version__, engines, report, scaffold
+from . import __version__, engines, report
 from .analyze import published
 from .errors import JournalError, LocatedError, UserError
 from .load import display_path, load_journal
 from .model import Journal, Partner
-from .output import clean_prefix, default_site_name, journal_files, write_files
 from .privacy import PatternError, compile_patterns
 from .privacy import redact as redact_journal
 from .schema import KINDS, schema_text
-from . import zensical_site
+
+# What only some commands need is imported in them (scaffold, output, zensical_site: the templates,
+# Markdown; site: MkDocs): `check` runs on every push, and its start-up is part of its time.
 
 JOURNAL_DIR = click.Path(file_okay=False, path_type=Path)
 
@@ -114,13 +115,14 @@ def _plugin_ignored_here() -> str | None:
         engine = engines.choose(config, None) if config is not None else None
     except engines.EngineError:
         engine = engines.OWN_CONFIG.get(config.name) if config is not None else None
-    return zensical_site.plugin_ignored(config) if engine is engines.ZENSICAL and config is not None else None
+    return engines.plugin_ignored(config) if engine is engines.ZENSICAL and config is not None else None
 
 
 def _zensical_site(config: Path, journal_dir: Path, drafts: bool, redact: tuple[str, ...]) -> zensical_site.ZensicalSite:
     """A Zensical site's settings; what Zensical ignores of them (our plugin, a missing nav) said on stderr."""
+    from . import zensical_site
     site = zensical_site.load_site(config, journal_dir, drafts, redact)
-    for note in (zensical_site.plugin_ignored(config), zensical_site.nav_hint(site)):
+    for note in (engines.plugin_ignored(config), zensical_site.nav_hint(site)):
         if note is not None:
             click.echo(f"note: {note}", err=True)
     return site
@@ -168,6 +170,7 @@ def init(directory: Path, engine: str, dry_run: bool) -> None:
 
     Example: pjournal init my-journal
     """
+    from . import scaffold
     with _user_errors():
         steps = scaffold.init_plan(directory, engine=engine)
         if not dry_run:
@@ -183,6 +186,7 @@ def init(directory: Path, engine: str, dry_run: bool) -> None:
 
 def _ask_partners(partners: dict[str, Partner]) -> list[str]:
     """A numbered list of the partners, and a prompt until the answer names two or more of them."""
+    from . import scaffold
     click.echo("Partners:", err=True)
     for number, (id, partner) in enumerate(partners.items(), 1):
         click.echo(f"  {number}. {id}: {partner.name} ({partner.kind})", err=True)
@@ -221,6 +225,7 @@ def new(title: str | None, partners: tuple[str, ...], case_study: str | None, da
 
     Example: pjournal new --title "Outlining the report" -p dana -p tutor
     """
+    from . import scaffold
     with _user_errors():
         journal = scaffold.existing(journal_dir)
         if partners:
@@ -320,6 +325,7 @@ def render(journal_dir: Path, out: Path, drafts: bool, prefix: str, force: bool,
 
     Example: pjournal render journal -o pages --prefix journal
     """
+    from .output import clean_prefix, default_site_name, journal_files, write_files
     journal = _valid_journal(journal_dir)
     with _user_errors():
         site_name = default_site_name(journal_dir)
@@ -381,6 +387,7 @@ def build(strict: bool, drafts: bool, site_dir: Path | None, force: bool, config
 
     Example: pjournal build --strict -d public
     """
+    from . import scaffold, zensical_site
     chosen, config_path = _engine(config_file, engine)
     if chosen is engines.ZENSICAL:
         assert config_path is not None
@@ -425,6 +432,7 @@ def serve(drafts: bool, dev_addr: str | None, config_file: Path | None, journal_
 
     Example: pjournal serve --drafts -a 127.0.0.1:8001
     """
+    from . import scaffold, zensical_site
     chosen, config_path = _engine(config_file, engine)
     signal.signal(signal.SIGTERM, _interrupt)  # stopped by a process manager: shut down as on Ctrl-C, cleaning up
     if chosen is engines.ZENSICAL:

@@ -169,3 +169,14 @@ def plugin_settings(config: dict[str, Any], name: str) -> dict[str, Any] | None:
         if key == name:
             return options if isinstance(options, dict) else {}
     return None
+
+
+def plugin_ignored(config: Path) -> str | None:
+    """What to tell the user of a site built by Zensical whose config lists our plugin; None if it lists none."""
+    if plugin_settings(read_config(config), PLUGIN) is None:
+        return None
+    from .folders import shown
+
+    return (f"{shown(config)} lists the '{PLUGIN}' plugin, but Zensical runs no third-party plugins: "
+            "`zensical build` alone publishes no journal. Build and preview with `pjournal build` and "
+            "`pjournal serve`, which render the journal into docs for Zensical")  # fmt: skip

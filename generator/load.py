@@ -70,7 +70,13 @@ _NOT_TEXT_BMP = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\uf
 
 
 def _may_hold_bad_characters(source: str) -> bool:
-    """Whether a file's text could yield a character no text may hold: an escape, or one written as itself."""
+    """Whether a file's text could yield a character no text may hold: an escape, or one written as itself.
+
+    Checked on text YAML's reader took, which refuses the C0 controls (but tab and line breaks) and DEL
+    written as themselves: ASCII text (most records; `isascii` needs no look at it) can make one only by an escape.
+    """
+    if source.isascii():
+        return "\\" in source
     return ("\\" in source or _NOT_TEXT_BMP.search(source) is not None
             or (source > "" and max(source) > "\uffff" and _NOT_TEXT.search(source) is not None))  # fmt: skip
 _constructor = yaml.constructor.SafeConstructor()

@@ -55,15 +55,6 @@ class ZensicalSite:
     nav: Any  # the config's own, if any
 
 
-def plugin_ignored(config: Path) -> str | None:
-    """What to tell the user of a site built by Zensical whose config lists our plugin; None if it lists none."""
-    if engines.plugin_settings(engines.read_config(config), engines.PLUGIN) is None:
-        return None
-    return (f"{shown(config)} lists the '{engines.PLUGIN}' plugin, but Zensical runs no third-party plugins: "
-            "`zensical build` alone publishes no journal. Build and preview with `pjournal build` and "
-            "`pjournal serve`, which render the journal into docs for Zensical")  # fmt: skip
-
-
 def load_site(config: Path, journal_dir: Path, drafts: bool, redact_patterns: tuple[str, ...]) -> ZensicalSite:
     """A Zensical site's settings; the plugin's options in its config (journal_dir, prefix, drafts, redact),
     which Zensical ignores, are ours to honour."""
