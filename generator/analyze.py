@@ -823,13 +823,19 @@ class Trend:
         return ALPHA / len(self.measures)
 
 
-def _measures(sessions: list[Session], partners: dict[str, Partner]) -> dict[str, Rate]:
-    """The rates a partnership is followed by, over some of its sessions."""
+def _measures(sessions: list[Session], partners: dict[str, Partner], pair: tuple[str, str] | None = None) -> dict[str, Rate]:
+    """The rates a partnership is followed by, over some of its sessions; for a pair, only what its
+    two partners did, said to each other and disagreed on (not the work of others in the room)."""
+    def ours(*ids: str) -> bool:
+        return pair is None or all(id in pair for id in ids)
+
     ai = human = 0
     held = [0, 0]
     acted = {"human-to-ai": [0, 0], "ai-to-human": [0, 0]}
     for s in sessions:
         for c in s.contributions:
+            if not ours(c.by):
+                continue
             kind = partners[c.by].kind if c.by in partners else None
             ai += kind == "ai"
             human += kind == "human"
@@ -837,13 +843,16 @@ def _measures(sessions: list[Session], partners: dict[str, Partner]) -> dict[str
                 held[0] += c.held_up
                 held[1] += 1
         for f in s.feedback:
+            if not ours(f.from_, f.to):
+                continue
             if f.acted_on is not None and (direction := direction_of(partners, f.from_, f.to)) is not None:
                 if direction in acted:
                     acted[direction][0] += f.acted_on
                     acted[direction][1] += 1
     return {
         "the AI's share of contributions": Rate(ai, ai + human),
-        "sessions with a disagreement": Rate(sum(1 for s in sessions if s.disagreements), len(sessions)),
+        "sessions with a disagreement": Rate(sum(1 for s in sessions if any(
+            pair is None or any(p.by in pair for p in d.positions) for d in s.disagreements)), len(sessions)),
         "feedback to the AI that it acted on": Rate(*acted["human-to-ai"]),
         "feedback to humans that they acted on": Rate(*acted["ai-to-human"]),
         "the AI's verified contributions that held up": Rate(*held),
@@ -858,7 +867,8 @@ def trend(partnership: Partnership, partners: dict[str, Partner]) -> Trend | Non
         return None
     half = len(sessions) // 2
     before, after = sessions[:half], sessions[half:]
-    rates_before, rates_after = _measures(before, partners), _measures(after, partners)
+    pair = partnership.pair
+    rates_before, rates_after = _measures(before, partners, pair), _measures(after, partners, pair)
     measures = [Measure(name, rates_before[name], rates_after[name], len(rates_before)) for name in rates_before]
     return Trend(partnership, before, after, measures)
 

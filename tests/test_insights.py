@@ -122,9 +122,9 @@ def test_evolution_buckets_by_month(journal):
 
 
 def session(day: str, *contributions: tuple[str, str], **fields) -> Session:
+    fields.setdefault("partners", [{"partner": "h"}, {"partner": "a"}])
     return Session(
         id=f"s-{day}", title="t", date=dt.date.fromisoformat(day), goal="g",
-        partners=[{"partner": "h"}, {"partner": "a"}],
         contributions=[Contribution(by=by, kind=kind, summary="x") for by, kind in contributions], **fields,
     )  # fmt: skip
 
@@ -571,3 +571,21 @@ def test_who_decides_and_where_the_ai_was_overruled_and_right():
         "decided-by-nobody-recorded": [(2, "disagreement-1")], "ai-overruled": [(1, "disagreement-1")],
         "ai-overruled-and-right": [(1, "disagreement-1")],
     }  # fmt: skip
+
+
+def test_a_pairs_evolution_counts_only_what_the_pair_did():
+    """Four sessions of h, a and a second AI b, where only h and b contribute: the pair h:a has no
+    AI work of its own (0 of 2 in each half), and only b's pair shows b's (2 of 4); feedback b gave is not h:a's."""
+    partners = {**PAIR, "b": Partner(id="b", name="B", kind="ai")}
+    sessions = [
+        session(f"2026-01-0{d}", ("h", "direction"), ("b", "drafting"), partners=[{"partner": p} for p in "hab"],
+                feedback=[{"from": "b", "to": "h", "about": "process", "text": "t", "acted_on": True}])
+        for d in range(1, 5)
+    ]  # fmt: skip
+    trends = analyze.trends(analyze.Journal(root=Path("."), partners=partners, case_studies={}, sessions=sessions))
+    assert list(trends) == ["pair:h:a", "pair:h:b"]
+    share = {key: [(str(m.before), str(m.after)) for m in t.measures][0] for key, t in trends.items()}
+    assert share == {"pair:h:a": ("0 of 2 (0%)", "0 of 2 (0%)"),
+                     "pair:h:b": ("2 of 4 (50%)", "2 of 4 (50%)")}  # fmt: skip
+    to_humans = {key: str(t.measures[3].before) for key, t in trends.items()}
+    assert to_humans == {"pair:h:a": "none", "pair:h:b": "2 of 2 (100%)"}
