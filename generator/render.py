@@ -256,6 +256,11 @@ def _flow(site: Site, id: str, title: str, sets: dict[str, str]) -> Markup:
                                                          node_half=charts.NODE_HALF))  # fmt: skip
 
 
+def _scope_flow(site: Site, scope: framework.Scope, id: str, whose: str) -> Markup:
+    """A case study's or partner's handoffs by side, as the flow chart."""
+    return _flow(site, id, f"Handoffs by side: {whose}", {side: scope.key(f"handoffs-{side}") for side in scope.sides})
+
+
 #: Open disagreements listed on the ledger page, newest first; all of them are on the year pages.
 OPEN_SHOWN = 50
 
@@ -545,6 +550,7 @@ def case_study_pages(site: Site) -> Iterator[PageSpec]:
                       for i, h in enumerate(s.handoffs, 1)],
             scope=site.framework[0].cases[id][0], practices=site.framework[0].cases[id][1],
             failed=site.framework[0].failures_of_case(id),
+            flow=_scope_flow(site, site.framework[0].cases[id][0], f"handoffs-{id}", markup.text(study.title)),
             lessons=analyze.lessons_of(studied),
             chart=_partner_bars(site, f"contributions-{id}",
                                 f"Contributions to {markup.text(study.title)} by partner and kind", matrix),
@@ -565,6 +571,7 @@ def partner_pages(site: Site) -> Iterator[PageSpec]:
             pairs=[(slug, h if h != id else a) for (h, a), (slug, _) in site.pairs.items() if id in (h, a)],
             scope=site.framework[0].partners[id][0], practice=site.framework[0].partners[id][1],
             failed=site.framework[0].failures_of_partner(id),
+            flow=_scope_flow(site, site.framework[0].partners[id][0], f"handoffs-{public.slug}", markup.text(public.name)),
             chart=_partner_bars(site, f"kinds-{public.slug}", f"Contributions of {markup.text(public.name)} by kind",
                                 {id: profile.contributions}),
         ), j.source("partners", id))  # fmt: skip
