@@ -27,6 +27,16 @@ KIND_COLOURS: dict[ContributionKind, str] = {
     "other": "#8f8f8f",
 }
 
+#: One colour per feedback topic (the record format's `about`), from the same palette.
+TOPIC_COLOURS: dict[str, str] = {
+    "accuracy": "#0072b2",
+    "usefulness": "#009e73",
+    "timing": "#e69f00",
+    "style": "#cc79a7",
+    "process": "#d55e00",
+    "other": "#8f8f8f",
+}
+
 #: Horizontal room for row labels: about 7 px a character at 12 px, within these bounds.
 LABEL_MIN, LABEL_MAX, CHAR_WIDTH = 90, 280, 7
 LABEL_CHARS = (LABEL_MAX - 10) // CHAR_WIDTH
@@ -72,8 +82,9 @@ class BarChart:
     bar_height: int = BAR_HEIGHT
 
 
-def stacked_bars(title: str, rows: list[tuple[str, dict[str, int]]], kinds: tuple[str, ...]) -> BarChart:
-    """Horizontal stacked bars, one row per label, scaled to the largest total."""
+def stacked_bars(title: str, rows: list[tuple[str, dict[str, int]]], kinds: tuple[str, ...],
+                 colours: dict[str, str] = KIND_COLOURS) -> BarChart:  # type: ignore[assignment]
+    """Horizontal stacked bars, one row per label, scaled to the largest total; a colour per kind."""
     largest = max((sum(counts.values()) for _, counts in rows), default=0) or 1
     longest = max((min(len(label), LABEL_CHARS) for label, _ in rows), default=0)
     label_width = max(LABEL_MIN, min(LABEL_MAX, 10 + CHAR_WIDTH * longest))
@@ -86,14 +97,14 @@ def stacked_bars(title: str, rows: list[tuple[str, dict[str, int]]], kinds: tupl
             if not n:
                 continue
             width = round(BAR_WIDTH * n / largest, 2)
-            segments.append(Segment(round(x, 2), width, KIND_COLOURS.get(kind, "#8f8f8f"), kind, n))
+            segments.append(Segment(round(x, 2), width, colours.get(kind, "#8f8f8f"), kind, n))
             x += width
         shaped.append(Row(i * ROW_HEIGHT, label, sum(counts.values()), tuple(segments)))
     used = [k for k in kinds if any(counts.get(k) for _, counts in rows)]
     per_line = 5
     top = len(rows) * ROW_HEIGHT + 10
     legend = tuple(
-        LegendItem((i % per_line) * 120, top + (i // per_line) * LEGEND_ROW, KIND_COLOURS.get(k, "#8f8f8f"), k)
+        LegendItem((i % per_line) * 120, top + (i // per_line) * LEGEND_ROW, colours.get(k, "#8f8f8f"), k)
         for i, k in enumerate(used)
     )
     height = top + ((len(used) + per_line - 1) // per_line) * LEGEND_ROW

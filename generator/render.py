@@ -232,8 +232,9 @@ def _environment() -> Environment:
 ENV = _environment()
 
 
-def _bars(id: str, title: str, rows: list[tuple[str, dict[str, int]]]) -> Markup:
-    shape = charts.stacked_bars(title, rows, analyze.KINDS)
+def _bars(id: str, title: str, rows: list[tuple[str, dict[str, int]]], kinds: tuple[str, ...] = analyze.KINDS,
+          colours: dict[str, str] = charts.KIND_COLOURS) -> Markup:  # type: ignore[assignment]
+    shape = charts.stacked_bars(title, rows, kinds, colours)
     return Markup(ENV.get_template("bars.svg.j2").render(chart=shape, id=id, label_chars=charts.LABEL_CHARS))
 
 
@@ -466,8 +467,12 @@ def framework_page(site: Site) -> Iterator[PageSpec]:
 
 def feedback(site: Site) -> Iterator[PageSpec]:
     """Feedback both ways, topic by topic, and what the AI suggested about the process."""
-    yield PageSpec(routes.FEEDBACK, "feedback.html.j2", dict(loops=analyze.feedback_loops(site.journal),
-                                                             directions=analyze.LOOPS), nav=Nav(8))  # fmt: skip
+    loops = analyze.feedback_loops(site.journal)
+    rows = [(words, {topic: cell.count for (way, topic), cell in loops.cells.items() if way == direction})
+            for direction, words in (("human-to-ai", "To the AI"), ("ai-to-human", "From the AI"))]  # fmt: skip
+    chart = _bars("feedback-topics", "Feedback each way, by topic", rows, analyze.TOPICS, charts.TOPIC_COLOURS)
+    yield PageSpec(routes.FEEDBACK, "feedback.html.j2", dict(loops=loops, directions=analyze.LOOPS, chart=chart),
+                   nav=Nav(8))  # fmt: skip
 
 
 def evolution(site: Site) -> Iterator[PageSpec]:
