@@ -43,7 +43,7 @@ from .load import Cache, load_journal
 from .validate import validate
 from .output import clean_prefix
 from .privacy import compile_patterns, redact
-from . import routes, search
+from . import markup, routes, search
 from .render import ENV, OWN_HEADING, Heading, Nav, Page, SessionCache, headings, render_site
 
 log = get_plugin_logger(PLUGIN)
@@ -166,13 +166,7 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         """While the journal has errors (in `serve`), every page says so at the top."""
         if not self.problems:
             return html
-        listing = "\n".join(escape(str(p)) for p in self.problems)
-        banner = (
-            '<div class="admonition failure"><p class="admonition-title">'
-            f"The journal has {len(self.problems)} error(s); showing the last good version</p>"
-            f"<pre><code>{listing}</code></pre></div>\n"
-        )
-        return banner + html
+        return markup.error_banner([str(p) for p in self.problems]) + html
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         docs_dir = Path(config.docs_dir)

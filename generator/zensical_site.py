@@ -25,9 +25,10 @@ from jinja2 import PackageLoader
 from .install import Install
 from . import engines
 from .analyze import published
-from .errors import LocatedError, UserError
+from .errors import JournalError, LocatedError, UserError
 from .folders import overlap, remove_tree, shown, temp_folder
 from .load import Cache, load_journal
+from .markup import error_banner
 from .model import Journal
 from .output import Written, clean_prefix, journal_files, sidebar, write_files
 from .privacy import compile_patterns, redact
@@ -114,11 +115,29 @@ def render_into_docs(site: ZensicalSite, cache: Cache | None = None,
     """The journal's pages written into docs/<prefix>, its own stale pages removed; what was done, and the
     journal's warnings. Raises JournalError (a record) or OutputError (a folder it did not write) before
     anything is written."""
+    files, warnings = _rendered(site, cache, pages)
+    return write_files(files, site.docs_dir, prefix=site.prefix), warnings
+
+
+def _rendered(site: ZensicalSite, cache: Cache | None, pages: SessionCache | None) -> tuple[dict[str, str], list[LocatedError]]:
+    """The journal's files for docs/<prefix>, by path, and the journal's warnings."""
     journal = _journal(site, cache)
     rendered = render_site(journal, pages, directory_urls=site.directory_urls)
-    files = journal_files(journal, site_name=site.site_name, prefix=site.prefix, directory_urls=site.directory_urls,
-                          pages=rendered)  # fmt: skip
-    return write_files(files, site.docs_dir, prefix=site.prefix), journal.warnings
+    return journal_files(journal, site_name=site.site_name, prefix=site.prefix, directory_urls=site.directory_urls,
+                         pages=rendered), journal.warnings  # fmt: skip
+
+
+def with_banner(files: dict[str, str], problems: list[str]) -> dict[str, str]:
+    """The last good pages with the journal's errors at the top of each (after its front matter),
+    while a preview waits for a record to be fixed; other files as they are."""
+    banner = error_banner(problems)
+
+    def marked(text: str) -> str:
+        if text.startswith("---\n") and (end := text.find("\n---\n", 4)) != -1:
+            return text[: end + 5] + "\n" + banner + text[end + 5 :]
+        return banner + text
+
+    return {uri: marked(text) if uri.endswith(".md") else text for uri, text in files.items()}
 
 
 def command() -> list[str]:
@@ -155,12 +174,14 @@ def build(site: ZensicalSite, strict: bool, report: Callable[[str], None]) -> No
 def serve(site: ZensicalSite, dev_addr: str | None, report: Callable[[str], None]) -> None:
     """`zensical serve`, with the journal rendered again into docs whenever a record changes.
 
-    A record with an error is reported and the last good pages stay served; fixing it brings
-    the pages back. Runs until interrupted (Ctrl-C, SIGTERM), then stops Zensical.
+    A record with an error is reported, and the last good pages stay served with the errors at
+    the top of each; fixing it brings the pages back. Runs until interrupted (Ctrl-C, SIGTERM), then stops Zensical.
     """
     cache: Cache = {}
     pages = SessionCache()
-    for warning in render_into_docs(site, cache, pages)[1]:
+    good, warnings = _rendered(site, cache, pages)
+    write_files(good, site.docs_dir, prefix=site.prefix)
+    for warning in warnings:
         report(str(warning))
     process = subprocess.Popen([*command(), "serve", "-f", str(site.config), *(["-a", dev_addr] if dev_addr else [])],
                                cwd=site.config.parent)  # fmt: skip
@@ -173,8 +194,13 @@ def serve(site: ZensicalSite, dev_addr: str | None, report: Callable[[str], None
                 continue
             last = now
             try:
-                done, _warnings = render_into_docs(site, cache, pages)
-            except UserError as e:  # JournalError too: every problem, and the last good pages stay
+                good, _warnings = _rendered(site, cache, pages)
+                done = write_files(good, site.docs_dir, prefix=site.prefix)
+            except JournalError as e:  # every problem, at the top of the last good pages too
+                write_files(with_banner(good, str(e).split("\n")), site.docs_dir, prefix=site.prefix)
+                report(f"{e}\nThe last good pages stay served, with the errors at the top of each.")
+                continue
+            except UserError as e:
                 report(f"{e}\nThe last good pages stay served.")
                 continue
             report(f"Journal rendered again into {shown(site.docs_dir / site.prefix)}"

@@ -194,6 +194,12 @@ def test_serve_follows_a_record_edit_on_each_engine(engine, venvs, tmp_path):
         edit(record, "title: First week of nodule flags on screening CTs", "title: Edited while served")
         assert wait_for(lambda: "Edited while served" in fetch(url), 60), "the edit reached the served page"
         print(f"{engine}: edit to page {time.monotonic() - started:.2f} s")  # the figure, for the report (-s)
+        # a bad edit: the last good page stays, with the journal's errors at its top; fixed, they go
+        edit(record, "title: Edited while served", "title: [unclosed")
+        assert wait_for(lambda: "The journal has 1 error(s)" in fetch(url), 60), "the error is shown on the page"
+        assert "Edited while served" in fetch(url)
+        edit(record, "title: [unclosed", "title: Fixed while served")
+        assert wait_for(lambda: "Fixed while served" in (page := fetch(url)) and "The journal has" not in page, 60)
         if engine == "zensical":  # the page of a deleted session goes too
             record.unlink()
             gone = site / "docs/journal/sessions" / SESSION / "index.md"
