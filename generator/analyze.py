@@ -927,8 +927,16 @@ class Calibration:
     partner: str
     claims: tuple[Claim, ...]
     bands: tuple[Band, ...]
-    unverified: int  # stated a confidence, not yet known whether it held up
-    left_out: int  # positions in compromises, new approaches, deferred or unresolved disagreements
+    unverified_items: tuple[Counted, ...]  # stated a confidence, not yet known whether it held up
+    left_out_items: tuple[Counted, ...]  # positions in compromises, new approaches, deferred or unresolved disagreements
+
+    @property
+    def unverified(self) -> int:
+        return len(self.unverified_items)
+
+    @property
+    def left_out(self) -> int:
+        return len(self.left_out_items)
 
     @property
     def brier(self) -> float | None:
@@ -950,14 +958,14 @@ def calibration(journal: Journal) -> dict[str, Calibration]:
     positions in other outcomes, and anything not yet verified, are left out and counted.
     """
     claims: dict[str, list[Claim]] = defaultdict(list)
-    unverified: Counter[str] = Counter()
-    left_out: Counter[str] = Counter()
+    unverified: dict[str, list[Counted]] = defaultdict(list)
+    left_out: dict[str, list[Counted]] = defaultdict(list)
     for s in journal.sessions:
         for i, c in enumerate(s.contributions, 1):
             if c.confidence is None:
                 continue
             if c.held_up is None:
-                unverified[c.by] += 1
+                unverified[c.by].append(Counted(s, routes.anchor("contribution", i), c.summary))
             else:
                 claims[c.by].append(Claim(s, "contribution", i, c.summary, c.confidence, c.held_up))
         for i, d in enumerate(s.disagreements, 1):
@@ -965,15 +973,15 @@ def calibration(journal: Journal) -> dict[str, Calibration]:
                 if p.confidence is None:
                     continue
                 if d.outcome != "adopted":
-                    left_out[p.by] += 1
+                    left_out[p.by].append(Counted(s, routes.anchor("disagreement", i), p.stance))
                 elif d.held_up is None:
-                    unverified[p.by] += 1
+                    unverified[p.by].append(Counted(s, routes.anchor("disagreement", i), p.stance))
                 else:
                     borne_out = (d.adopted == p.by) == d.held_up
                     claims[p.by].append(Claim(s, "position", i, p.stance, p.confidence, borne_out))
     stated = set(claims) | set(unverified) | set(left_out)
     return {
-        id: Calibration(id, tuple(claims[id]), _bands(claims[id]), unverified[id], left_out[id])
+        id: Calibration(id, tuple(claims[id]), _bands(claims[id]), tuple(unverified[id]), tuple(left_out[id]))
         for id in journal.partners
         if id in stated
     }

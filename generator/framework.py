@@ -312,6 +312,11 @@ def walk(journal: Journal, failed: list[Failure]) -> tuple[Walk, list[CountSet]]
                        newest_first([Counted(c.session, c.anchor, c.text) for c in scored.claims]),
                        "claims", "Verified claims, partner by partner")
               for id, scored in calibration(journal).items() if scored.claims]  # fmt: skip
+    claims += [CountSet(f"{name}-{names[id].slug}", f"{words} of {names[id].name}", newest_first(list(items)),
+                        "claims", "Verified claims, partner by partner")
+               for id, scored in calibration(journal).items()
+               for name, words, items in (("unverified", "Stated confidence not yet verified", scored.unverified_items),
+                                          ("left-out", "Stated confidence left out", scored.left_out_items))]  # fmt: skip
     done: dict[tuple[str, str], list[Counted]] = defaultdict(list)
     stated, noted = [], []
     for s in journal.sessions:
