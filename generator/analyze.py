@@ -809,6 +809,12 @@ class Trend:
         return [m for m in self.measures if m.changed]
 
     @property
+    def halves(self) -> tuple[str, str]:
+        """The keys of the count sets of its first and last sessions (counts/halves)."""
+        at = self.partnership.key.replace(":", "_")
+        return f"halves-{at}-first", f"halves-{at}-last"
+
+    @property
     def left_out(self) -> list[Measure]:
         """Measures with too few items in one half or both: shown, never put in a sentence."""
         return [m for m in self.measures if not m.tested]

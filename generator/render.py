@@ -379,8 +379,19 @@ class Site:
     def count_sets(self) -> dict[str, analyze.CountSet]:
         sets = analyze.count_sets(self.journal)
         more = {c.key: c for c in self.framework[1]}
+        for trend in self.trends.values():  # each partnership's halves, as its "how it changed" counts them
+            for key, words, sessions in zip(trend.halves, ("first", "last"), (trend.before, trend.after)):
+                title = f"The {words} sessions of {self._partnership_name(trend.partnership)}"
+                items = analyze.newest_first([analyze.Counted(s, "", s.title) for s in sessions])
+                more[key] = analyze.CountSet(key, title, items, "halves", "The halves each partnership is set against")
         assert not sets.keys() & more.keys(), sets.keys() & more.keys()  # keys are made to differ
         return sets | more
+
+    def _partnership_name(self, p: analyze.Partnership) -> str:
+        if p.case_study is not None:
+            return self.journal.case_studies[p.case_study].title
+        h, a = p.pair  # type: ignore[misc]
+        return f"{self.names[h].name} and {self.names[a].name}"
 
     @functools.cached_property
     def trends(self) -> dict[str, analyze.Trend]:
