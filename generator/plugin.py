@@ -44,7 +44,7 @@ from .validate import validate
 from .output import clean_prefix
 from .privacy import compile_patterns, redact
 from . import markup, routes, search
-from .render import ENV, OWN_HEADING, Heading, Nav, Page, SessionCache, headings, render_site
+from .render import ENV, OWN_HEADING, Heading, Nav, Page, PageMemo, SessionCache, headings, render_site
 
 log = get_plugin_logger(PLUGIN)
 
@@ -70,6 +70,7 @@ class JournalPlugin(BasePlugin[PluginConfig]):
     def __init__(self) -> None:
         self.pages: dict[str, Page] = {}
         self.rendered = SessionCache()  # session pages and JSON, kept across `serve` rebuilds
+        self.memo = PageMemo()  # the other pages, likewise
         self.exported = SessionCache()
         self.exports: dict[str, str] = {}
         self.cache: Cache = {}
@@ -140,7 +141,7 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         patterns = compile_patterns([*self.config.redact, *OVERRIDES.get("redact", [])])
         journal = redact(published(journal, self.config.drafts), patterns)
         self.pages = render_site(journal, self.rendered if self.is_serve else None,
-                                 directory_urls=config.use_directory_urls)  # fmt: skip
+                                 directory_urls=config.use_directory_urls, memo=self.memo if self.is_serve else None)  # fmt: skip
         json_file = self._folder() / routes.JOURNAL_JSON
         with json_file.open("w", encoding="utf-8", newline="\n") as json_out:
             self.exports = exports(journal, public_partners(journal.partners), ENV, site_name=config.site_name,

@@ -14,7 +14,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, NamedTuple
+from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple
 
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, select_autoescape
@@ -134,6 +134,14 @@ def _record_link(context: Any, item: analyze.Counted) -> Markup:
 
 
 @pass_context
+def _counted_item(context: Any, item: analyze.Counted) -> Markup:
+    """A count's record in its list: the session's date (and title, for a record within it), and the
+    record linked to its place. Lists of thousands: Python, not a macro."""
+    title = f", {markup.inline(item.session.title)}" if item.anchor else ""
+    return Markup(f"<li>{escape(str(item.session.date))}{title}: {_record_link(context, item)}</li>")
+
+
+@pass_context
 def _disagreement_link(context: Any, session: Session, number: int, text: str) -> Markup:
     return _link(f"{_url(context, routes.session(session.id))}#{routes.anchor('disagreement', number)}", text)
 
@@ -221,7 +229,7 @@ def _environment() -> Environment:
     )  # fmt: skip
     env.globals.update(
         url=_url, routes=routes, kinds=analyze.KINDS, outcomes=analyze.OUTCOMES, used_kinds=_used_kinds, share=_share, share_of=_share_of,
-        partner=_partner, session_link=_session_link, held_up=_held_up, count=_count, record_link=_record_link, case_link=_case_link, disagreement_link=_disagreement_link,
+        partner=_partner, session_link=_session_link, held_up=_held_up, count=_count, record_link=_record_link, counted_item=_counted_item, case_link=_case_link, disagreement_link=_disagreement_link,
         right=Markup(' style="text-align: right;"'),  # a number column's cells, as Markdown tables align them
         min_items=stats.MIN_ITEMS, min_sessions=analyze.MIN_SESSIONS, deciders=framework.DECIDERS,
         window=framework.WINDOW, failures_shown=framework.FAILURES_SHOWN,
@@ -286,6 +294,51 @@ class SessionCache:
         self.items[session.id] = (session, value)
 
 
+class PageMemo:
+    """Journal-wide pages kept across renders (`serve`). A page is made again only when what its
+    template was given differs from the last render: its values, what every template may read of
+    the journal (`Shown`), or one of the count sets it looked up (`_Lookups`). Compared by value:
+    a page is a function of these alone, and its template is the same in one process."""
+
+    def __init__(self) -> None:
+        self.shown: Shown | None = None
+        self.sets: dict[str, analyze.CountSet] = {}
+        self.pages: dict[str, tuple[tuple[Any, ...], frozenset[str], Page]] = {}
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What of the journal every template is given as `j`, besides its own values: the partners and
+    case studies. Nothing else of the journal reaches a template (the memo of pages relies on it)."""
+
+    partners: dict[str, Any]
+    case_studies: dict[str, Any]
+
+
+#: A template that went through every count set, not one by its key.
+_EVERY = "\0every"
+
+
+class _Lookups(Mapping[str, analyze.CountSet]):
+    """The count sets, as a template sees them: each one it looks up is noted (`read`)."""
+
+    def __init__(self, sets: dict[str, analyze.CountSet]) -> None:
+        self.sets = sets
+        self.read: set[str] = set()
+
+    def __getitem__(self, key: str) -> analyze.CountSet:
+        self.read.add(key)
+        return self.sets[key]
+
+    def __iter__(self) -> Iterator[str]:
+        self.read.add(_EVERY)
+        return iter(self.sets)
+
+    def __len__(self) -> int:
+        self.read.add(_EVERY)
+        return len(self.sets)
+
+
 def shared_key(journal: Journal) -> tuple[Any, ...]:
     """What a session's own page or export shows of other records: the partners, case study titles."""
     return (tuple(p.model_dump_json() for p in journal.partners.values()),
@@ -337,11 +390,46 @@ class PageSpec:
 class Site:
     """A published journal and the figures its pages share, each computed once, when first asked for."""
 
-    def __init__(self, journal: Journal, directory_urls: bool, cache: SessionCache) -> None:
+    def __init__(self, journal: Journal, directory_urls: bool, cache: SessionCache, memo: PageMemo | None = None) -> None:
         self.journal = journal
         self.directory_urls = directory_urls
         self.cache = cache
         self.shared = (directory_urls, shared_key(journal))
+        self.shown = Shown(journal.partners, journal.case_studies)
+        self.memo = memo
+        self.memoised: dict[str, tuple[tuple[Any, ...], frozenset[str], Page]] = {}  # this render's, for the next
+        self.changed_sets: dict[str, bool] = {}
+
+    def page(self, spec: PageSpec) -> Page:
+        """The spec's page: the last render's when nothing its template is given has changed (`PageMemo`)."""
+        if spec.session is not None:
+            return _render(spec, self)[0]
+        key = (spec.template, spec.source, spec.nav, self.directory_urls, spec.values)
+        memo = self.memo
+        last = memo.pages.get(spec.uri) if memo is not None and memo.shown == self.shown else None
+        if last is not None and last[0] == key and not any(map(self._set_changed, last[1])):
+            page, read = last[2], last[1]
+        else:
+            page, read = _render(spec, self)
+        self.memoised[spec.uri] = (key, read, page)
+        return page
+
+    def _set_changed(self, key: str) -> bool:
+        """Whether a count set (or, for `_EVERY`, any) differs from the last render's; each compared once."""
+        changed = self.changed_sets.get(key)
+        if changed is None:
+            last = self.memo.sets if self.memo is not None else {}
+            if key == _EVERY:
+                changed = last.keys() != self.count_sets.keys() or any(map(self._set_changed, self.count_sets))
+            else:
+                changed = last.get(key) != self.count_sets.get(key)
+            self.changed_sets[key] = changed
+        return changed
+
+    def remember(self) -> None:
+        """Keep this render's journal-wide pages and what they were made of, for the next render."""
+        if self.memo is not None:
+            self.memo.shown, self.memo.sets, self.memo.pages = self.shown, self.count_sets, self.memoised
 
     def kept(self, session: Session) -> Page | None:
         """The session's page from the last render, if nothing it shows has changed since."""
@@ -600,11 +688,13 @@ PAGE_KINDS: tuple[Callable[[Site], Iterable[PageSpec | Page]], ...] = (
 )
 
 
-def _render(spec: PageSpec, site: Site) -> Page:
-    """A page from its template, which sets the page's `title` (and `tags`, if it has them) for its front matter."""
+def _render(spec: PageSpec, site: Site) -> tuple[Page, frozenset[str]]:
+    """A page from its template, which sets the page's `title` (and `tags`, if it has them) for its
+    front matter; and the keys of the count sets it looked up."""
+    sets = _Lookups(site.count_sets)
     module = ENV.get_template(spec.template).make_module({
-        "page_uri": spec.uri, "directory_urls": site.directory_urls, "j": site.journal, "names": site.names,
-        "sets": site.count_sets, **spec.values,
+        "page_uri": spec.uri, "directory_urls": site.directory_urls, "j": site.shown, "names": site.names,
+        "sets": sets, **spec.values,
     })  # fmt: skip
     body = str(module)
     meta = {"title": module.title}
@@ -612,24 +702,27 @@ def _render(spec: PageSpec, site: Site) -> Page:
         meta["tags"] = list(tags)
     if getattr(module, "unsearched", False):  # lists of records shown elsewhere: search finds the records
         meta["search"] = {"exclude": True}
-    return Page(spec.uri, meta, body, headings(body), spec.source, spec.nav)
+    return Page(spec.uri, meta, body, headings(body), spec.source, spec.nav), frozenset(sets.read)
 
 
-def render_site(journal: Journal, cache: SessionCache | None = None, *, directory_urls: bool = True) -> dict[str, Page]:
+def render_site(journal: Journal, cache: SessionCache | None = None, *, directory_urls: bool = True,
+                memo: PageMemo | None = None) -> dict[str, Page]:
     """Every generated page of a (published) journal, keyed by path below the prefix.
 
     Links point at the pages' addresses: "sessions/a/" with MkDocs' `use_directory_urls`
     (its default), "sessions/a.html" without. With a `cache` (serve), a session's page is
-    made again only when the session changed.
+    made again only when the session changed; with a `memo`, another page only when what it
+    shows changed.
     """
-    site = Site(journal, directory_urls, cache or SessionCache())
+    site = Site(journal, directory_urls, cache or SessionCache(), memo)
     pages: dict[str, Page] = {}
     claimed: dict[str, str] = {}
     for kind in PAGE_KINDS:
         for item in kind(site):
-            page = item if isinstance(item, Page) else _render(item, site)
+            page = item if isinstance(item, Page) else site.page(item)
             _claim(claimed, page.src_uri, page.source, journal)
             if isinstance(item, PageSpec) and item.session is not None:
                 site.cache.put(item.session, page)
             pages[page.src_uri] = page
+    site.remember()
     return pages
