@@ -8,8 +8,11 @@ from html.parser import HTMLParser
 import pytest
 
 from generator import markup, routes
-from generator.analyze import published
-from generator.render import render_site
+from generator.analyze import CountSet, Counted, published
+from generator.load import load_journal
+from generator.privacy import redact
+from generator.render import PageMemo, PageSpec, SessionCache, Site, render_site
+from generator.validate import validate
 from helpers import valid, write
 
 from conftest import FIXTURES, GOLDEN
@@ -172,3 +175,62 @@ def test_no_link_inside_a_link_whatever_the_text_holds():
     assert nested == {}
     assert sum(p.body.count('rel="noopener noreferrer nofollow"') for p in pages.values()) > 100, (
         "the fixture's texts do hold links, so nesting could happen")
+
+
+def _served(root, cache, sessions, memo):
+    """The pages as `serve` makes them: records kept between renders, the last render's pages reused."""
+    journal = redact(published(validate(load_journal(root, cache)), True), [])
+    return render_site(journal, sessions, memo=memo)
+
+
+@pytest.mark.parametrize("name", ["figures", "design"])
+def test_pages_reused_across_edits_are_those_of_a_fresh_render(journal_copy, name):
+    """Every edit, rendered with the last render's pages at hand, gives every page of a fresh render."""
+    root = journal_copy(name)
+    session = next(iter(sorted((root / "sessions").rglob("*.yaml"))))
+    partners, study = root / "partners.yaml", next(iter((root / "case-studies").glob("*.yaml")))
+    def first(path, old, new):
+        assert old in path.read_text(), f"{path} has no {old!r}"
+        write(path, path.read_text().replace(old, new, 1))
+
+    edits = [
+        lambda: first(session, "title: ", "title: Edited "),  # shown on year pages and in counts' lists
+        lambda: first(session, "held_up: true", "held_up: false"),  # figures, calibration, ledger
+        lambda: first(session, "acted_on: true", "acted_on: false"),  # a count other pages only link to
+        lambda: first(partners, "name: ", "name: Renamed "),
+        lambda: first(study, "title: ", "title: Renamed "),
+        lambda: session.unlink(),
+        lambda: write(session, "title: Back again\n" + session_text.split("\n", 1)[1]),
+    ]
+    session_text = session.read_text()
+    cache, sessions, memo = {}, SessionCache(), PageMemo()
+    _served(root, cache, sessions, memo)
+    reused = 0
+    for make_edit in edits:
+        last = dict(memo.pages)
+        make_edit()
+        served = _served(root, cache, sessions, memo)
+        fresh = render_site(redact(published(valid(root), True), []))
+        assert served.keys() == fresh.keys()
+        for uri, page in fresh.items():
+            assert served[uri] == page, f"{uri} is stale after an edit"
+        reused += sum(1 for uri, (_, _, page) in memo.pages.items() if uri in last and last[uri][2] is page)
+    assert reused  # pages whose inputs were the same were not made again
+
+
+def test_a_page_is_made_again_when_a_count_set_it_looks_up_changed():
+    """A page's template may look up count sets besides its values (a total's parts): those are compared too."""
+    journal = valid(FIXTURES / "figures")
+    memo, total = PageMemo(), CountSet("total", "Total", [], parts=("part",))
+    spec = PageSpec(routes.count("total"), "counts.html.j2", dict(page_title="Totals", together=[total]))
+
+    def served(parts: int) -> str:
+        site = Site(journal, True, SessionCache(), memo)
+        items = [Counted(s, "", s.title) for s in journal.sessions[:parts]]
+        site.__dict__["count_sets"] = {"total": total, "part": CountSet("part", "Part", items)}  # as analysed
+        page = site.page(spec)
+        site.remember()
+        return page.body
+
+    assert "Part: <a" in served(1) and ">1</a>" in served(1)
+    assert ">2</a>" in served(2)
