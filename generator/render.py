@@ -242,7 +242,14 @@ ENV = _environment()
 
 def _bars(id: str, title: str, rows: list[tuple[str, dict[str, int]]], kinds: tuple[str, ...] = analyze.KINDS,
           colours: dict[str, str] = charts.KIND_COLOURS) -> Markup:  # type: ignore[assignment]
-    shape = charts.stacked_bars(title, rows, kinds, colours)
+    return _bars_of(id, title, tuple((label, tuple(counts.items())) for label, counts in rows), kinds,
+                    tuple(colours.items()))  # fmt: skip
+
+
+@functools.lru_cache(maxsize=1024)  # in `serve`, most charts are the same after an edit
+def _bars_of(id: str, title: str, rows: tuple[tuple[str, tuple[tuple[str, int], ...]], ...], kinds: tuple[str, ...],
+             colours: tuple[tuple[str, str], ...]) -> Markup:  # fmt: skip
+    shape = charts.stacked_bars(title, [(label, dict(counts)) for label, counts in rows], kinds, dict(colours))
     return Markup(ENV.get_template("bars.svg.j2").render(chart=shape, id=id, label_chars=charts.LABEL_CHARS))
 
 
