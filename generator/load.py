@@ -36,7 +36,39 @@ MAX_TEXT = MAX_FILE_BYTES
 #: Nesting a record can need is about five levels.
 MAX_DEPTH = 64
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: PyYAML's implicit resolvers by a scalar's first character, those for any character (None) after each.
+_ANY_FIRST = tuple(_BaseLoader.yaml_implicit_resolvers.get(None, ()))
+_IMPLICIT = {first: (*found, *_ANY_FIRST) for first, found in _BaseLoader.yaml_implicit_resolvers.items() if first is not None}
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """The safe loader, its tags resolved as PyYAML's resolver does, in fewer steps.
+
+    The composer asks the resolver about every node: a record's few hundred calls are a
+    tenth of its composing. Safe loading has no path resolvers, so entering and leaving a
+    node needs no bookkeeping, and a scalar's tag depends only on its first character's
+    patterns (PyYAML looks them up anew, and joins them to a list, on every call).
+    """
+
+    def resolve(self, kind: type[yaml.Node], value: str | None, implicit: Any) -> str:
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, pattern in _IMPLICIT.get(value[:1], _ANY_FIRST):  # type: ignore[index]
+                    if pattern.match(value):
+                        return tag
+            return _STR_TAG
+        return _SEQ_TAG if kind is yaml.SequenceNode else _MAP_TAG
+
+    if not _BaseLoader.yaml_path_resolvers:
+
+        def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+            pass
+
+        def ascend_resolver(self) -> None:
+            pass
+
+
 _SCALAR_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
@@ -304,7 +336,7 @@ def _parse(path: Path, shown: str, kind: Kind, size: int) -> Record:
         wanted = "a list of partners" if kind == "partners" else "a mapping with at least the required fields"
         return fail(f"file is empty; expected {wanted}", line, col)
     try:
-        data = _Builder(text).build(node)
+        data = build(node, text)
     except _YamlProblem as e:
         line, col = _alias_mark(text, e.alias) if e.alias else mark_of(e.node)
         return fail(e.message, line, col)
@@ -510,17 +542,10 @@ class _Builder:
 
     def _scalar(self, node: yaml.ScalarNode, loc: tuple[str | int, ...]) -> Any:
         self._expect_tag(node, *_SCALAR_TAGS)
-        if node.tag == _INT_TAG and len(node.value) > MAX_DIGITS:
-            raise _YamlProblem(f"a number of {len(node.value):,} characters is too long", node)
         if node.tag == _STR_TAG:
             self._check_text(node.value, node, loc)
             return node.value
-        try:
-            return _constructor.yaml_constructors[node.tag](_constructor, node)
-        except Exception:  # noqa: BLE001 - PyYAML raises KeyError, IndexError, ... on values that misfit a tag
-            if node.tag == _TIMESTAMP_TAG and _IMPLICIT_DATE.match(node.value):
-                return node.value  # e.g. 2026-13-45: validation reports it as a bad date, located
-            raise _YamlProblem(f"{node.value!r} is not a valid {node.tag.rsplit(':', 1)[-1]}", node) from None
+        return _typed_scalar(node)
 
     def _check_text(self, text: str, node: yaml.Node, loc: tuple[str | int, ...], what: str = "") -> None:
         """Count a text against MAX_TEXT; refuse a character no page or feed can hold."""
@@ -542,6 +567,82 @@ class _Builder:
     def _expect_tag(node: yaml.Node, *allowed: str) -> None:
         if node.tag not in allowed:
             raise _YamlProblem(f"tag '{node.tag}' is not allowed: records hold plain text, numbers, dates, lists and mappings", node)
+
+
+def _typed_scalar(node: yaml.ScalarNode) -> Any:
+    """The value of a scalar of an allowed tag but text: a number, a date, true, null."""
+    if node.tag == _INT_TAG and len(node.value) > MAX_DIGITS:
+        raise _YamlProblem(f"a number of {len(node.value):,} characters is too long", node)
+    try:
+        return _constructor.yaml_constructors[node.tag](_constructor, node)
+    except Exception:  # noqa: BLE001 - PyYAML raises KeyError, IndexError, ... on values that misfit a tag
+        if node.tag == _TIMESTAMP_TAG and _IMPLICIT_DATE.match(node.value):
+            return node.value  # e.g. 2026-13-45: validation reports it as a bad date, located
+        raise _YamlProblem(f"{node.value!r} is not a valid {node.tag.rsplit(':', 1)[-1]}", node) from None
+
+
+class _Unusual(Exception):
+    """Met by `_plain`: something only `_Builder` may judge (and name, at its place)."""
+
+
+_ScalarNode, _MappingNode, _SequenceNode = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
+_KEY_TAGS = frozenset(_SCALAR_TAGS)
+
+
+def build(node: yaml.Node, source: str) -> Any:
+    """Plain data from a composed record, with every check of `_Builder` and its messages.
+
+    A document without anchors (most records: their text has no `&`) has no aliases, so no
+    value is met twice and no limit on expansion can be crossed: `_plain` builds it in one
+    tight walk, and hands anything unusual (a duplicate key, a merge key, a foreign tag, a
+    character no text may hold, deep nesting, too many values) to `_Builder`, which finds
+    and locates the problem as it always has.
+    """
+    if "&" not in source:
+        screen = _may_hold_bad_characters(source)
+        try:
+            values = [0]
+            data = _plain(node, 0, screen, values)
+            if values[0] < MAX_VALUES:
+                return data
+        except (_Unusual, _YamlProblem):
+            pass
+    return _Builder(source).build(node)
+
+
+def _plain(node: yaml.Node, depth: int, screen: bool, values: list[int]) -> Any:
+    """`_Builder.build` for a tree without aliases; raises _Unusual on anything it does not take.
+    `values` counts the values built, as `_Builder.count` does (a key is not a value)."""
+    kind = node.__class__
+    if kind is _ScalarNode:
+        if node.tag == _STR_TAG:
+            if screen and _NOT_TEXT.search(node.value):
+                raise _Unusual
+            return node.value
+        if node.tag not in _KEY_TAGS:
+            raise _Unusual
+        return _typed_scalar(node)
+    if depth >= MAX_DEPTH:
+        raise _Unusual
+    depth += 1
+    values[0] += len(node.value)
+    if kind is _SequenceNode and node.tag == _SEQ_TAG:
+        return [item.value if item.__class__ is _ScalarNode and item.tag == _STR_TAG and not screen
+                else _plain(item, depth, screen, values) for item in node.value]  # fmt: skip
+    if kind is not _MappingNode or node.tag != _MAP_TAG:
+        raise _Unusual
+    result: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        if key_node.__class__ is not _ScalarNode or key_node.tag not in _KEY_TAGS:  # a merge key (<<) is not in it
+            raise _Unusual
+        key = key_node.value
+        if key in result or (screen and _NOT_TEXT.search(key)):
+            raise _Unusual
+        if value_node.__class__ is _ScalarNode and value_node.tag == _STR_TAG and not screen:
+            result[key] = value_node.value
+        else:
+            result[key] = _plain(value_node, depth, screen, values)
+    return result
 
 
 def _alias_mark(text: str, number: int) -> tuple[int, int]:
