@@ -414,10 +414,22 @@ def strings(value: Any, loc: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple
 SEPARATOR = "\x00"
 
 
-def joined(value: Any) -> str:
+def joined(value: Any, skip: frozenset[str] = frozenset()) -> str:
     """Every string of a record's data in one text, for one search where most records hold no match;
-    only a record that does is then searched text by text, for the places."""
-    return SEPARATOR.join(text for _, text in strings(value))
+    only a record that does is then searched text by text, for the places. The texts are those of
+    `strings`, in its order, but those right under a key in `skip`: found without their paths."""
+    return SEPARATOR.join(value if isinstance(value, str) else _texts(value, skip, []))
+
+
+def _texts(value: Any, skip: frozenset[str], found: list[str]) -> list[str]:
+    """The strings inside a list or mapping, appended to `found` (a walk without paths, for `joined`)."""
+    for key, item in value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ():
+        if isinstance(item, str):
+            if key not in skip:
+                found.append(item)
+        elif isinstance(item, (dict, list)):
+            _texts(item, skip, found)
+    return found
 
 
 def mark_of(node: yaml.Node | None) -> tuple[int, int]:

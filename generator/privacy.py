@@ -23,7 +23,7 @@ import regex
 from pydantic import BaseModel
 
 from .errors import JournalError, LocatedError, UserError, format_loc
-from .load import SEPARATOR, Record, display_path, joined, locate, strings
+from .load import Record, display_path, joined, locate, strings
 from .routes import slugify, unique_slug
 
 from .model import ref_fields, ref_keys
@@ -93,17 +93,6 @@ def scan(record: Record) -> list[LocatedError]:
             message = f"text looks like {secret.name}; remove it, or add a 'redact' pattern for it"
             found.append(LocatedError(record.display, line, col, f"{where}: {message}" if where else message, "warning"))
     return found
-    for loc, text in strings(record.data):
-        if not _ANY_SECRET.search(text):
-            continue
-        for name, pattern in SECRETS:
-            if pattern.search(text):
-                line, col = locate(record.node, loc)
-                where = format_loc(loc)
-                message = f"text looks like {name}; remove it, or add a 'redact' pattern for it"
-                found.append(LocatedError(record.display, line, col, f"{where}: {message}" if where else message, "warning"))
-                break
-    return found
 
 
 
@@ -153,6 +142,9 @@ class Substitution:
     slug: str
     label: str  # for messages; never the matched text itself
     timeout: float | None = PATTERN_SECONDS  # None for our own patterns: words and lookarounds, linear
+    #: Words of which every match holds one, or None: a text that holds none of them, nor does what
+    #: a reader sees of it, needs no search (which costs ten times more than looking for a word).
+    words: tuple[str, ...] | None = None
 
 
 def _name_pattern(name: str) -> str:
@@ -175,11 +167,13 @@ def anonymous_substitutions(partners: dict[str, Partner]) -> list[Substitution]:
             continue
         shown = public[id]
         # an alias that holds the name or id publishes it anyway: then that one is no mention
-        patterns = [pattern for pattern in (_name_pattern(p.name), _id_pattern(id))
-                    if not _compiled(pattern).search(shown.name)]  # fmt: skip
-        if patterns:
+        kept = [(pattern, word) for pattern, word in ((_name_pattern(p.name), p.name.split()[:1]), (_id_pattern(id), [id]))
+                if not _compiled(pattern).search(shown.name)]  # fmt: skip
+        if kept:
             label = f"the anonymous partner published as '{shown.name}'"
-            found.append(Substitution(_compiled("|".join(patterns)), shown.name, shown.slug, label, None))
+            words = tuple(w for _, first in kept for w in first)
+            found.append(Substitution(_compiled("|".join(pattern for pattern, _ in kept)), shown.name, shown.slug,
+                                      label, None, words if len(words) == len(kept) else None))  # fmt: skip
     return found
 
 
@@ -214,11 +208,30 @@ _DROPPED = str.maketrans("", "", "\\`*_~\u00ad\u200b\u200c\u200d\u200e\u200f\u20
 
 def _hits(text: str, substitutions: list[Substitution]) -> Substitution | None:
     """The first substitution whose pattern occurs in the text or in what a reader sees of it."""
-    seen = visible(text)
+    seen = None
     for sub in substitutions:
+        if sub.words is not None and not _may_hold(sub.words, text):
+            continue
+        seen = visible(text) if seen is None else seen
         if _search(sub, text) or (seen != text and _search(sub, seen)):
             return sub
     return None
+
+
+def _may_hold(words: tuple[str, ...], text: str) -> bool:
+    """Whether one of the words may be in the text or in what a reader sees of it, in any case. Without
+    a link, a tag or an entity, the reader sees the text without its formatting marks (spacing aside)."""
+    if "[" in text or "<" in text or "&" in text:
+        return True
+    return any(_holds(word, seen) for seen in (text, text.translate(_DROPPED)) for word in words)
+
+
+def _holds(word: str, text: str) -> bool:
+    """Whether the text holds the word, in any case, as our IGNORECASE patterns see case. ASCII letters
+    are the same as one another only in another case, so two ASCII texts need no pattern."""
+    if word.isascii() and text.isascii():
+        return word.lower() in text.lower()
+    return _compiled(regex.escape(word)).search(text) is not None
 
 
 def _search(sub: Substitution, text: str) -> bool:
@@ -239,9 +252,10 @@ def mentions(record: Record, substitutions: list[Substitution], anonymous: froze
     own = {(i, key) for i, item in enumerate(record.data)
            if isinstance(item, dict) and isinstance(item.get("id"), str) and item["id"] in anonymous
            for key in ("id", "name")} if isinstance(record.data, list) else set()  # fmt: skip
-    texts = [(loc, text) for loc, text in strings(record.data) if not (loc in own or (loc and loc[-1] in PARTNER_KEYS))]
-    if _hits(SEPARATOR.join(text for _, text in texts), substitutions) is None:
-        texts = []  # most records: one search says none of their texts names the partner
+    texts: list[tuple[tuple[str | int, ...], str]] = []
+    if own or _hits(joined(record.data, PARTNER_KEYS), substitutions) is not None:  # most records: one search says
+        texts = [(loc, text) for loc, text in strings(record.data)   # none of their texts names the partner
+                 if not (loc in own or (loc and loc[-1] in PARTNER_KEYS))]  # fmt: skip
     for loc, text in texts:
         sub = _hits(text, substitutions)
         if sub is not None:

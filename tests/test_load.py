@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+import yaml
 
 from generator import load
 from generator.load import load_journal, locate
@@ -177,3 +178,68 @@ def test_unchanged_files_are_not_parsed_again(journal_copy):
     edit(path, "Agree on", "Settle")
     os.utime(path, ns=(1, 1))
     assert load_journal(root, cache).sessions[0].data["goal"] == "Settle an outline"
+
+
+CORPUS = Path(__file__).parent / "corpora" / "yaml-test-suite"
+
+#: Texts that each take one turn the quick builder hands to the full one: a duplicate key, a merge key,
+#: foreign tags, characters no text may hold (as a value and as a key), a bad date, a long number,
+#: nesting at the limit and past it, non-text keys, too many values, and an anchor.
+UNUSUAL = [
+    "a: 1\na: 2\n", "1: a\n'1': b\n", "<<: {a: 1}\nb: 2\n", "a: !foo x\n", "a: !!binary aGk=\n", "!!set {b}\n",
+    'a: "\\x01"\n', '"\\x01": b\n', 'a: "\\ud800"\n', 'a: "\\U0001FFFE"\n', "a: \ufffe\n", 'a: "\\U0001F600"\n',
+    "a: 2026-13-45\n", "a: 2026-02-30 10:00:00\n", "a: " + "1" * 101 + "\n", "a: " + "1" * 100 + "\n",
+    *("[" * n + "]" * n for n in (63, 64, 65)), *("[" * n + "x" + "]" * n for n in (63, 64, 65)),
+    "? [a]\n: b\n", "? {a: 1}\n: b\n", "null: x\n~: y\n", "? \n: x\n", "true: 1\nTrue: 2\n",
+    "[" + ",".join(["1"] * (load.MAX_VALUES - 1)) + "]", "[" + ",".join(["1"] * load.MAX_VALUES) + "]",
+    "a: &x [1]\nb: *x\n", "x: .nan\ny: -.inf\nz: 0x1f\nw: 0o17\nv: 1_000\nu: 1:20\n",
+]
+
+
+def _outcome(make):
+    try:
+        return "data", make()
+    except load._YamlProblem as e:
+        return "problem", e.message, e.alias, load.mark_of(e.node)
+
+
+def test_the_quick_builder_gives_the_full_builders_data_and_problems():
+    """`build` takes most records in one tight walk: whatever it meets, what it gives (the data, or the
+    problem with its place) is what `_Builder` gives, for the YAML test suite, every fixture and each
+    unusual case."""
+    texts = [p.read_text(encoding="utf-8-sig") for folder in (CORPUS, Path(__file__).parent / "fixtures")
+             for p in sorted(folder.rglob("*.y*ml"))] + UNUSUAL  # fmt: skip
+    compared = 0
+    for text in texts:
+        try:
+            node = yaml.compose(text, Loader=load._Loader)
+        except yaml.YAMLError:
+            continue
+        if node is None:
+            continue
+        full = _outcome(lambda: load._Builder(text).build(node))
+        quick = _outcome(lambda: load.build(node, text))
+        assert repr(quick) == repr(full), text  # repr: a NaN is not equal to itself, and True == 1
+        compared += 1
+    assert compared > 300
+
+
+def test_tags_are_resolved_as_pyyaml_resolves_them():
+    def tags(node, found):
+        found.append((type(node).__name__, node.tag))
+        for child in node.value if isinstance(node, yaml.SequenceNode) else ():
+            tags(child, found)
+        for key, value in node.value if isinstance(node, yaml.MappingNode) else ():
+            tags(key, found), tags(value, found)
+        return found
+
+    scalars = ["", "~", "null", "NULL", "true", "yes", "No", "on", "y", "0", "-1", "+1", "0x1F", "0o7", "0b101", "1_0",
+               "1.5", "1.", ".5", "-.inf", ".NaN", "1e3", "1:20", "2001-12-14", "2001-12-14t21:59:43.10-05:00", "<<", "=",
+               "'1'", '"true"', "! 1", "!!str 1", "x"]  # fmt: skip
+    texts = [p.read_text(encoding="utf-8-sig") for p in sorted((CORPUS / "valid").glob("*.yaml"))]
+    for text in texts + [f"{v}: [{v}, {{{v}: {v}}}]\n" for v in scalars] + [f"[{v}]" for v in scalars]:
+        try:
+            expected = tags(yaml.compose(text, Loader=yaml.CSafeLoader), [])
+        except (yaml.YAMLError, AttributeError):
+            continue
+        assert tags(yaml.compose(text, Loader=load._Loader), []) == expected, text

@@ -8,6 +8,7 @@ by file: pages, search index, sitemap, feed and journal.json.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import subprocess
@@ -234,3 +235,25 @@ def test_visible_text_is_what_a_reader_reads(text, seen):
 def test_the_design_journal_names_no_anonymous_partner(runner):
     result = runner.invoke(cli, ["check", str(FIXTURES / "design")])
     assert result.exit_code == 0 and "anonymous partner" not in result.output, result.output
+
+
+@pytest.mark.parametrize(("name", "id"), [("Quentin Zabriskie", "qz-reader"), ("Kåre Ødegård", "ko"), ("Stine Ask", "sa")])
+def test_looking_for_words_first_misses_no_mention(name, id):
+    """A text is searched only when it holds the first word of the name or the id, in any case, in it or in
+    what a reader sees of it: that finds what searching every text finds (case as IGNORECASE sees it:
+    the Kelvin sign is a K, the long s an s)."""
+    from generator.model import Partner
+
+    partners = {id: Partner(id=id, name=name, kind="human", anonymous=True)}
+    [sub] = privacy.anonymous_substitutions(partners)
+    assert sub.words is not None
+    first, last = name.split()
+    texts = [name, name.upper(), name.lower(), f"met {first}\n {last} today", f"{first}{last}", id, id.upper(), f"x-{id}-y",
+             f"{id}s", f"*{first[:2]}*{first[2:]} {last}", f"{first[:2]}\u00ad{first[2:]} {last}", f"[{first[:2]}](u){first[2:]} {last}",
+             f"&#{ord(first[0])};{first[1:]} {last}", f"<b>{first[:2]}</b>{first[2:]} {last}", f"Zoë {name.upper()}",
+             name.replace("K", "\u212a").replace("s", "\u017f"), name.replace("k", "\u212a"), f"{first}_{last}",
+             id.replace("s", "\u017f").replace("k", "\u212a"), f"`{id}`", "nothing here", f"{first} and {last}", "é" + id]  # fmt: skip
+    unprobed = dataclasses.replace(sub, words=None)
+    found = [text for text in texts if privacy._hits(text, [sub])]
+    assert found == [text for text in texts if privacy._hits(text, [unprobed])]
+    assert len(found) > len(texts) // 2
