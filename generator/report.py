@@ -12,12 +12,14 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import get_args
 
-from .analyze import SIDE_NAMES, counts, direction_of
 from .errors import JournalError, LocatedError, printable
 from .load import RawJournal
 from .model import ContributionKind, Journal, Outcome
 from .schema import unresolved_modelines
 from .validate import validate
+
+# The figures of `stats` come from analyze, imported by the functions that use them: `check` runs on
+# every push, and analyze (with what it imports) is a tenth of its start-up.
 
 # pjournal check
 
@@ -115,6 +117,8 @@ class Stats:
 
 def stats(journal: Journal, drafts_left_out: int = 0) -> Stats:
     """The figures `pjournal stats` shows, from a journal as published."""
+    from .analyze import counts
+
     figures = counts(journal)
     kinds = Counter(c.kind for s in journal.sessions for c in s.contributions)
     disagreements = [d for s in journal.sessions for d in s.disagreements]
@@ -140,6 +144,8 @@ def stats(journal: Journal, drafts_left_out: int = 0) -> Stats:
 
 def _handoffs_by_side(journal: Journal) -> dict[str, int]:
     """Handoffs by side ("human to AI", ...), the most frequent first; sides that occur."""
+    from .analyze import SIDE_NAMES, direction_of
+
     sides = Counter(SIDE_NAMES[side] for s in journal.sessions for h in s.handoffs
                     if (side := direction_of(journal.partners, h.from_, h.to)) is not None)  # fmt: skip
     return dict(sorted(sides.items(), key=lambda kv: -kv[1]))
