@@ -80,11 +80,12 @@ def secret_in(text: str) -> Secret | None:
 PARTNER_KEYS = ref_keys("partner")
 
 
-def scan(record: Record) -> list[LocatedError]:
-    """A warning for each text value of a record that looks like a secret or an e-mail address."""
+def scan(record: Record, text: str | None = None) -> list[LocatedError]:
+    """A warning for each text value of a record that looks like a secret or an e-mail address;
+    `text` is the record's `joined` text when the caller has it."""
     found: list[LocatedError] = []
-    if secret_in(joined(record.data)) is None:  # one look at all of a record's text, for most records
-        return found
+    if secret_in(joined(record.data) if text is None else text) is None:  # one look at all of a record's text,
+        return found  # for most records
     for loc, text in strings(record.data):
         secret = secret_in(text)
         if secret is not None:

@@ -134,8 +134,7 @@ def validate(raw: RawJournal, *, release: bool = False) -> Journal:
     warnings: list[LocatedError] = []
     for record in raw.records():
         errors.extend(record.errors)
-        warnings.extend(record.remember("scan", lambda: scan(record)))
-        warnings.extend(record.remember("placeholders", lambda: placeholders(record)))
+        warnings.extend(record.remember("texts", lambda: _text_warnings(record)))
     journal = Journal(root=raw.root, partners={}, case_studies={}, sessions=[])
 
     if raw.partners is not None and raw.partners.text is not None:
@@ -184,10 +183,17 @@ def _mentions(partners: dict[str, Partner]) -> Callable[[Record], list[LocatedEr
     return lambda record: record.remember(key, lambda: privacy.mentions(record, substitutions, anonymous))
 
 
-def placeholders(record: Record) -> list[LocatedError]:
-    """A warning for each text of a record that is still a placeholder `pjournal new` wrote."""
+def _text_warnings(record: Record) -> list[LocatedError]:
+    """The warnings of a record's texts (secrets, then placeholders), from one gathering of them."""
+    text = joined(record.data)
+    return [*scan(record, text), *placeholders(record, text)]
+
+
+def placeholders(record: Record, text: str | None = None) -> list[LocatedError]:
+    """A warning for each text of a record that is still a placeholder `pjournal new` wrote;
+    `text` is the record's `joined` text when the caller has it."""
     found: list[LocatedError] = []
-    if not _PLACEHOLDER.search(joined(record.data)):
+    if not _PLACEHOLDER.search(joined(record.data) if text is None else text):
         return found
     check = _Checker(record, [], found)
     for loc, text in strings(record.data):
