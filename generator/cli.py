@@ -292,7 +292,7 @@ def check(journal_dir: Path, output_format: str) -> None:
     Example: pjournal check journal --format github
     """
     with _no_cycle_collection():
-        checked = report.check(load_journal(journal_dir))
+        checked = report.check(load_journal(journal_dir, parallel=True))
     problems = [*checked.errors, *checked.warnings]
     note = _plugin_ignored_here()
     if note is not None:

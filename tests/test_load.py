@@ -203,6 +203,7 @@ def _outcome(make):
         return "problem", e.message, e.alias, load.mark_of(e.node)
 
 
+@pytest.mark.corpus
 def test_the_quick_builder_gives_the_full_builders_data_and_problems():
     """`build` takes most records in one tight walk: whatever it meets, what it gives (the data, or the
     problem with its place) is what `_Builder` gives, for the YAML test suite, every fixture and each
@@ -224,6 +225,7 @@ def test_the_quick_builder_gives_the_full_builders_data_and_problems():
     assert compared > 300
 
 
+@pytest.mark.corpus
 def test_tags_are_resolved_as_pyyaml_resolves_them():
     def tags(node, found):
         found.append((type(node).__name__, node.tag))
@@ -243,3 +245,54 @@ def test_tags_are_resolved_as_pyyaml_resolves_them():
         except (yaml.YAMLError, AttributeError):
             continue
         assert tags(yaml.compose(text, Loader=load._Loader), []) == expected, text
+
+
+@pytest.fixture
+def every_core(monkeypatch):
+    """`parallel` reads even a few sessions with two helper processes (counted as they are forked)."""
+    forked = []
+    fork = os.fork
+
+    def counted_fork() -> int:
+        pid = fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    monkeypatch.setattr(load, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(load, "_cores", lambda: 3)
+    monkeypatch.setattr(os, "fork", counted_fork)
+    return forked
+
+
+@pytest.mark.parametrize("fixture", ["broken", "hostile", "figures"])
+def test_reading_on_every_core_gives_the_same_records_and_problems(journal_copy, runner, every_core, monkeypatch,
+                                                                    fixture):  # fmt: skip
+    from generator.cli import cli
+
+    root = journal_copy(fixture)
+    alone = load_journal(root)
+    assert not every_core
+    shared = load_journal(root, parallel=True)
+    assert len(every_core) == 2
+    assert (shared.sessions, shared.errors) == (alone.sessions, alone.errors)
+    assert [r.display for r in shared.sessions] == sorted(r.display for r in shared.sessions)
+    together = runner.invoke(cli, ["check", "journal", "--format", "json"])
+    assert len(every_core) == 4
+    monkeypatch.setattr(load, "PARALLEL_FROM", 10**9)  # the same command, read by this process alone
+    assert runner.invoke(cli, ["check", "journal", "--format", "json"]).output == together.output
+
+
+def test_a_helper_that_fails_costs_only_time(journal_copy, every_core, monkeypatch):
+    root = journal_copy("figures")
+    alone = load_journal(root)
+    parent, read = os.getpid(), load._read
+
+    def failing_in_helpers(path, *args):
+        if os.getpid() != parent:
+            raise MemoryError
+        return read(path, *args)
+
+    monkeypatch.setattr(load, "_read", failing_in_helpers)
+    shared = load_journal(root, parallel=True)
+    assert len(every_core) == 2 and shared.sessions == alone.sessions
