@@ -451,6 +451,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--serve-sizes", type=sizes_arg, default=[1000], help="journal sizes for the serve latency (default 1000)")
     parser.add_argument("--serve-ours-only", action="store_true", help="time only `pjournal serve`, not plain mkdocs or --dirty")
     parser.add_argument("--skip-serve", action="store_true", help="leave out the serve latency")
+    parser.add_argument("--check-only", action="store_true", help="time only `pjournal check` and its floor (no builds, blog or serve)")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "pj-bench", help="cache of generated journals (default /tmp/pj-bench)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=3600, help="limit for one measured command, seconds (default 3600)")
@@ -475,20 +476,22 @@ def main(argv: list[str] | None = None) -> int:
         site = ensure_data(args.work, n, args.seed)
         checks = measure(f"[N={n}]", {"check": ([pjournal, "check", "journal"], site),
                                       "floor": ([python, "-c", FLOOR, "journal"], site)}, args.repeat, args.warmup, args.timeout)
-        builds = measure(f"[N={n}]", {**build_of(site), "plain": ([mkdocs, "build", "-q"], site / "plain"),
-                                      "light": ([mkdocs, "build", "-q"], site / "light")}, args.repeat, args.warmup, args.timeout)
+        builds = {} if args.check_only else measure(
+            f"[N={n}]", {**build_of(site), "plain": ([mkdocs, "build", "-q"], site / "plain"),
+                         "light": ([mkdocs, "build", "-q"], site / "light")}, args.repeat, args.warmup, args.timeout)
         report["raw"][str(n)] = {**checks, **builds}
-        c, f, b, p, li = checks["check"], checks["floor"], builds["build"], builds["plain"], builds["light"]
+        c, f = checks["check"], checks["floor"]
+        b, p, li = (builds.get(k, {}) for k in ("build", "plain", "light"))
         report["sizes"][str(n)] = {
             "check_s": c["median_s"], "floor_s": f["median_s"], "check_ratio": ratio(c["median_s"], f["median_s"]),
-            "build_s": b["median_s"], "plain_s": p["median_s"], "build_ratio": ratio(b["median_s"], p["median_s"]),
-            "build_mb": b["peak_mb"], "plain_mb": p["peak_mb"], "memory_ratio": ratio(b["peak_mb"], p["peak_mb"]),
-            "light_s": li["median_s"], "light_ratio": ratio(b["median_s"], li["median_s"]), "light_mb": li["peak_mb"],
+            "build_s": b.get("median_s"), "plain_s": p.get("median_s"), "build_ratio": ratio(b.get("median_s"), p.get("median_s")),
+            "build_mb": b.get("peak_mb"), "plain_mb": p.get("peak_mb"), "memory_ratio": ratio(b.get("peak_mb"), p.get("peak_mb")),
+            "light_s": li.get("median_s"), "light_ratio": ratio(b.get("median_s"), li.get("median_s")), "light_mb": li.get("peak_mb"),
             "check_mb": c["peak_mb"], "floor_mb": f["peak_mb"],
-            "cpu_s": {k: v["median_cpu_s"] for k, v in (("check", c), ("floor", f), ("build", b), ("plain", p), ("light", li))},
+            "cpu_s": {k: v.get("median_cpu_s") for k, v in (("check", c), ("floor", f), ("build", b), ("plain", p), ("light", li))},
         }
 
-    if not args.skip_blog:
+    if not (args.skip_blog or args.check_only):
         for n in args.blog_sizes:
             site = ensure_data(args.work, n, args.seed)
             commands = {"blog": ([mkdocs, "build", "-q"], site / "blog")}
@@ -510,7 +513,7 @@ def main(argv: list[str] | None = None) -> int:
             report["growth"][f"{small}->{large}"] = {k: ratio(report["sizes"][str(large)][f"{k}_s"], report["sizes"][str(small)][f"{k}_s"])
                                                      for k in keys}
 
-    if not args.skip_serve:
+    if not (args.skip_serve or args.check_only):
         log_dir = args.work / "logs"
         log_dir.mkdir(exist_ok=True)
         report["serve"] = {}
