@@ -14,6 +14,7 @@ import os
 import pickle
 import re
 import stat as filemode
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Literal
@@ -217,9 +218,15 @@ def load_journal(root: Path, cache: Cache | None = None, *, parallel: bool = Fal
     for path in _find_yaml(root / "case-studies", root, journal.errors):
         journal.case_studies.append(_read(path, root, "case-study", cache))
     sessions = _find_yaml(root / "sessions", root, journal.errors)
-    helpers = _cores() - 1 if parallel and cache is None and len(sessions) >= PARALLEL_FROM and hasattr(os, "fork") else 0
+    helpers = _cores() - 1 if parallel and cache is None and len(sessions) >= PARALLEL_FROM and _may_fork() else 0
     journal.sessions = _read_all(sessions, root, "session", cache, helpers)
     return journal
+
+
+def _may_fork() -> bool:
+    """Whether helpers may be forked here: where there is `fork`, and only from a process with one
+    thread (a fork copies no other thread, and a lock one of them held would stay held in the copy)."""
+    return hasattr(os, "fork") and threading.active_count() == 1
 
 
 def _cores() -> int:

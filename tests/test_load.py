@@ -261,8 +261,28 @@ def every_core(monkeypatch):
 
     monkeypatch.setattr(load, "PARALLEL_FROM", 1)
     monkeypatch.setattr(load, "_cores", lambda: 3)
+    monkeypatch.setattr(load, "_may_fork", lambda: True)  # the suite's own threads (served sites) aside
     monkeypatch.setattr(os, "fork", counted_fork)
     return forked
+
+
+def test_no_helper_is_forked_from_a_process_with_other_threads(journal_copy, monkeypatch):
+    """A fork copies only the thread that forks: a lock another thread held would stay held in the helper."""
+    import threading
+
+    monkeypatch.setattr(load, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(load, "_cores", lambda: 3)
+    monkeypatch.setattr(os, "fork", lambda: pytest.fail("forked"))
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert not load._may_fork()
+        root = journal_copy("figures")
+        assert load_journal(root, parallel=True).sessions == load_journal(root).sessions
+    finally:
+        stop.set()
+        other.join()
 
 
 @pytest.mark.parametrize("fixture", ["broken", "hostile", "figures"])
