@@ -612,11 +612,20 @@ def count_pages(site: Site) -> Iterator[PageSpec]:
             continue
         years = analyze.by_year(counted.items)
         yield PageSpec(routes.count(key), "count.html.j2", dict(counted=counted, years=years))
-        for year, items in years:
-            yield PageSpec(routes.count_year(key, year), "count.html.j2",
-                           dict(counted=analyze.CountSet(key, f"{counted.title} in {year}", items), years=None))
-    for page, together in shared.items():
-        yield PageSpec(routes.count(page), "counts.html.j2", dict(page_title=together[0].page_title, together=together))
+        yield from _year_pages(counted, years)
+    for page, together in shared.items():  # a list of thousands there is a list of years too
+        years = {c.key: analyze.by_year(c.items) for c in together if len(c.items) > COUNT_PAGE}
+        yield PageSpec(routes.count(page), "counts.html.j2", dict(page_title=together[0].page_title, together=together,
+                                                                  years=years))  # fmt: skip
+        for counted in together:
+            yield from _year_pages(counted, years.get(counted.key, []))
+
+
+def _year_pages(counted: analyze.CountSet, years: list[tuple[int, list[analyze.Counted]]]) -> Iterator[PageSpec]:
+    """A page a year of a count's records (none for a count listed whole)."""
+    for year, items in years:
+        yield PageSpec(routes.count_year(counted.key, year), "count.html.j2",
+                       dict(counted=analyze.CountSet(counted.key, f"{counted.title} in {year}", items), years=None))
 
 
 def partnership_pages(site: Site) -> Iterator[PageSpec]:
