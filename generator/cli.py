@@ -11,7 +11,7 @@ import shlex
 import signal
 import sys
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 import click
 
@@ -22,6 +22,9 @@ from .model import Journal, Partner
 from .privacy import PatternError, compile_patterns
 from .privacy import redact as redact_journal
 from .schema import KINDS, schema_text
+
+if TYPE_CHECKING:
+    from . import zensical_site
 
 # What only some commands need is imported in them (scaffold, output, zensical_site: the templates,
 # Markdown; site: MkDocs; analyze): `check` runs on every push, and its start-up is part of its time.
@@ -403,7 +406,7 @@ def build(strict: bool, drafts: bool, site_dir: Path | None, force: bool, config
 
     Example: pjournal build --strict -d public
     """
-    from . import scaffold, zensical_site
+    from . import zensical_site
     chosen, config_path = _engine(config_file, engine)
     if chosen is engines.ZENSICAL:
         assert config_path is not None

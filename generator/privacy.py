@@ -17,7 +17,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Literal, get_origin
+from typing import TYPE_CHECKING, Any, Literal, get_origin
 
 import regex
 from pydantic import BaseModel

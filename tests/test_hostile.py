@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from generator.cli import cli
 from helpers import edit, get, places, problems, put, valid, write
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES
 
 SUITE = Path(__file__).parent / "corpora/yaml-test-suite"  # vendored: see corpora/README.md
 SUMMARY = re.compile(r"(\d+) errors?, (\d+) warnings? in (\d+) records?")

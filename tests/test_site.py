@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import posixpath
 import re
@@ -272,7 +271,6 @@ def test_serve_rebuilds_only_the_pages_an_edit_changes_and_every_page_when_the_s
         assert wait_for(lambda: old in fetch(base + "journal/partners/priya/"), 60)
         site = _served_folder(temp)
         before = _pages(site)
-        index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
         naming = sorted(uri for uri, (_, html) in before.items() if old in html)
         assert 1 < len(naming) < len(before) / 2
         edit(tmp_path / "journal/partners.yaml", f"name: {old}", f"name: {new}")
