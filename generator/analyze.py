@@ -219,8 +219,6 @@ def count_sets(journal: Journal) -> dict[str, CountSet]:
                                  [Counted(r.session, routes.anchor("disagreement", r.number), p.stance) for r, p in taken
                                   if r.adopted == p.by and r.disagreement.held_up is held]))  # fmt: skip
     sets += _handoff_sets(journal, names)
-    sets += _feedback_sets(journal)
-    sets += _decision_sets(journal, rows)
     sets += _period_sets(journal)
     sets += _case_sets(journal, names)
     sets += _partner_sets(journal, names)
@@ -238,17 +236,9 @@ class Flow:
 
 @dataclass(frozen=True)
 class Handoffs:
-    """Who hands what to whom: each partner-to-partner flow, and the handoffs by side."""
+    """Who hands what to whom: each partner-to-partner flow (by side, see framework.scope)."""
 
     flows: list[Flow]
-    by_side: dict[str, str]  # "human-to-ai", "ai-to-human", "human-to-human", "ai-to-ai" -> set key
-
-    @property
-    def sides(self) -> list[tuple[str, tuple[str, str], str]]:
-        """(side, (from, to) as a table reads them, set key) for each side."""
-        words = {"human": "Human", "ai": "AI"}
-        return [(side, (words[side.split("-to-")[0]], words[side.split("-to-")[1]]), key)
-                for side, key in self.by_side.items()]  # fmt: skip
 
 
 #: The directions a handoff can take between the two kinds of partner, and how a sentence says them.
@@ -258,14 +248,14 @@ SIDES = tuple(SIDE_NAMES)
 
 
 def handoffs(journal: Journal) -> Handoffs:
-    """Every handoff's flow between partners (most frequent first) and side, as count-set keys."""
+    """Every handoff's flow between partners, most frequent first, as count-set keys."""
     names = public_partners(journal.partners)
     pairs = Counter((h.from_, h.to) for s in journal.sessions for h in s.handoffs
                     if h.from_ in journal.partners and h.to in journal.partners)  # fmt: skip
     order = list(journal.partners)
     flows = [Flow(a, b, _flow_key(names, a, b))
              for (a, b), _ in sorted(pairs.items(), key=lambda kv: (-kv[1], order.index(kv[0][0]), order.index(kv[0][1])))]
-    return Handoffs(flows, {side: f"handoffs_{side}" for side in SIDES})
+    return Handoffs(flows)
 
 
 def _flow_key(names: dict[str, PublicPartner], source: str, target: str) -> str:
@@ -273,23 +263,19 @@ def _flow_key(names: dict[str, PublicPartner], source: str, target: str) -> str:
 
 
 def _handoff_sets(journal: Journal, names: dict[str, PublicPartner]) -> list[CountSet]:
-    """The handoffs of each flow and each side, on one page (counts/handoffs-by-flow)."""
+    """The handoffs of each flow from one partner to another, on one page (counts/handoffs-by-flow);
+    by side, they are the journal's framework figures (framework.scope)."""
     page, title = "handoffs-by-flow", "Handoffs by who handed over to whom"
     flows: dict[str, list[Counted]] = defaultdict(list)
-    sides: dict[str, list[Counted]] = {side: [] for side in SIDES}
     labels: dict[str, str] = {}
     for s in journal.sessions:
         for i, h in enumerate(s.handoffs, 1):
             if h.from_ not in journal.partners or h.to not in journal.partners:
                 continue
-            counted = Counted(s, routes.anchor("handoff", i), h.what)
             key = _flow_key(names, h.from_, h.to)
-            flows[key].append(counted)
+            flows[key].append(Counted(s, routes.anchor("handoff", i), h.what))
             labels[key] = f"From {names[h.from_].name} to {names[h.to].name}"
-            sides[direction_of(journal.partners, h.from_, h.to)].append(counted)  # type: ignore[index]
-    return ([CountSet(key, labels[key], items, page, title) for key, items in flows.items()]
-            + [CountSet(f"handoffs_{side}", f"Handoffs {SIDE_NAMES[side]}", items, page, title)
-               for side, items in sides.items()])  # fmt: skip
+    return [CountSet(key, labels[key], items, page, title) for key, items in flows.items()]
 
 
 #: The two directions feedback loops run in, as the post has them: to the AI, and from it.
@@ -311,27 +297,10 @@ def _loop(journal: Journal, f: Any) -> str | None:
     return way if way in LOOPS else None
 
 
-def _feedback_sets(journal: Journal) -> list[CountSet]:
-    """Feedback by direction, and by direction and topic, on one page (counts/feedback-by-topic)."""
-    page, title = "feedback-by-topic", "Feedback by direction and topic"
-    given: dict[str, list[Counted]] = defaultdict(list, {f"feedback_{d}": [] for d in LOOPS})  # both, if empty
-    for s in journal.sessions:
-        for i, f in enumerate(s.feedback, 1):
-            direction = _loop(journal, f)
-            if direction is not None:
-                counted = Counted(s, routes.anchor("feedback", i), f.text)
-                given[f"feedback_{direction}"].append(counted)
-                given[f"feedback_{direction}_{f.about}"].append(counted)
-    words = {"human-to-ai": "to the AI", "ai-to-human": "from the AI"}
-    return [CountSet(key, f"Feedback {words[key.split('_')[1]]}" + (f" about {key.split('_')[2]}" if key.count("_") == 2 else ""),
-                     items, page, title) for key, items in given.items()]  # fmt: skip
-
-
 @dataclass(frozen=True)
 class LoopCell:
-    """Feedback of one topic in one direction: its set key, and the share of it acted on."""
+    """Feedback of one topic in one direction: how much (its records: framework.scope's), and the share acted on."""
 
-    key: str
     count: int
     acted: Rate
 
@@ -368,7 +337,7 @@ def feedback_loops(journal: Journal) -> FeedbackLoops:
             cells[(direction, f.about)].append(f.acted_on)
             if direction == "ai-to-human" and f.about == "process":
                 process.append(Counted(s, routes.anchor("feedback", i), f.text))
-    found = {k: LoopCell(f"feedback_{k[0]}_{k[1]}", len(v), Rate(sum(a is True for a in v), sum(a is not None for a in v)))
+    found = {k: LoopCell(len(v), Rate(sum(a is True for a in v), sum(a is not None for a in v)))
              for k, v in cells.items()}  # fmt: skip
     topics = [t for t in TOPICS if any(topic == t for _, topic in found)]
     return FeedbackLoops(found, topics, newest_first(process))
@@ -376,27 +345,6 @@ def feedback_loops(journal: Journal) -> FeedbackLoops:
 
 def _kind_of(journal: Journal, id: str | None) -> str | None:
     return journal.partners[id].kind if id in journal.partners else None
-
-
-def _decision_sets(journal: Journal, rows: list[LedgerRow]) -> list[CountSet]:
-    """Who decides: the disagreements a human or an AI partner decided, or no one recorded; and
-    those where an AI partner's position was passed over and the decision then did not hold up."""
-    def counted(r: LedgerRow) -> Counted:
-        return Counted(r.session, routes.anchor("disagreement", r.number), r.disagreement.topic)
-
-    deciders = {kind: [counted(r) for r in rows if r.disagreement.resolution is not None
-                       and _kind_of(journal, r.disagreement.resolution.decided_by) == kind]
-                for kind in ("human", "ai")}  # fmt: skip
-    unrecorded = [counted(r) for r in rows if r.disagreement.resolution is None or r.disagreement.resolution.decided_by is None]
-    overruled = [counted(r) for r in rows if ai_overruled(journal, r) and r.disagreement.held_up is False]
-    return [
-        CountSet("decided-by-human", "Disagreements a human partner decided", deciders["human"]),
-        CountSet("decided-by-ai", "Disagreements an AI partner decided", deciders["ai"]),
-        CountSet("decided-by-nobody-recorded", "Disagreements with no decider recorded", unrecorded),
-        CountSet("ai-overruled", "Disagreements where an AI's position was passed over",
-                 [counted(r) for r in rows if ai_overruled(journal, r)]),
-        CountSet("ai-overruled-and-right", "An AI's position passed over, and the decision did not hold up", overruled),
-    ]
 
 
 def ai_overruled(journal: Journal, r: LedgerRow) -> bool:

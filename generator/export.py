@@ -94,8 +94,8 @@ class FrameworkOut(BaseModel):
 
 def _framework(journal: Journal) -> FrameworkOut:
     """The whole journal's framework figures, from the same count sets a case study's page has."""
-    scope, sets = framework.scope(journal, journal.sessions, "journal", "")
-    n = {c.key.removeprefix("journal_"): len(c.items) for c in sets}
+    scope, sets = framework.scope(journal, journal.sessions, framework.JOURNAL, "")
+    n = {c.key.removeprefix(f"{framework.JOURNAL}_"): len(c.items) for c in sets}
     failed, _ = framework.failures(journal)
     return FrameworkOut(
         handoffs_by_side={side: n.get(f"handoffs-{side}", 0) for side in SIDES},

@@ -29,6 +29,9 @@ WINDOW = 3
 #: How many failures, newest first, a case study's or partner's page shows what followed (all are counted).
 FAILURES_SHOWN = 10
 
+#: The count page of the whole journal's framework figures (its handoffs, feedback, who decides).
+JOURNAL = "journal"
+
 #: Who decided a disagreement, as the tables name them.
 DECIDERS = {"human": "A human partner", "ai": "An AI partner", "unrecorded": "No decider recorded"}
 
@@ -352,6 +355,7 @@ def walk(journal: Journal, failed: list[Failure]) -> tuple[Walk, list[CountSet]]
 class Views:
     """The framework as each case study and partner page shows it."""
 
+    journal: Scope
     cases: dict[str, tuple[Scope, list[Practice]]]
     partners: dict[str, tuple[Scope, Practice]]
     failures: list[Failure]
@@ -367,7 +371,7 @@ class Views:
 def views(journal: Journal) -> tuple[Views, list[CountSet]]:
     """The framework figures of every case study and partner, and the count sets behind them."""
     names = public_partners(journal.partners)
-    sets: list[CountSet] = []
+    whole, sets = scope(journal, journal.sessions, JOURNAL, "The records behind the journal's figures")
     cases = {}
     for id, studied in sessions_of_case(journal).items():
         page, title = f"case-{id}", f"The records behind {journal.case_studies[id].title}"
@@ -390,7 +394,7 @@ def views(journal: Journal) -> tuple[Views, list[CountSet]]:
         partners[id] = (found, done)
     failed, more = failures(journal)
     walked, walk_sets = walk(journal, failed)
-    return Views(cases, partners, failed, walked), sets + more + walk_sets
+    return Views(whole, cases, partners, failed, walked), sets + more + walk_sets
 
 
 def _partners_in(sessions: list[Session], partners: dict[str, Partner]) -> list[str]:

@@ -244,7 +244,7 @@ def _environment() -> Environment:
         url=_url, routes=routes, kinds=analyze.KINDS, outcomes=analyze.OUTCOMES, used_kinds=_used_kinds, share=_share, share_of=_share_of,
         partner=_partner, session_link=_session_link, held_up=_held_up, count=_count, record_link=_record_link, counted_items=_counted_items, case_link=_case_link, disagreement_link=_disagreement_link,
         right=Markup(' style="text-align: right;"'),  # a number column's cells, as Markdown tables align them
-        min_items=stats.MIN_ITEMS, min_sessions=analyze.MIN_SESSIONS, deciders=framework.DECIDERS,
+        min_items=stats.MIN_ITEMS, min_sessions=analyze.MIN_SESSIONS, deciders=framework.DECIDERS, side_names=analyze.SIDE_NAMES,
         window=framework.WINDOW, failures_shown=framework.FAILURES_SHOWN,
     )  # fmt: skip
     return env
@@ -556,6 +556,7 @@ def ledger(site: Site) -> Iterator[PageSpec]:
     years = analyze.ledger_years(site.ledger)
     yield PageSpec(routes.LEDGER, "ledger.html.j2", dict(
         ledger=site.ledger, years=years, open_outcomes=analyze.OPEN_OUTCOMES, open_shown=OPEN_SHOWN,
+        scope=site.framework[0].journal,
     ), nav=Nav(6))  # fmt: skip
     for ledger_year in years:
         yield PageSpec(routes.ledger_year(ledger_year.year), "ledger_year.html.j2", dict(ledger_year=ledger_year))
@@ -564,23 +565,22 @@ def ledger(site: Site) -> Iterator[PageSpec]:
 def handoffs(site: Site) -> Iterator[PageSpec]:
     """Who hands what to whom: the flows between partners, by side and by case study."""
     by_case = [(id, sum(len(s.handoffs) for s in sessions)) for id, sessions in site.case_sessions.items()]
-    flows = analyze.handoffs(site.journal)
+    whole = site.framework[0].journal
     yield PageSpec(routes.HANDOFFS, "handoffs.html.j2", dict(
-        handoffs=flows, by_case=[(id, n) for id, n in by_case if n],
-        chart=_flow(site, "handoffs-flow", "Handoffs between human and AI partners, by side", flows.by_side),
+        handoffs=analyze.handoffs(site.journal), by_case=[(id, n) for id, n in by_case if n], scope=whole,
+        chart=_scope_flow(site, whole, "handoffs-flow", "human and AI partners"),
     ), nav=Nav(7))  # fmt: skip
 
 
 def framework_page(site: Site) -> Iterator[PageSpec]:
     """The post's framework walked with the journal's own figures, a section a theme."""
     j, views = site.journal, site.framework[0]
-    flows = analyze.handoffs(j)
     yield PageSpec(routes.FRAMEWORK, "framework.html.j2", dict(
-        walk=views.walk, loops=analyze.feedback_loops(j), directions=analyze.LOOPS, handoffs=flows,
+        walk=views.walk, loops=analyze.feedback_loops(j), directions=analyze.LOOPS, scope=views.journal,
         calibration=site.calibration, min_claims=analyze.MIN_CLAIMS, trends=site.trends, pairs=site.pairs,
         changes=[(t, sentence) for t in site.trends.values() for sentence in t.sentences],
         prose=attribution.prose(j.sessions, j.partners),
-        chart=_flow(site, "framework-handoffs", "Handoffs between human and AI partners, by side", flows.by_side),
+        chart=_scope_flow(site, views.journal, "framework-handoffs", "human and AI partners"),
     ), nav=Nav(1))  # fmt: skip
 
 
@@ -590,8 +590,8 @@ def feedback(site: Site) -> Iterator[PageSpec]:
     rows = [(words, {topic: cell.count for (way, topic), cell in loops.cells.items() if way == direction})
             for direction, words in (("human-to-ai", "To the AI"), ("ai-to-human", "From the AI"))]  # fmt: skip
     chart = _bars("feedback-topics", "Feedback each way, by topic", rows, analyze.TOPICS, charts.TOPIC_COLOURS)
-    yield PageSpec(routes.FEEDBACK, "feedback.html.j2", dict(loops=loops, directions=analyze.LOOPS, chart=chart),
-                   nav=Nav(8))  # fmt: skip
+    yield PageSpec(routes.FEEDBACK, "feedback.html.j2", dict(loops=loops, directions=analyze.LOOPS, chart=chart,
+                                                             scope=site.framework[0].journal), nav=Nav(8))  # fmt: skip
 
 
 def evolution(site: Site) -> Iterator[PageSpec]:

@@ -20,7 +20,7 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
-from generator import analyze, attribution
+from generator import analyze, attribution, framework
 from generator.analyze import Tally
 from generator.cli import cli
 from generator.model import Contribution, Partner, Session
@@ -527,8 +527,11 @@ def test_handoffs_by_flow_and_side_most_frequent_first():
     flows = analyze.handoffs(journal)
     sets = analyze.count_sets(journal)
     assert [(f.source, f.target, len(sets[f.key].items)) for f in flows.flows] == [("h", "a", 2), ("a", "h", 1)]
-    assert {side: len(sets[key].items) for side, key in flows.by_side.items()} == {
-        "human-to-ai": 2, "ai-to-human": 1, "human-to-human": 0, "ai-to-ai": 0}  # fmt: skip
+    whole, by_side = framework.scope(journal, journal.sessions, framework.JOURNAL, "")
+    by_side = {c.key: c for c in by_side}
+    assert whole.sides == ["human-to-ai", "ai-to-human"]  # only the sides that occur
+    assert {side: len(by_side[whole.key(f"handoffs-{side}")].items) for side in whole.sides} == {
+        "human-to-ai": 2, "ai-to-human": 1}  # fmt: skip
     assert [c.anchor for c in sets["handoffs"].items] == ["handoff-1", "handoff-1", "handoff-2"]
     assert analyze.counts(journal).handoffs == 3
 
@@ -564,12 +567,15 @@ def test_who_decides_and_where_the_ai_was_overruled_and_right():
 
     one = session("2026-01-01", ("a", "drafting"), disagreements=[disagreement("h", "h", False), disagreement("a", "a", True)])
     two = session("2026-01-02", ("a", "drafting"), disagreements=[disagreement(None, None, None)])
-    sets = analyze.count_sets(pair_journal(one, two))
+    journal = pair_journal(one, two)
+    whole, found = framework.scope(journal, journal.sessions, framework.JOURNAL, "")
+    sets = {c.key.removeprefix("journal_"): c for c in found}
+    assert whole.decided == ["human", "ai", "unrecorded"] and whole.overruled == 1
     assert {key: [(c.session.date.day, c.anchor) for c in sets[key].items] for key in (
-        "decided-by-human", "decided-by-ai", "decided-by-nobody-recorded", "ai-overruled", "ai-overruled-and-right")} == {
-        "decided-by-human": [(1, "disagreement-1")], "decided-by-ai": [(1, "disagreement-2")],
-        "decided-by-nobody-recorded": [(2, "disagreement-1")], "ai-overruled": [(1, "disagreement-1")],
-        "ai-overruled-and-right": [(1, "disagreement-1")],
+        "decided-human", "decided-ai", "decided-unrecorded", "ai-overruled", "ai-overruled-failed")} == {
+        "decided-human": [(1, "disagreement-1")], "decided-ai": [(1, "disagreement-2")],
+        "decided-unrecorded": [(2, "disagreement-1")], "ai-overruled": [(1, "disagreement-1")],
+        "ai-overruled-failed": [(1, "disagreement-1")],
     }  # fmt: skip
 
 
