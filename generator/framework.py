@@ -310,14 +310,14 @@ def walk(journal: Journal, failed: list[Failure]) -> tuple[Walk, list[CountSet]]
     """The framework page's own count sets, on one page (counts/framework), keyed framework-...;
     and each partner's verified claims (counts/claims, keyed claims-slug), as calibration scores them."""
     page, title = "framework", "The records behind the framework page"
-    names = public_partners(journal.partners)
+    names, calibrated = public_partners(journal.partners), calibration(journal)
     claims = [CountSet(f"claims-{names[id].slug}", f"Verified claims of {names[id].name}",
                        newest_first([Counted(c.session, c.anchor, c.text) for c in scored.claims]),
                        "claims", "Verified claims, partner by partner")
-              for id, scored in calibration(journal).items() if scored.claims]  # fmt: skip
+              for id, scored in calibrated.items() if scored.claims]  # fmt: skip
     claims += [CountSet(f"{name}-{names[id].slug}", f"{words} of {names[id].name}", newest_first(list(items)),
                         "claims", "Verified claims, partner by partner")
-               for id, scored in calibration(journal).items()
+               for id, scored in calibrated.items()
                for name, words, items in (("unverified", "Stated confidence not yet verified", scored.unverified_items),
                                           ("left-out", "Stated confidence left out", scored.left_out_items))]  # fmt: skip
     done: dict[tuple[str, str], list[Counted]] = defaultdict(list)
