@@ -20,7 +20,7 @@ from .analyze import (
 )  # fmt: skip
 from .model import Journal, Partner, Session
 from .privacy import public_partners
-from .stats import MIN_ITEMS, Rate
+from .stats import MIN_ITEMS
 
 #: How many of a partnership's sessions after a failure its recovery view lists, and how many
 #: (the failure's own included) its stated confidence before is taken from.
@@ -62,11 +62,6 @@ class Scope:
 
     def key(self, name: str) -> str:
         return f"{self.page}_{name}"
-
-    @property
-    def any(self) -> bool:
-        return bool(self.sides or self.topics or self.decided)
-
 
 def _decider(journal: Journal, r: LedgerRow) -> str:
     by = r.disagreement.resolution.decided_by if r.disagreement.resolution is not None else None
@@ -260,11 +255,6 @@ class KindRecord:
     verified_key: str
     verified: int
 
-    @property
-    def rate(self) -> Rate:
-        return Rate(self.held, self.verified)
-
-
 @dataclass(frozen=True)
 class Practice:
     """A partner's strengths as claimed and its work by kind, most done first, with what held up."""
@@ -298,15 +288,7 @@ def practice(sessions: Iterable[Session], partner: str, strengths: list[str], at
 # The framework page: each theme of the post with the journal's own figures
 
 
-@dataclass(frozen=True)
-class Walk:
-    """What the framework page shows beyond the journal-wide pages' own figures: each side's
-    kinds of work, most done first, as count-set keys."""
-
-    kinds: dict[str, list[tuple[str, str]]]  # "ai"/"human" -> (kind, set key), most done first
-
-
-def walk(journal: Journal, failed: list[Failure]) -> tuple[Walk, list[CountSet]]:
+def walk(journal: Journal, failed: list[Failure]) -> list[CountSet]:
     """The framework page's own count sets, on one page (counts/framework), keyed framework-...;
     and each partner's verified claims (counts/claims, keyed claims-slug), as calibration scores them."""
     page, title = "framework", "The records behind the framework page"
@@ -333,9 +315,6 @@ def walk(journal: Journal, failed: list[Failure]) -> tuple[Walk, list[CountSet]]
                 noted.append(counted)
     sets = [CountSet(f"framework-{side}-{kind}", f"{first_upper(kind)} by {'AI' if side == 'ai' else 'human'} partners",
                      newest_first(items), page, title) for (side, kind), items in done.items()]  # fmt: skip
-    kinds = {side: [(k, f"framework-{side}-{k}") for k in sorted((k for s, k in done if s == side),
-                                                                  key=lambda k: (-len(done[(side, k)]), KINDS.index(k)))]
-             for side in ("ai", "human")}  # fmt: skip
     failed_items = [f.item for f in failed]
     followed = [f.item for f in failed if f.answered]
     sets += [
@@ -345,7 +324,7 @@ def walk(journal: Journal, failed: list[Failure]) -> tuple[Walk, list[CountSet]]
         CountSet("framework-followed", "What did not hold up, followed by feedback in the partnership's next sessions",
                  newest_first(followed), page, title),
     ]  # fmt: skip
-    return Walk(kinds), sets + claims
+    return sets + claims
 
 
 # Every case study's and partner's framework figures, for their pages
@@ -359,7 +338,6 @@ class Views:
     cases: dict[str, tuple[Scope, list[Practice]]]
     partners: dict[str, tuple[Scope, Practice]]
     failures: list[Failure]
-    walk: Walk
 
     def failures_of_case(self, id: str) -> list[Failure]:
         return [f for f in self.failures if f.case_study == id]
@@ -393,8 +371,7 @@ def views(journal: Journal) -> tuple[Views, list[CountSet]]:
         sets += more + done_sets
         partners[id] = (found, done)
     failed, more = failures(journal)
-    walked, walk_sets = walk(journal, failed)
-    return Views(whole, cases, partners, failed, walked), sets + more + walk_sets
+    return Views(whole, cases, partners, failed), sets + more + walk(journal, failed)
 
 
 def _partners_in(sessions: list[Session], partners: dict[str, Partner]) -> list[str]:

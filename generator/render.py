@@ -576,7 +576,7 @@ def framework_page(site: Site) -> Iterator[PageSpec]:
     """The post's framework walked with the journal's own figures, a section a theme."""
     j, views = site.journal, site.framework[0]
     yield PageSpec(routes.FRAMEWORK, "framework.html.j2", dict(
-        walk=views.walk, loops=analyze.feedback_loops(j), directions=analyze.LOOPS, scope=views.journal,
+        loops=analyze.feedback_loops(j), directions=analyze.LOOPS, scope=views.journal,
         calibration=site.calibration, min_claims=analyze.MIN_CLAIMS, trends=site.trends, pairs=site.pairs,
         changes=[(t, sentence) for t in site.trends.values() for sentence in t.sentences],
         prose=attribution.prose(j.sessions, j.partners),
