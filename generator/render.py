@@ -68,13 +68,16 @@ def anchor(text: str) -> str:
     return "h" + slug if (slug := slugify(markup.text(text), "-")).startswith("_") or not slug else slug
 
 
+def _here(context: Any) -> str:
+    """The folder of the page being rendered, as its final address has it: what its links are relative to."""
+    page = address(context["page_uri"], context["directory_urls"])
+    return page.rstrip("/") if context["directory_urls"] else posixpath.dirname(page)
+
+
 @pass_context
 def _url(context: Any, target: str) -> str:
     """A link from the page being rendered to another generated page ("partners/a.md"), by final address."""
-    urls = context["directory_urls"]
-    page = address(context["page_uri"], urls)
-    here = page.rstrip("/") if urls else posixpath.dirname(page)
-    return relative(address(target, urls), here) or "./"
+    return relative(address(target, context["directory_urls"]), _here(context)) or "./"
 
 
 # Links every page carries by the hundred: Python, not Jinja macros, which cost ten times more a call.
@@ -138,9 +141,7 @@ def _counted_items(context: Any, items: list[analyze.Counted]) -> Markup:
     """A count's records as list items, a line each: the session's date (and title, for a record
     within it), and the record linked to its place. Count pages list a hundred thousand records at
     1,000 sessions: one function for the whole list, each session's address worked out once."""
-    urls = context["directory_urls"]
-    page = address(context["page_uri"], urls)
-    here = page.rstrip("/") if urls else posixpath.dirname(page)
+    urls, here = context["directory_urls"], _here(context)
     hrefs: dict[str, str] = {}
     lines = []
     for item in items:
