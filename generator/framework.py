@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import Any, Iterable
 
 from . import routes
 from .analyze import (
@@ -36,17 +36,10 @@ JOURNAL = "journal"
 DECIDERS = {"human": "A human partner", "ai": "An AI partner", "unrecorded": "No decider recorded"}
 
 
-# What counts as a partner's part of a session's records: theirs, or given to them, or a decision they took part in.
-
-
-def _handoff_of(id: str | None) -> Callable[..., bool]:
-    return (lambda h: True) if id is None else (lambda h: id in (h.from_, h.to))
-
-
-def _disagreement_of(id: str | None) -> Callable[..., bool]:
-    if id is None:
-        return lambda d: True
-    return lambda d: any(p.by == id for p in d.positions) or (d.resolution is not None and d.resolution.decided_by == id)
+def _takes_part(partner: str | None, d: Any) -> bool:
+    """Whether a partner (any, for None) took part in a disagreement: held a position in it, or decided it."""
+    return partner is None or any(p.by == partner for p in d.positions) or (
+        d.resolution is not None and d.resolution.decided_by == partner)
 
 
 @dataclass(frozen=True)
@@ -74,16 +67,15 @@ def scope(journal: Journal, sessions: Iterable[Session], page: str, title: str,
     partner: only the handoffs, feedback and disagreements it took part in), as count sets on `page`."""
     found: dict[str, list[Counted]] = defaultdict(list, {"ai-overruled": [], "ai-overruled-failed": [], "failed": []})
     acted: dict[str, int] = defaultdict(int)
-    handoff_of, disagreement_of = _handoff_of(partner), _disagreement_of(partner)
     overruled = 0
     for s in sessions:
         for i, h in enumerate(s.handoffs, 1):
             side = direction_of(journal.partners, h.from_, h.to)
-            if side is not None and handoff_of(h):
+            if side is not None and partner in (None, h.from_, h.to):
                 found[f"handoffs-{side}"].append(Counted(s, routes.anchor("handoff", i), h.what))
         for i, f in enumerate(s.feedback, 1):
             way = direction_of(journal.partners, f.from_, f.to)
-            if way in LOOPS and (partner is None or partner in (f.from_, f.to)):
+            if way in LOOPS and partner in (None, f.from_, f.to):
                 counted = Counted(s, routes.anchor("feedback", i), f.text)
                 found[f"feedback-{way}"].append(counted)
                 found[f"feedback-{way}-{f.about}"].append(counted)
@@ -94,7 +86,7 @@ def scope(journal: Journal, sessions: Iterable[Session], page: str, title: str,
             if c.held_up is False and partner in (None, c.by):
                 found["failed"].append(Counted(s, routes.anchor("contribution", i), c.summary))
         for r in ledger_rows([s]):
-            if not disagreement_of(r.disagreement):
+            if not _takes_part(partner, r.disagreement):
                 continue
             counted = Counted(s, routes.anchor("disagreement", r.number), r.disagreement.topic)
             if r.disagreement.held_up is False:
