@@ -194,10 +194,12 @@ def wait_for(url: str, test: Callable[[str], bool], timeout: float, proc: subpro
 
 
 def serve_latency(name: str, cmd: list[str], cwd: Path, url_path: str, edit_file: Path, edit: Callable[[str, str], str],
-                  edits: int, timeout: float, log_dir: Path) -> dict[str, Any]:
-    """Start a server, wait for the page, then edit `edit_file` `edits` times and time each edit until it shows."""
+                  edits: int, timeout: float, log_dir: Path, rest_path: str | None = None) -> dict[str, Any]:
+    """Start a server, wait for the page, then edit `edit_file` `edits` times and time each edit until it shows;
+    with `rest_path`, also until that other page (one listing the edited record) shows it."""
     port = free_port()
     url = f"http://127.0.0.1:{port}{url_path}"
+    rest_url = f"http://127.0.0.1:{port}{rest_path}" if rest_path else None
     log_path = log_dir / f"serve-{name.replace(' ', '-')}.log"
     original = edit_file.read_text(encoding="utf-8")
     result: dict[str, Any] = {"command": [*cmd, "-a", f"127.0.0.1:{port}"], "cwd": str(cwd), "url": url, "edited": str(edit_file),
@@ -211,15 +213,23 @@ def serve_latency(name: str, cmd: list[str], cwd: Path, url_path: str, edit_file
             result["startup_s"] = time.perf_counter() - start
             say(f"serve {name}: first page after {result['startup_s']:.1f} s")
             time.sleep(1.0)  # let the watcher settle
-            latencies = []
+            latencies, rest = [], []
             for i in range(edits):
                 marker = f"Benchmarkedit{i}x{port}"
                 edit_file.write_text(edit(original, marker), encoding="utf-8")
+                start = time.perf_counter()
                 latency = wait_for(url, lambda text: marker in text, timeout, proc)
                 latencies.append(latency)
-                say(f"serve {name}: edit {i + 1}/{edits} shown after {latency:.2f} s")
+                shown = f"serve {name}: edit {i + 1}/{edits} shown after {latency:.2f} s"
+                if rest_url is not None:
+                    wait_for(rest_url, lambda text: marker in text, timeout, proc)
+                    rest.append(time.perf_counter() - start)
+                    shown += f", on {rest_path} after {rest[-1]:.2f} s"
+                say(shown)
                 time.sleep(1.0)
             result.update(latencies_s=latencies, median_s=statistics.median(latencies))
+            if rest:
+                result.update(rest_path=rest_path, rest_latencies_s=rest, rest_median_s=statistics.median(rest))
         except Failed as e:
             result["error"] = str(e)
             say(f"serve {name}: FAILED: {e} (log: {log_path})")
@@ -276,7 +286,9 @@ def measure_serve(site: Path, edits: int, timeout: float, log_dir: Path, ours_on
     logs = log_dir / site.name
     logs.mkdir(exist_ok=True)
     out: dict[str, Any] = {"session": id}
-    out["ours"] = serve_latency("pjournal", [pjournal, "serve"], site, ours_url, record, _append_to_title, edits, timeout, logs)
+    year_url = f"/{prefix}/years/{record.parent.name}/" if prefix else f"/years/{record.parent.name}/"  # sessions/<year>/
+    out["ours"] = serve_latency("pjournal", [pjournal, "serve"], site, ours_url, record, _append_to_title, edits, timeout, logs,
+                                rest_path=year_url)
     if ours_only:
         return out
     out["plain"] = serve_latency("plain", [mkdocs, "serve", "--livereload"], site / "plain", f"/sessions/{id}/", plain_page,
@@ -420,6 +432,9 @@ def print_report(report: dict[str, Any]) -> None:
             if "median_s" in r:
                 print(f"  {label:<45} edit-to-page {r['median_s']:.2f} s (runs: {', '.join(f'{x:.2f}' for x in r['latencies_s'])}); "
                       f"first page after {r['startup_s']:.1f} s")
+                if "rest_median_s" in r:
+                    print(f"  {'':<45} on {r['rest_path']} (the rest of the site) {r['rest_median_s']:.2f} s "
+                          f"(runs: {', '.join(f'{x:.2f}' for x in r['rest_latencies_s'])})")
             elif key in serve:
                 print(f"  {label:<45} {r.get('error', 'not measured')}")
     print()

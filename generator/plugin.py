@@ -42,14 +42,17 @@ from .folders import overlap, remove_tree, shown, temp_folder
 from .load import Cache, load_journal
 from .validate import validate
 from .output import clean_prefix
-from .privacy import compile_patterns, redact
+from .privacy import Redacted, compile_patterns, redact
 from . import markup, routes, search
-from .render import ENV, OWN_HEADING, Heading, Nav, Page, PageMemo, SessionCache, headings, render_site
+from .model import Journal
+from .render import ENV, OWN_HEADING, Heading, Nav, Page, PageMemo, SessionCache, headings, render_sessions, render_site
 
 log = get_plugin_logger(PLUGIN)
 
 #: Pages listed one by one in a sidebar subsection (case studies); beyond this only its index page is.
 MAX_NAV_SECTION = 6
+#: In a dirty `serve`, an edit of at most this many session records shows their own pages first.
+EDITED_FIRST = 5
 #: `--drafts` and `--redact` of `pjournal build` / `serve`, for the plugin of this process while they run.
 #: Process-wide on purpose, and confined: `mkdocs serve` loads mkdocs.yml again (new config, new plugin
 #: options) on every rebuild, so options from the command line can't travel in the config; only
@@ -71,6 +74,7 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         self.pages: dict[str, Page] = {}
         self.rendered = SessionCache()  # session pages and JSON, kept across `serve` rebuilds
         self.memo = PageMemo()  # the other pages, likewise
+        self.redacted = Redacted()  # the records as published, likewise
         self.exported = SessionCache()
         self.exports: dict[str, str] = {}
         self.cache: Cache = {}
@@ -82,6 +86,8 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         self.folder: Path | None = None  # files the build copies: journal.json
         self.json_file: Path | None = None
         self.journal_watch: _JournalWatch | None = None  # in `serve`
+        self.whole: tuple[Journal, tuple[Any, ...]] | None = None  # in `serve`: what the last whole render was of
+        self.rest_pending = False  # in `serve`: the edited sessions' pages were built alone; the rest follows
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so MkDocs keeps this instance across `serve` rebuilds, and with it the parse cache.
@@ -139,9 +145,13 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         _log(journal.warnings)
         self.problems = []
         patterns = compile_patterns([*self.config.redact, *OVERRIDES.get("redact", [])])
-        journal = redact(published(journal, self.config.drafts), patterns)
+        journal = redact(published(journal, self.config.drafts), patterns, self.redacted if self.is_serve else None)
+        settings = (config.use_directory_urls, self.prefix, config.site_name, config.site_url)
+        if self._edited_first(journal, settings, config):
+            return
         self.pages = render_site(journal, self.rendered if self.is_serve else None,
                                  directory_urls=config.use_directory_urls, memo=self.memo if self.is_serve else None)  # fmt: skip
+        self.whole = (journal, settings) if self.incremental else None
         json_file = self._folder() / routes.JOURNAL_JSON
         with json_file.open("w", encoding="utf-8", newline="\n") as json_out:
             self.exports = exports(journal, public_partners(journal.partners), ENV, site_name=config.site_name,
@@ -149,6 +159,31 @@ class JournalPlugin(BasePlugin[PluginConfig]):
                                    cache=self.exported if self.is_serve else None,
                                    directory_urls=config.use_directory_urls, json_out=json_out)  # fmt: skip
         self.json_file = json_file
+
+    def _edited_first(self, journal: Journal, settings: tuple[Any, ...], config: MkDocsConfig) -> bool:
+        """In a dirty `serve`, an edit of a few session records that changes no other record, no
+        session's place and no setting shows the edited sessions' own pages first: they are rendered
+        alone (a session's page shows nothing of other sessions) and built at once, and the rest of the
+        site follows in the rebuild asked for when that build is done (`on_post_build`). True if so."""
+        whole, pending, self.rest_pending = self.whole, self.rest_pending, False
+        if pending or whole is None or self.journal_watch is None or settings != whole[1]:
+            return False
+        last = whole[0]
+        if (journal.partners != last.partners or journal.case_studies != last.case_studies or journal.sources != last.sources
+                or [s.id for s in journal.sessions] != [s.id for s in last.sessions]):  # fmt: skip
+            return False
+        edited = [s for s, before in zip(journal.sessions, last.sessions) if s is not before]
+        if not 0 < len(edited) <= EDITED_FIRST:
+            return False
+        self.pages = {**self.pages, **render_sessions(journal, edited, self.rendered, directory_urls=config.use_directory_urls)}
+        self.rest_pending = True
+        log.info("Building the edited session page(s) first: %s; the rest of the site follows", ", ".join(s.id for s in edited))
+        return True
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """After the edited sessions' pages were built alone (`_edited_first`), ask for the rest of the site."""
+        if self.rest_pending and self.journal_watch is not None:
+            self.journal_watch.rebuild()
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         """Watch the journal folder, also when it is deleted, moved or put back while serving."""
@@ -159,6 +194,7 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         """In `serve`, a bad edit must not stop the server: keep the last good pages and show the errors."""
         _log(errors)
         self.problems = errors
+        self.whole = None  # the next good journal is rendered whole: every page loses the banner
         if not self.pages:
             body = '<h1 id="journal">Journal</h1>\n<p>The journal has errors; this page reloads when they are fixed.</p>\n'
             self.pages = {routes.OVERVIEW: Page(routes.OVERVIEW, {"title": "Journal"}, body, headings(body), nav=Nav(0))}
@@ -305,7 +341,7 @@ class _JournalWatch:
         self.changes = changes
         self.there = self.watching = os.path.isdir(self.journal)
         self.stopped = threading.Event()
-        self.count = 0
+        self.count = self.asked = 0
         changes.mkdir(parents=True, exist_ok=True)
         server.watch(str(changes))
         if self.watching:
@@ -314,6 +350,11 @@ class _JournalWatch:
 
     def stop(self) -> None:
         self.stopped.set()
+
+    def rebuild(self) -> None:
+        """Ask the server for a rebuild, by a change in our own watched folder."""
+        self.asked += 1
+        (self.changes / "rest").write_text(str(self.asked), encoding="utf-8")
 
     def _run(self) -> None:
         while not self.stopped.wait(0.5):

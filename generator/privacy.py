@@ -292,14 +292,26 @@ def compile_patterns(patterns: list[str]) -> list[regex.Pattern[str]]:
     return compiled
 
 
-def redact(journal: Journal, patterns: list[regex.Pattern[str]]) -> Journal:
+class Redacted:
+    """Records as last redacted, kept across rebuilds (`serve`): a record is cleaned again only
+    when it is a new object (its file changed) or what cleaning depends on did (the `key`: the
+    substitutions and the renamed ids). The cleaned record stays the same object, so the pages
+    made from it are kept too."""
+
+    def __init__(self) -> None:
+        self.key: tuple[Any, ...] = ()
+        self.records: dict[tuple[str, str], tuple[BaseModel, BaseModel]] = {}
+
+
+def redact(journal: Journal, patterns: list[regex.Pattern[str]], memo: Redacted | None = None) -> Journal:
     """The journal as it may be published: redact patterns and anonymous partners' names taken out.
 
     Text: every match becomes "[redacted]" (or the partner's public name). Ids that become
     addresses (sessions, case studies, partners) lose the match the same way ("redacted", or the
     public slug), numbered where two would meet. Records that nothing touches are returned as
-    they are, so `serve` keeps its per-session caches. Raises JournalError when a pattern takes
-    too long on a text, naming the pattern and the record.
+    they are, so `serve` keeps its per-session caches; with a `memo`, so are those it touched
+    when they are unchanged. Raises JournalError when a pattern takes too long on a text, naming
+    the pattern and the record.
     """
     substitutions = [Substitution(p, REDACTED, REDACTED_SLUG, f"redact pattern {p.pattern!r}") for p in patterns]
     substitutions += anonymous_substitutions(journal.partners)
@@ -310,11 +322,22 @@ def redact(journal: Journal, patterns: list[regex.Pattern[str]]) -> Journal:
     study_ids = cleaner.ids("case-study", list(journal.case_studies))
     session_ids = cleaner.ids("session", [s.id for s in journal.sessions])
     refs = {"partner": partner_ids, "case-study": study_ids}
+    memo = memo if memo is not None else Redacted()
+    key = (tuple((s.pattern.pattern, s.pattern.flags, s.text, s.slug, s.words) for s in substitutions),
+           *(tuple(sorted(ids.items())) for ids in (partner_ids, study_ids, session_ids)))  # fmt: skip
+    last_round = memo.records if key == memo.key else {}
+    kept: dict[tuple[str, str], tuple[BaseModel, BaseModel]] = {}
 
     def record(value: BaseModel, kind: str, id: str, new_id: str) -> Any:
-        cleaner.where = (kind, id)
-        cleaned = cleaner.clean(value, "", refs)
-        return cleaned.model_copy(update={"id": new_id}) if new_id != id else cleaned
+        last = last_round.get((kind, id))
+        if last is not None and last[0] is value:
+            cleaned = last[1]
+        else:
+            cleaner.where = (kind, id)
+            cleaned = cleaner.clean(value, "", refs)
+            cleaned = cleaned.model_copy(update={"id": new_id}) if new_id != id else cleaned
+        kept[(kind, id)] = (value, cleaned)
+        return cleaned
 
     public = public_partners(journal.partners)
     partners = {}
@@ -329,6 +352,7 @@ def redact(journal: Journal, patterns: list[regex.Pattern[str]]) -> Journal:
     sources: dict[tuple[str, str], Path | None] = {}
     for (kind, id), path in journal.sources.items():
         sources[(kind, renamed[kind].get(id, id))] = None if path is None or cleaner.names_something(path) else path
+    memo.key, memo.records = key, kept
     return dataclasses.replace(journal, partners=partners, case_studies=studies, sessions=sessions, sources=sources)
 
 

@@ -341,23 +341,24 @@ _EVERY = "\0every"
 
 
 class _Lookups(Mapping[str, analyze.CountSet]):
-    """The count sets, as a template sees them: each one it looks up is noted (`read`)."""
+    """The count sets, as a template sees them: each one it looks up is noted (`read`). They are
+    made only when a template first looks one up: a session's own page needs none."""
 
-    def __init__(self, sets: dict[str, analyze.CountSet]) -> None:
-        self.sets = sets
+    def __init__(self, site: Site) -> None:
+        self.site = site
         self.read: set[str] = set()
 
     def __getitem__(self, key: str) -> analyze.CountSet:
         self.read.add(key)
-        return self.sets[key]
+        return self.site.count_sets[key]
 
     def __iter__(self) -> Iterator[str]:
         self.read.add(_EVERY)
-        return iter(self.sets)
+        return iter(self.site.count_sets)
 
     def __len__(self) -> int:
         self.read.add(_EVERY)
-        return len(self.sets)
+        return len(self.site.count_sets)
 
 
 def shared_key(journal: Journal) -> tuple[Any, ...]:
@@ -663,9 +664,10 @@ def calibration(site: Site) -> Iterator[PageSpec]:
                            dict(public=names[id], calibration=c, min_claims=analyze.MIN_CLAIMS))  # fmt: skip
 
 
-def session_pages(site: Site) -> Iterator[PageSpec | Page]:
+def session_pages(site: Site, sessions: Iterable[Session] | None = None) -> Iterator[PageSpec | Page]:
+    """The sessions' own pages (all of them by default); each shows nothing of other sessions (`shared_key`)."""
     j = site.journal
-    for session in j.sessions:
+    for session in j.sessions if sessions is None else sessions:
         yield site.kept(session) or PageSpec(routes.session(session.id), "session.html.j2", dict(
             session=session, prose=attribution.prose([session], j.partners, session.attribution),
             statement=attribution.statement([session], j.partners),
@@ -721,7 +723,7 @@ PAGE_KINDS: tuple[Callable[[Site], Iterable[PageSpec | Page]], ...] = (
 def _render(spec: PageSpec, site: Site) -> tuple[Page, frozenset[str]]:
     """A page from its template, which sets the page's `title` (and `tags`, if it has them) for its
     front matter; and the keys of the count sets it looked up."""
-    sets = _Lookups(site.count_sets)
+    sets = _Lookups(site)
     module = ENV.get_template(spec.template).make_module({
         "page_uri": spec.uri, "directory_urls": site.directory_urls, "j": site.shown, "names": site.names,
         "sets": sets, **spec.values,
@@ -748,11 +750,28 @@ def render_site(journal: Journal, cache: SessionCache | None = None, *, director
     pages: dict[str, Page] = {}
     claimed: dict[str, str] = {}
     for kind in PAGE_KINDS:
-        for item in kind(site):
-            page = item if isinstance(item, Page) else site.page(item)
+        for page in _made(site, kind(site)):
             _claim(claimed, page.src_uri, page.source, journal)
-            if isinstance(item, PageSpec) and item.session is not None:
-                site.cache.put(item.session, page)
             pages[page.src_uri] = page
     site.remember()
     return pages
+
+
+def render_sessions(journal: Journal, sessions: list[Session], cache: SessionCache, *,
+                    directory_urls: bool = True) -> dict[str, Page]:  # fmt: skip
+    """Some sessions' own pages alone, exactly as `render_site` makes them (and kept in `cache` for it),
+    keyed likewise: what `serve` shows first after an edit of those records, before the rest of the site."""
+    site = Site(journal, directory_urls, cache)
+    return {page.src_uri: page for page in _made(site, session_pages(site, sessions))}
+
+
+def _made(site: Site, items: Iterable[PageSpec | Page]) -> Iterator[Page]:
+    """The pages of specs (a kept page as it is); a session's own page is kept for the next render."""
+    for item in items:
+        if isinstance(item, Page):
+            yield item
+            continue
+        page = site.page(item)
+        if item.session is not None:
+            site.cache.put(item.session, page)
+        yield page

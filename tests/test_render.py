@@ -10,8 +10,8 @@ import pytest
 from generator import markup, routes
 from generator.analyze import CountSet, Counted, published
 from generator.load import load_journal
-from generator.privacy import redact
-from generator.render import PageMemo, PageSpec, SessionCache, Site, render_site
+from generator.privacy import Redacted, compile_patterns, redact
+from generator.render import PageMemo, PageSpec, SessionCache, Site, render_sessions, render_site
 from generator.validate import validate
 from helpers import valid, write
 
@@ -177,10 +177,15 @@ def test_no_link_inside_a_link_whatever_the_text_holds():
         "the fixture's texts do hold links, so nesting could happen")
 
 
-def _served(root, cache, sessions, memo):
-    """The pages as `serve` makes them: records kept between renders, the last render's pages reused."""
-    journal = redact(published(validate(load_journal(root, cache)), True), [])
-    return render_site(journal, sessions, memo=memo)
+#: A redact pattern that touches nearly every record, so that the records as redacted are kept too.
+_THE = compile_patterns([r"(?i)\bthe\b"])
+
+
+def _served(root, cache, sessions, memo, redacted):
+    """The pages as `serve` makes them: records kept between renders, as loaded and as redacted, the last
+    render's pages reused."""
+    journal = redact(published(validate(load_journal(root, cache)), True), _THE, redacted)
+    return journal, render_site(journal, sessions, memo=memo)
 
 
 @pytest.mark.parametrize("name", ["figures", "design"])
@@ -203,19 +208,24 @@ def test_pages_reused_across_edits_are_those_of_a_fresh_render(journal_copy, nam
         lambda: write(session, "title: Back again\n" + session_text.split("\n", 1)[1]),
     ]
     session_text = session.read_text()
-    cache, sessions, memo = {}, SessionCache(), PageMemo()
-    _served(root, cache, sessions, memo)
-    reused = 0
+    cache, sessions, memo, redacted = {}, SessionCache(), PageMemo(), Redacted()
+    journal, _ = _served(root, cache, sessions, memo, redacted)
+    reused = kept = 0
     for make_edit in edits:
-        last = dict(memo.pages)
+        last, last_sessions = dict(memo.pages), {s.id: s for s in journal.sessions}
         make_edit()
-        served = _served(root, cache, sessions, memo)
-        fresh = render_site(redact(published(valid(root), True), []))
+        journal, served = _served(root, cache, sessions, memo, redacted)
+        fresh = render_site(redact(published(valid(root), True), _THE))
         assert served.keys() == fresh.keys()
         for uri, page in fresh.items():
             assert served[uri] == page, f"{uri} is stale after an edit"
+        alone = render_sessions(journal, journal.sessions, SessionCache())  # what serve shows first after an edit
+        assert alone.keys() == {routes.session(s.id) for s in journal.sessions}
+        assert all(page == fresh[uri] for uri, page in alone.items())
         reused += sum(1 for uri, (_, _, page) in memo.pages.items() if uri in last and last[uri][2] is page)
+        kept += sum(1 for s in journal.sessions if last_sessions.get(s.id) is s)
     assert reused  # pages whose inputs were the same were not made again
+    assert kept  # records redacted before and unchanged were not redacted again
 
 
 def test_a_page_is_made_again_when_a_count_set_it_looks_up_changed():

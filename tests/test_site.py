@@ -267,9 +267,24 @@ def test_serve_rebuilds_only_the_pages_an_edit_changes_and_every_page_when_the_s
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}/"
     old, new = "Priya Nair", "Quintessa Marlowe"
+    record = tmp_path / "journal/sessions/2026/2026-01-12-choosing-the-follow-up-topic.yaml"
+    own, year = "journal/sessions/2026-01-12-choosing-the-follow-up-topic/index.html", "journal/years/2026/index.html"
     try:
         assert wait_for(lambda: old in fetch(base + "journal/partners/priya/"), 60)
         site = _served_folder(temp)
+
+        title = re.search(r"^title: (.*)$", record.read_text(encoding="utf-8"), re.M).group(1)
+        edit(record, f"title: {title}", f"title: {title} revised")
+        assert wait_for(lambda: "revised" in fetch(base + own.removesuffix("index.html")), 60)
+        shown_at = (site / own).stat().st_mtime_ns
+        assert wait_for(lambda: "revised" in (site / year).read_text(encoding="utf-8"), 60), "the rest of the site follows"
+        assert wait_for(lambda: "revised" in (site / "search/search_index.json").read_text(encoding="utf-8"), 30)
+        assert (site / own).stat().st_mtime_ns == shown_at, "the edited session's page, built first, is built once"
+        assert (site / year).stat().st_mtime_ns > shown_at
+        built = _full_build(tmp_path, base)
+        assert _texts(site) == _texts(built), "once the rest followed, every page is as a full build makes it"
+        assert (site / "search/search_index.json").read_bytes() == (built / "search/search_index.json").read_bytes()
+
         before = _pages(site)
         naming = sorted(uri for uri, (_, html) in before.items() if old in html)
         assert 1 < len(naming) < len(before) / 2
@@ -302,3 +317,4 @@ def test_serve_rebuilds_only_the_pages_an_edit_changes_and_every_page_when_the_s
     finally:
         output = stop(server)
     assert "A 'dirty' build" not in output
+    assert "Building the edited session page(s) first: 2026-01-12-choosing-the-follow-up-topic;" in output
