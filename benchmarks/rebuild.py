@@ -1,51 +1,110 @@
-"""Our share of a `serve` rebuild: the plugin's `on_config` after an edit of one session record.
+"""Our share of a `serve` rebuild, in one process: the dirty rebuilds after an edit of one session record.
 
-    python benchmarks/rebuild.py SITE [--edits N]
+    python benchmarks/rebuild.py SITE [--edits N] [--profile OUT]
 
-SITE is a folder `run.py` (or `synth.py`) made, such as /tmp/pj-bench/1000. The plugin is set up
-as `pjournal serve` sets it up (a dirty serve, its caches kept between rebuilds); then the title of
-the middle session record gets a word appended, N times, and each `on_config` is timed. The
-record is put back afterwards. MkDocs' own part of the rebuild and its watcher are left out:
-`run.py`'s serve latency measures those too.
+SITE is a folder `run.py` (or `synth.py`) made, such as /tmp/pj-bench/1000. MkDocs is driven
+as `pjournal serve` drives it (a dirty build after each edit, the config loaded again, the
+plugin kept with its caches), without the HTTP server and its file watcher: when the plugin asks
+for the rest of the site after the edited page (`JournalPlugin.on_post_build`), the rebuild is
+run here at once. The title of the middle session record gets a word appended, N times; each
+rebuild is timed whole, and the plugin's `on_config` within it. The record is put back
+afterwards. `run.py`'s serve latency measures the watcher and the server too.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
+import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
+from mkdocs.commands.build import build
 from mkdocs.config import load_config
+
+from generator.plugin import JournalPlugin
+
+SERVE_URL = "http://127.0.0.1:8000/"
+
+
+class Asked:
+    """Stands in for the server's watch: notes that the plugin asked for another rebuild."""
+
+    def __init__(self) -> None:
+        self.asked = False
+
+    def rebuild(self) -> None:
+        self.asked = True
+
+    def stop(self) -> None:
+        pass
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("site", type=Path)
     parser.add_argument("--edits", type=int, default=3)
+    parser.add_argument("--profile", type=Path, help="write a cProfile of the edits' rebuilds here")
     args = parser.parse_args()
     site = args.site.resolve()
     os.chdir(site)
-    config = load_config(str(site / "mkdocs.yml"))
-    plugin = config.plugins["partnership-journal"]
-    plugin.on_startup(command="serve", dirty=True)
+    site_dir = tempfile.mkdtemp(prefix="pj-rebuild-")
+    watch = Asked()
+    timings: dict[str, float] = {}
+
+    on_config = JournalPlugin.on_config
+
+    def timed(self: Any, config: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return on_config(self, config)
+        finally:
+            timings["on_config"] = time.perf_counter() - start
+
+    JournalPlugin.on_config = timed  # type: ignore[method-assign]  # before MkDocs registers the plugin's events
+
+    def rebuild() -> Any:
+        config = load_config(str(site / "mkdocs.yml"), site_dir=site_dir)
+        config.site_url = SERVE_URL
+        config.plugins["partnership-journal"].journal_watch = watch
+        start = time.perf_counter()
+        build(config, serve_url=SERVE_URL, dirty=True)
+        timings["build"] = time.perf_counter() - start
+        return config
+
+    first = load_config(str(site / "mkdocs.yml"), site_dir=site_dir)
+    first.site_url = SERVE_URL
+    first.plugins.on_startup(command="serve", dirty=True)
     start = time.perf_counter()
-    plugin.on_config(config)
-    print(f"first build's on_config: {time.perf_counter() - start:.3f} s")
+    build(first, serve_url=SERVE_URL, dirty=True)
+    print(f"first build: {time.perf_counter() - start:.3f} s")
     records = sorted((site / "journal" / "sessions").rglob("*.yaml"))
     record = records[len(records) // 2]
     original = record.read_text(encoding="utf-8")
+    profile = cProfile.Profile() if args.profile else None
     try:
         for edit in range(1, args.edits + 1):
             lines = original.splitlines(keepends=True)
             at = next(i for i, line in enumerate(lines) if line.startswith("title: "))
             lines[at] = f"{lines[at].rstrip()} edit{edit}\n"
             record.write_text("".join(lines), encoding="utf-8")
-            start = time.perf_counter()
-            plugin.on_config(config)
-            print(f"edit {edit}: on_config {time.perf_counter() - start:.3f} s")
+            shown = []
+            watch.asked = True
+            while watch.asked:  # the edit's rebuild, and each one the plugin then asks for
+                watch.asked = False
+                if profile:
+                    profile.enable()
+                rebuild()
+                if profile:
+                    profile.disable()
+                shown.append(f"rebuild {timings['build']:.3f} s (on_config {timings['on_config']:.3f} s)")
+            print(f"edit {edit}: " + "; then ".join(shown))
     finally:
         record.write_text(original, encoding="utf-8")
+    if profile:
+        profile.dump_stats(args.profile)
 
 
 if __name__ == "__main__":

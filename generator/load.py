@@ -330,19 +330,20 @@ def _check_link(path: Path, real_root: Path, root: Path, errors: list[LocatedErr
 
 
 def _read(path: Path, root: Path, kind: Kind, cache: Cache | None) -> Record:
-    shown = display_path(path, root)
     try:
         stat = path.stat()
     except OSError as e:
+        shown = display_path(path, root)
         return Record(path, shown, kind, errors=(LocatedError(shown, message=f"cannot read: {e.strerror}"),))
     if not filemode.S_ISREG(stat.st_mode):
         # Opening a named pipe waits for a writer, and a device never ends: never open one.
+        shown = display_path(path, root)
         problem = LocatedError(shown, message=f"not a regular file ({_file_kind(stat.st_mode)}); not read")
         return Record(path, shown, kind, errors=(problem,))
     key = (stat.st_mtime_ns, stat.st_size)
     if cache is not None and path in cache and cache[path][0] == key:
         return cache[path][1]
-    record = _parse(path, shown, kind, stat.st_size)
+    record = _parse(path, display_path(path, root), kind, stat.st_size)
     if cache is not None:
         cache[path] = (key, record)
     return record

@@ -21,6 +21,8 @@ import weakref
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from jinja2.bccache import Bucket, BytecodeCache
+
 from .engines import PLUGIN, mkdocs_api
 
 mkdocs_api()  # on ProperDocs without MkDocs, `mkdocs.*` below is ProperDocs
@@ -75,6 +77,7 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         self.rendered = SessionCache()  # session pages and JSON, kept across `serve` rebuilds
         self.memo = PageMemo()  # the other pages, likewise
         self.redacted = Redacted()  # the records as published, likewise
+        self.compiled = _Compiled()  # in `serve`: the theme's templates, likewise
         self.exported = SessionCache()
         self.exports: dict[str, str] = {}
         self.cache: Cache = {}
@@ -250,7 +253,13 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         self.built = built
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
-        """Tell our search index which pages the site has, in order, for a dirty `serve` to keep the others' entries."""
+        """Tell our search index which pages the site has, in order, for a dirty `serve` to keep the others' entries.
+
+        In `serve`, the theme's templates are compiled once, not on every rebuild (MkDocs makes a new
+        environment each time): a template is compiled again only when its source changed.
+        """
+        if self.is_serve:
+            env.bytecode_cache = self.compiled
         inclusion = InclusionLevel.is_in_serve if self.is_serve else InclusionLevel.is_included
         for index in _search_indexes(config):
             if _is_journal_index(index):
@@ -377,6 +386,21 @@ class _JournalWatch:
         except RuntimeError:  # changed while read: look again next time
             return True
         return any(e.watch.path == self.journal and e.is_alive() for e in emitters)
+
+
+class _Compiled(BytecodeCache):
+    """Compiled templates in memory, each kept with the checksum of its source (Jinja's bytecode cache)."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, tuple[str, Any]] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        kept = self.code.get(bucket.key)
+        if kept is not None and kept[0] == bucket.checksum:
+            bucket.code = kept[1]
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.code[bucket.key] = (bucket.checksum, bucket.code)
 
 
 def _carried(pages: Iterable[Page], files: Files, config: MkDocsConfig, problems: list[LocatedError]) -> Any:

@@ -153,11 +153,14 @@ def validate(raw: RawJournal, *, release: bool = False) -> Journal:
             continue
         if _claim(journal, "case-study", study.id, record, errors):
             journal.case_studies[study.id] = study
+    references = _references(journal)
     for record in _taken(raw.sessions) if release else raw.sessions:
         data = _with_id(record, errors)
         if data is None:
             continue
-        _check_references(data, _Checker(record, errors, warnings), journal)
+        found_errors, found_warnings = references(record, data)
+        errors.extend(found_errors)
+        warnings.extend(found_warnings)
         try:
             session = _session(record, data)
         except ValidationError as e:
@@ -181,6 +184,20 @@ def _mentions(partners: dict[str, Partner]) -> Callable[[Record], list[LocatedEr
     substitutions = privacy.anonymous_substitutions(partners)
     anonymous = frozenset(id for id, p in partners.items() if p.anonymous)
     return lambda record: record.remember(key, lambda: privacy.mentions(record, substitutions, anonymous))
+
+
+def _references(journal: Journal) -> Callable[[Record, dict[str, Any]], tuple[list[LocatedError], list[LocatedError]]]:
+    """The problems of a session's references (`_check_references`), kept with the record while the
+    partners and case studies it is checked against are the same (serve re-checks only edits)."""
+    key = "references:" + repr(([(id, p.kind) for id, p in journal.partners.items()], list(journal.case_studies)))
+
+    def check(record: Record, data: dict[str, Any]) -> tuple[list[LocatedError], list[LocatedError]]:
+        errors: list[LocatedError] = []
+        warnings: list[LocatedError] = []
+        _check_references(data, _Checker(record, errors, warnings), journal)
+        return errors, warnings
+
+    return lambda record, data: record.remember(key, lambda: check(record, data))
 
 
 def _text_warnings(record: Record) -> list[LocatedError]:

@@ -318,3 +318,29 @@ def test_serve_rebuilds_only_the_pages_an_edit_changes_and_every_page_when_the_s
         output = stop(server)
     assert "A 'dirty' build" not in output
     assert "Building the edited session page(s) first: 2026-01-12-choosing-the-follow-up-topic;" in output
+
+
+def test_serve_compiles_each_theme_template_once_and_again_when_its_source_changes(tmp_path):
+    """MkDocs makes a new template environment for every rebuild; the plugin's bytecode cache keeps
+    what was compiled, by the checksum of its source, so an edited override is compiled anew."""
+    import jinja2
+
+    from generator.plugin import _Compiled
+
+    compiled, sources = _Compiled(), []
+
+    class Counting(jinja2.Environment):
+        def compile(self, source, name=None, filename=None, raw=False, defer_init=False):
+            sources.append(source)
+            return super().compile(source, name, filename, raw, defer_init)
+
+    def render() -> str:
+        env = Counting(loader=jinja2.FileSystemLoader(tmp_path), bytecode_cache=compiled)
+        return env.get_template("main.html").render(x=1)
+
+    write(tmp_path / "main.html", "one {{ x }}")
+    assert [render(), render(), render()] == ["one 1"] * 3
+    assert sources == ["one {{ x }}"]
+    write(tmp_path / "main.html", "two {{ x }}")
+    assert render() == "two 1"
+    assert sources == ["one {{ x }}", "two {{ x }}"]
