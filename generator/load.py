@@ -290,25 +290,41 @@ def _first_existing(root: Path, stem: str) -> Path | None:
 
 
 def _find_yaml(folder: Path, root: Path, errors: list[LocatedError]) -> list[Path]:
-    """Every .yaml/.yml file below `folder`, sorted; hidden names skipped, escaping links refused."""
+    """Every .yaml/.yml file below `folder`, sorted; hidden names skipped, escaping links refused.
+
+    Read with `os.scandir`, whose entries say what is a link or a folder without a call per file
+    (`serve` looks again after every edit)."""
     if not folder.is_dir():
         return []
     real_root = root.resolve()
     found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
-        here = Path(dirpath)
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for d in dirnames:
-            if (here / d).is_symlink():
-                _check_link(here / d, real_root, root, errors)
-        for name in filenames:
-            if name.startswith(".") or not name.endswith((".yaml", ".yml")):
-                continue
-            path = here / name
-            if path.is_symlink() and not _check_link(path, real_root, root, errors):
-                continue
-            found.append(path)
+    folders = [folder]
+    while folders:
+        here = folders.pop()
+        with os.scandir(here) as listing:
+            entries = sorted((e for e in listing if not e.name.startswith(".")), key=lambda e: e.name)
+        below = []
+        for entry in entries:
+            path = here / entry.name
+            if entry.is_symlink():
+                if _is_folder(entry):
+                    _check_link(path, real_root, root, errors)  # never followed: said so
+                elif entry.name.endswith((".yaml", ".yml")) and _check_link(path, real_root, root, errors):
+                    found.append(path)
+            elif entry.is_dir():
+                below.append(path)
+            elif entry.name.endswith((".yaml", ".yml")):
+                found.append(path)
+        folders += reversed(below)  # the first folder is looked in next, as a walk from the top would
     return sorted(found)
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    """Whether a link leads to a folder (one that can't be followed, such as a loop, does not)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def _check_link(path: Path, real_root: Path, root: Path, errors: list[LocatedError]) -> bool:

@@ -296,11 +296,12 @@ class Redacted:
     """Records as last redacted, kept across rebuilds (`serve`): a record is cleaned again only
     when it is a new object (its file changed) or what cleaning depends on did (the `key`: the
     substitutions and the renamed ids). The cleaned record stays the same object, so the pages
-    made from it are kept too."""
+    made from it are kept too. Likewise whether a record's path holds a match."""
 
     def __init__(self) -> None:
         self.key: tuple[Any, ...] = ()
         self.records: dict[tuple[str, str], tuple[BaseModel, BaseModel]] = {}
+        self.paths: dict[Path, bool] = {}  # whether a record's path, shown in its edit link, holds a match
 
 
 def redact(journal: Journal, patterns: list[regex.Pattern[str]], memo: Redacted | None = None) -> Journal:
@@ -350,9 +351,13 @@ def redact(journal: Journal, patterns: list[regex.Pattern[str]], memo: Redacted 
     sessions = [record(s, "session", s.id, session_ids.get(s.id, s.id)) for s in journal.sessions]
     renamed = {"partners": partner_ids, "case-study": study_ids, "session": session_ids}
     sources: dict[tuple[str, str], Path | None] = {}
+    last_paths = memo.paths if key == memo.key else {}
+    paths: dict[Path, bool] = {}
     for (kind, id), path in journal.sources.items():
-        sources[(kind, renamed[kind].get(id, id))] = None if path is None or cleaner.names_something(path) else path
-    memo.key, memo.records = key, kept
+        if path is not None:
+            named = paths[path] = last_paths[path] if path in last_paths else cleaner.names_something(path)
+        sources[(kind, renamed[kind].get(id, id))] = None if path is None or named else path
+    memo.key, memo.records, memo.paths = key, kept, paths
     return dataclasses.replace(journal, partners=partners, case_studies=studies, sessions=sessions, sources=sources)
 
 
