@@ -92,11 +92,9 @@ class FrameworkOut(BaseModel):
     not_held_up_followed_by_feedback: int
 
 
-def _framework(journal: Journal) -> FrameworkOut:
-    """The whole journal's framework figures, from the same count sets a case study's page has."""
-    scope, sets = framework.scope(journal, journal.sessions, framework.JOURNAL, "")
-    n = {c.key.removeprefix(f"{framework.JOURNAL}_"): len(c.items) for c in sets}
-    failed, _ = framework.failures(journal)
+def _framework(views: framework.Views) -> FrameworkOut:
+    """The whole journal's framework figures, those of the site's pages (from the same count sets a case study's page has)."""
+    scope, n, failed = views.journal, views.journal.sizes, views.failures
     return FrameworkOut(
         handoffs_by_side={side: n.get(f"handoffs-{side}", 0) for side in SIDES},
         feedback={way: {t: n.get(f"feedback-{way}-{t}", 0) for t in TOPICS} for way in LOOPS},
@@ -144,7 +142,7 @@ def _partner(id: str, partner: Partner, names: dict[str, PublicPartner]) -> dict
 
 
 def write_journal_json(journal: Journal, names: dict[str, PublicPartner], out: TextIO,
-                       cache: SessionCache | None = None) -> None:  # fmt: skip
+                       cache: SessionCache | None = None, views: framework.Views | None = None) -> None:  # fmt: skip
     """journal.json: one record per line (readable, diff-friendly), written a session at a time
     (at thousands of sessions, the whole file as one string was a large part of a build's memory).
 
@@ -183,17 +181,19 @@ def write_journal_json(journal: Journal, names: dict[str, PublicPartner], out: T
     totals = CountsOut(**{name: getattr(figures, name) for name in CountsOut.model_fields})
     out.write(f'{{\n  "generator": "partnership-journal",\n  "version": {json.dumps(__version__)},\n')
     out.write(f'  "counts": {json.dumps(totals.model_dump())},\n')
-    out.write(f'  "framework": {json.dumps(_framework(journal).model_dump())},\n')
+    views = views or framework.views(journal)[0]
+    out.write(f'  "framework": {json.dumps(_framework(views).model_dump())},\n')
     lines("partners", (_inert(json.dumps(_partner(id, p, names), ensure_ascii=False)) for id, p in journal.partners.items()))
     lines("case_studies", (_inert(json.dumps(c, ensure_ascii=False)) for c in studies))
     lines("sessions", (session(s) for s in journal.sessions), last=True)
     out.write("}\n")
 
 
-def journal_json(journal: Journal, names: dict[str, PublicPartner], cache: SessionCache | None = None) -> str:
+def journal_json(journal: Journal, names: dict[str, PublicPartner], cache: SessionCache | None = None,
+                 views: framework.Views | None = None) -> str:  # fmt: skip
     """journal.json as a string (`render -o`, tests)."""
     out = io.StringIO()
-    write_journal_json(journal, names, out, cache)
+    write_journal_json(journal, names, out, cache, views)
     return out.getvalue()
 
 
@@ -269,10 +269,11 @@ def feed(journal: Journal, names: dict[str, PublicPartner], env: Environment, *,
 
 def exports(journal: Journal, names: dict[str, PublicPartner], env: Environment, *, site_name: str, site_url: str,
             prefix: str, cache: SessionCache | None = None, directory_urls: bool = True,
-            json_out: TextIO | None = None) -> dict[str, str]:  # fmt: skip
+            json_out: TextIO | None = None, views: framework.Views | None = None) -> dict[str, str]:  # fmt: skip
     """The export files by name: journal.json, journal.schema.json and feed.xml.
 
     With `json_out`, journal.json is written there, a session at a time, instead of returned.
+    `views` are the framework figures of the pages, when the caller has them (else made here).
     """
     files = {
         routes.JOURNAL_SCHEMA: json.dumps(schema(), indent=2, sort_keys=True) + "\n",
@@ -280,6 +281,6 @@ def exports(journal: Journal, names: dict[str, PublicPartner], env: Environment,
                          directory_urls=directory_urls),
     }
     if json_out is None:
-        return {routes.JOURNAL_JSON: journal_json(journal, names, cache), **files}
-    write_journal_json(journal, names, json_out, cache)
+        return {routes.JOURNAL_JSON: journal_json(journal, names, cache, views), **files}
+    write_journal_json(journal, names, json_out, cache, views)
     return files

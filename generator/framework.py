@@ -52,6 +52,7 @@ class Scope:
     acted: dict[str, tuple[int, str]]  # direction -> (acted on, key of the feedback whose acting on is known)
     decided: list[str]  # DECIDERS keys that occur here
     overruled: int  # disagreements where an AI's position was passed over
+    sizes: dict[str, int]  # the number of records in each of its count sets, by name (`key` without the page)
 
     def key(self, name: str) -> str:
         return f"{self.page}_{name}"
@@ -115,6 +116,7 @@ def scope(journal: Journal, sessions: Iterable[Session], page: str, title: str,
         {way: (acted[way], f"{page}_feedback-{way}-known") for way in LOOPS if f"feedback-{way}-known" in found},
         [k for k in DECIDERS if f"decided-{k}" in found],
         overruled,
+        {name: len(items) for name, items in found.items()},
     ), sets  # fmt: skip
 
 

@@ -21,8 +21,8 @@ from .errors import UserError
 from .folders import read_marker
 from .export import exports
 from .model import Journal
-from . import routes
-from .render import ENV, OWN_HEADING, Page, render_site
+from . import framework, routes
+from .render import ENV, OWN_HEADING, Figures, Page, render_site
 
 
 class OutputError(UserError):
@@ -30,7 +30,7 @@ class OutputError(UserError):
 
 
 def journal_files(journal: Journal, *, site_name: str, prefix: str = "", directory_urls: bool = True,
-                  pages: dict[str, Page] | None = None) -> dict[str, str]:  # fmt: skip
+                  pages: dict[str, Page] | None = None, figures: Figures | None = None) -> dict[str, str]:  # fmt: skip
     """Every file `render` writes, by path below the prefix: the pages and the exports.
 
     A page is a Markdown file whose body is HTML with Markdown headings (so that every engine's
@@ -39,11 +39,12 @@ def journal_files(journal: Journal, *, site_name: str, prefix: str = "", directo
     The exports (journal.json, its schema, the Atom feed) are those the plugin adds to a site, with
     links relative to the pages, since there is no site address here.
     """
-    pages = render_site(journal, directory_urls=directory_urls) if pages is None else pages
+    figures = figures or framework.views(journal)  # `pages`, when given, were made from these
+    pages = render_site(journal, directory_urls=directory_urls, figures=figures) if pages is None else pages
     files = {routes.source_file(uri, directory_urls): markdown_file(page) for uri, page in pages.items()}
     names = public_partners(journal.partners)
     files.update(exports(journal, names, ENV, site_name=site_name, site_url="", prefix=prefix,
-                         directory_urls=directory_urls))  # fmt: skip
+                         directory_urls=directory_urls, views=figures[0]))  # fmt: skip
     return files
 
 

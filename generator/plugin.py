@@ -46,7 +46,7 @@ from .load import Cache, load_journal
 from .validate import validate
 from .output import clean_prefix
 from .privacy import Redacted, compile_patterns, redact
-from . import markup, routes, search
+from . import framework, markup, routes, search
 from .model import Journal
 from .render import ENV, OWN_HEADING, Heading, Nav, Page, PageMemo, SessionCache, headings, render_sessions, render_site
 
@@ -153,15 +153,16 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         settings = (config.use_directory_urls, self.prefix, config.site_name, config.site_url)
         if self._edited_first(journal, settings, config):
             return
-        self.pages = render_site(journal, self.rendered if self.is_serve else None,
-                                 directory_urls=config.use_directory_urls, memo=self.memo if self.is_serve else None)  # fmt: skip
+        figures = framework.views(journal)  # for the pages and journal.json alike
+        self.pages = render_site(journal, self.rendered if self.is_serve else None, directory_urls=config.use_directory_urls,
+                                 memo=self.memo if self.is_serve else None, figures=figures)  # fmt: skip
         self.whole = (journal, settings) if self.incremental else None
         json_file = self._folder() / routes.JOURNAL_JSON
         with json_file.open("w", encoding="utf-8", newline="\n") as json_out:
             self.exports = exports(journal, public_partners(journal.partners), ENV, site_name=config.site_name,
                                    site_url=config.site_url or "", prefix=self.prefix,
                                    cache=self.exported if self.is_serve else None,
-                                   directory_urls=config.use_directory_urls, json_out=json_out)  # fmt: skip
+                                   directory_urls=config.use_directory_urls, json_out=json_out, views=figures[0])  # fmt: skip
         self.json_file = json_file
 
     def _edited_first(self, journal: Journal, settings: tuple[Any, ...], config: MkDocsConfig) -> bool:
@@ -210,14 +211,14 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         return markup.error_banner([str(p) for p in self.problems]) + html
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        docs_dir = Path(config.docs_dir)
+        docs_dir = os.path.abspath(config.docs_dir)
         for page in self.pages.values():
             src_uri = posixpath.join(self.prefix, page.src_uri) if self.prefix else page.src_uri
             if files.get_file_from_path(src_uri) is not None:
                 raise PluginError(f"'{src_uri}' exists in docs_dir and is also a journal page; move it or change 'prefix'")
             file = File.generated(config, src_uri, content=page.body)  # MkDocs reads no source for a journal page
             if page.source is not None:  # a file name is user input too: quoted, it stays inside the link
-                file.edit_uri = quote(Path(os.path.relpath(page.source, docs_dir)).as_posix())
+                file.edit_uri = _edit_uri(page.source, docs_dir)
             file.inclusion = InclusionLevel.NOT_IN_NAV  # on_nav places the few that belong in the sidebar
             JournalPage(page, file, config)
             files.append(file)
@@ -416,6 +417,12 @@ def _carried(pages: Iterable[Page], files: Files, config: MkDocsConfig, problems
     return (tuple((p.src_uri, p.meta.get("title"), p.nav) for p in pages if p.nav is not None), tuple(own),
             tuple(_stamp(path) for path in settings), tuple(map(str, problems)),
             tuple((p.src_uri, tuple(p.meta["tags"])) for p in pages if p.meta.get("tags")))  # fmt: skip
+
+
+@functools.lru_cache(maxsize=65536)
+def _edit_uri(source: Path, docs_dir: str) -> str:
+    """A record's path relative to docs_dir, as its page's edit link ends (kept: `serve` asks after every edit)."""
+    return quote(Path(os.path.relpath(source, docs_dir)).as_posix())
 
 
 def _stamp(path: str | None) -> tuple[int, int]:

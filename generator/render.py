@@ -297,6 +297,10 @@ OPEN_SHOWN = 50
 #: Lessons of a tag shown on the lessons page; all of them are on the tag's own page.
 LESSONS_SHOWN = 5
 
+#: The framework's figures of a journal and the count sets behind them (`framework.views`).
+Figures = tuple[framework.Views, list[analyze.CountSet]]
+
+
 class SessionCache:
     """Per-session output kept across renders (`serve`): made again only when the session object
     is new (its file changed) or anything it shows of other records did (the `key`)."""
@@ -412,8 +416,11 @@ class PageSpec:
 class Site:
     """A published journal and the figures its pages share, each computed once, when first asked for."""
 
-    def __init__(self, journal: Journal, directory_urls: bool, cache: SessionCache, memo: PageMemo | None = None) -> None:
+    def __init__(self, journal: Journal, directory_urls: bool, cache: SessionCache, memo: PageMemo | None = None,
+                 figures: Figures | None = None) -> None:  # fmt: skip
         self.journal = journal
+        if figures is not None:
+            self.__dict__["framework"] = figures  # made by the caller, who shares them with the exports
         self.directory_urls = directory_urls
         self.cache = cache
         self.shared = (directory_urls, shared_key(journal))
@@ -482,7 +489,7 @@ class Site:
         return analyze.granularity(self.journal.sessions)
 
     @functools.cached_property
-    def framework(self) -> tuple[framework.Views, list[analyze.CountSet]]:
+    def framework(self) -> Figures:
         return framework.views(self.journal)
 
     @functools.cached_property
@@ -738,15 +745,15 @@ def _render(spec: PageSpec, site: Site) -> tuple[Page, frozenset[str]]:
 
 
 def render_site(journal: Journal, cache: SessionCache | None = None, *, directory_urls: bool = True,
-                memo: PageMemo | None = None) -> dict[str, Page]:
+                memo: PageMemo | None = None, figures: Figures | None = None) -> dict[str, Page]:  # fmt: skip
     """Every generated page of a (published) journal, keyed by path below the prefix.
 
     Links point at the pages' addresses: "sessions/a/" with MkDocs' `use_directory_urls`
     (its default), "sessions/a.html" without. With a `cache` (serve), a session's page is
     made again only when the session changed; with a `memo`, another page only when what it
-    shows changed.
+    shows changed. `figures` are the journal's `framework.views`, when the caller has made them.
     """
-    site = Site(journal, directory_urls, cache or SessionCache(), memo)
+    site = Site(journal, directory_urls, cache or SessionCache(), memo, figures)
     pages: dict[str, Page] = {}
     claimed: dict[str, str] = {}
     for kind in PAGE_KINDS:

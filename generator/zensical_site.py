@@ -23,7 +23,7 @@ from typing import Any, Callable
 from jinja2 import PackageLoader
 
 from .install import Install
-from . import engines
+from . import engines, framework
 from .analyze import published
 from .errors import JournalError, LocatedError, UserError
 from .folders import overlap, remove_tree, shown, temp_folder
@@ -122,9 +122,10 @@ def render_into_docs(site: ZensicalSite, cache: Cache | None = None,
 def _rendered(site: ZensicalSite, cache: Cache | None, pages: SessionCache | None) -> tuple[dict[str, str], list[LocatedError]]:
     """The journal's files for docs/<prefix>, by path, and the journal's warnings."""
     journal = _journal(site, cache)
-    rendered = render_site(journal, pages, directory_urls=site.directory_urls)
+    figures = framework.views(journal)
+    rendered = render_site(journal, pages, directory_urls=site.directory_urls, figures=figures)
     return journal_files(journal, site_name=site.site_name, prefix=site.prefix, directory_urls=site.directory_urls,
-                         pages=rendered), journal.warnings  # fmt: skip
+                         pages=rendered, figures=figures), journal.warnings  # fmt: skip
 
 
 def with_banner(files: dict[str, str], problems: list[str]) -> dict[str, str]:
