@@ -140,19 +140,37 @@ def _record_link(context: Any, item: analyze.Counted) -> Markup:
 def _counted_items(context: Any, items: list[analyze.Counted]) -> Markup:
     """A count's records as list items, a line each: the session's date (and title, for a record
     within it), and the record linked to its place. Count pages list a hundred thousand records at
-    1,000 sessions: one function for the whole list, each session's address worked out once."""
-    urls, here = context["directory_urls"], _here(context)
+    1,000 sessions: one function for the whole list, each session's address worked out once, and
+    each text made HTML once for all pages (`Site.shown_texts`: a record is in many counts)."""
+    urls, here, shown = context["directory_urls"], _here(context), context["shown_texts"]
+    texts, titles = shown.texts, shown.titles
     hrefs: dict[str, str] = {}
     lines = []
     for item in items:
-        id = item.session.id
-        if id not in hrefs:
-            hrefs[id] = relative(address(routes.session(id), urls), here) or "./"
-        href = hrefs[id] + (f"#{item.anchor}" if item.anchor else "")
-        title = f", {markup.inline(item.session.title)}" if item.anchor else ""
-        lines.append(f'<li>{escape(str(item.session.date))}{title}: <a href="{escape(href)}">'
-                     f"{markup.unlinked(markup.inline(item.text))}</a></li>\n")  # fmt: skip
+        session = item.session
+        href = hrefs.get(session.id)
+        if href is None:
+            href = hrefs[session.id] = escape(relative(address(routes.session(session.id), urls), here) or "./")
+        text = texts.get(item.text)
+        if text is None:
+            text = texts[item.text] = markup.unlinked(markup.inline(item.text))
+        if item.anchor:
+            title = titles.get(session.title)
+            if title is None:
+                title = titles[session.title] = markup.inline(session.title)
+            lines.append(f'<li>{session.date}, {title}: <a href="{href}#{item.anchor}">{text}</a></li>\n')
+        else:
+            lines.append(f'<li>{session.date}: <a href="{href}">{text}</a></li>\n')
     return Markup("".join(lines))
+
+
+class ShownTexts:
+    """Record texts as a count's list shows them (as HTML, links taken out) and session titles (as
+    HTML), each made once for all the pages of a render, and in `serve` for all renders."""
+
+    def __init__(self) -> None:
+        self.texts: dict[str, str] = {}
+        self.titles: dict[str, str] = {}
 
 
 @pass_context
@@ -329,6 +347,7 @@ class PageMemo:
         self.shown: Shown | None = None
         self.sets: dict[str, analyze.CountSet] = {}
         self.pages: dict[str, tuple[tuple[Any, ...], frozenset[str], Page]] = {}
+        self.shown_texts = ShownTexts()
 
 
 @dataclass(frozen=True)
@@ -426,6 +445,7 @@ class Site:
         self.shared = (directory_urls, shared_key(journal))
         self.shown = Shown(journal.partners, journal.case_studies)
         self.memo = memo
+        self.shown_texts = memo.shown_texts if memo is not None else ShownTexts()
         self.memoised: dict[str, tuple[tuple[Any, ...], frozenset[str], Page]] = {}  # this render's, for the next
         self.changed_sets: dict[str, bool] = {}
 
@@ -733,7 +753,7 @@ def _render(spec: PageSpec, site: Site) -> tuple[Page, frozenset[str]]:
     sets = _Lookups(site)
     module = ENV.get_template(spec.template).make_module({
         "page_uri": spec.uri, "directory_urls": site.directory_urls, "j": site.shown, "names": site.names,
-        "sets": sets, **spec.values,
+        "sets": sets, "shown_texts": site.shown_texts, **spec.values,
     })  # fmt: skip
     body = str(module)
     meta = {"title": module.title}
