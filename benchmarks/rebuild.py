@@ -1,6 +1,6 @@
 """Our share of a `serve` rebuild, in one process: the dirty rebuilds after an edit of one session record.
 
-    python benchmarks/rebuild.py SITE [--edits N] [--profile OUT]
+    python benchmarks/rebuild.py SITE [--edits N] [--profile OUT] [--plain]
 
 SITE is a folder `run.py` (or `synth.py`) made, such as /tmp/pj-bench/1000. MkDocs is driven
 as `pjournal serve` drives it (a dirty build after each edit, the config loaded again, the
@@ -9,6 +9,9 @@ for the rest of the site after the edited page (`JournalPlugin.on_post_build`), 
 run here at once. The title of the middle session record gets a word appended, N times; each
 rebuild is timed whole, and the plugin's `on_config` within it. The record is put back
 afterwards. `run.py`'s serve latency measures the watcher and the server too.
+
+With `--plain`, the same for the equal plain site (SITE/plain, no plugin): the heading of its
+middle session page is edited, and each dirty rebuild MkDocs makes is timed: MkDocs' own floor.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import os
+import re
 import tempfile
 import time
 from pathlib import Path
@@ -47,7 +51,10 @@ def main() -> None:
     parser.add_argument("site", type=Path)
     parser.add_argument("--edits", type=int, default=3)
     parser.add_argument("--profile", type=Path, help="write a cProfile of the edits' rebuilds here")
+    parser.add_argument("--plain", action="store_true", help="time MkDocs' dirty rebuilds of SITE/plain instead")
     args = parser.parse_args()
+    if args.plain:
+        return plain(args.site.resolve() / "plain", args.edits)
     site = args.site.resolve()
     os.chdir(site)
     site_dir = tempfile.mkdtemp(prefix="pj-rebuild-")
@@ -105,6 +112,33 @@ def main() -> None:
         record.write_text(original, encoding="utf-8")
     if profile:
         profile.dump_stats(args.profile)
+
+
+def plain(site: Path, edits: int) -> None:
+    """MkDocs' dirty rebuilds of the plain site after an edit of one page's heading, as `mkdocs serve --dirty` makes them."""
+    os.chdir(site)
+    site_dir = tempfile.mkdtemp(prefix="pj-rebuild-plain-")
+
+    def rebuild(first: bool = False) -> float:
+        config = load_config(str(site / "mkdocs.yml"), site_dir=site_dir)
+        config.site_url = SERVE_URL
+        if first:
+            config.plugins.on_startup(command="serve", dirty=True)
+        start = time.perf_counter()
+        build(config, serve_url=SERVE_URL, dirty=True)
+        return time.perf_counter() - start
+
+    print(f"first build: {rebuild(first=True):.3f} s")
+    pages = sorted((site / "docs" / "sessions").glob("*.md"))
+    page = pages[len(pages) // 2]
+    original = page.read_text(encoding="utf-8")
+    try:
+        for edit in range(1, edits + 1):
+            page.write_text(re.sub(r"^(# .*)$", lambda m: f"{m.group(1)} edit{edit}", original, count=1, flags=re.M),
+                            encoding="utf-8")  # fmt: skip
+            print(f"edit {edit}: rebuild {rebuild():.3f} s")
+    finally:
+        page.write_text(original, encoding="utf-8")
 
 
 if __name__ == "__main__":
