@@ -23,6 +23,9 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from jinja2.bccache import Bucket, BytecodeCache
+from watchdog.events import FileSystemEventHandler
+from watchdog.observers import Observer
+from watchdog.observers.polling import PollingObserver
 
 from .engines import PLUGIN, mkdocs_api
 
@@ -338,57 +341,99 @@ def site_folder_problem(config: MkDocsConfig, journal_dir: Path, site_dir: Path,
 
 
 class _JournalWatch:
-    """Keeps `serve` watching the journal folder when it goes away and comes back.
+    """Watches the journal folder for `serve`, by the system's file events, and asks the server for a
+    rebuild at once.
 
-    MkDocs' watch of a folder ends for good when the folder is deleted (watchdog stops watching
-    it), and events on folders start no rebuild: a deleted journal went unreported and, put back,
-    unseen. Twice a second this checks that the journal is there and watched; when it went, came
-    back or lost its watch, it is watched anew and a rebuild is asked for, by a change in a folder
-    of our own that the server watches.
+    MkDocs' server polls what it watches twice a second: at 10,000 sessions that was a walk of every
+    record each half second, in the process that makes the rebuild, and up to half a second before
+    an edit was even seen. The journal is watched here by the system's events instead (watchdog's
+    Observer: inotify on Linux), or polled by a watch of our own where those can't be had (the
+    system's limit of watches reached). A folder's watch ends for good when the folder is deleted,
+    and events on folders start no rebuild: twice a second this checks that the journal is there
+    and watched; when it went, came back or lost its watch, it is watched anew and a rebuild asked for.
     """
 
     def __init__(self, server: Any, journal: Path, changes: Path) -> None:
         self.server = server
         self.journal = os.path.abspath(journal)
-        self.changes = changes
-        self.there = self.watching = os.path.isdir(self.journal)
+        self.changes = changes  # a folder the server watches: how a rebuild is asked for where `_ask_server` can't
         self.stopped = threading.Event()
-        self.count = self.asked = 0
+        self.asked = 0
         changes.mkdir(parents=True, exist_ok=True)
         server.watch(str(changes))
-        if self.watching:
-            server.watch(self.journal)
+        self.observer: Any = Observer()
+        self.observer.daemon = True
+        self.observer.start()
+        self.handle: Any = None
+        self.there = os.path.isdir(self.journal)
+        if self.there:
+            self._watch()
         threading.Thread(target=self._run, name="pjournal-journal-watch", daemon=True).start()
 
     def stop(self) -> None:
         self.stopped.set()
+        self.observer.stop()
 
     def rebuild(self) -> None:
-        """Ask the server for a rebuild, by a change in our own watched folder."""
-        self.asked += 1
-        (self.changes / "rest").write_text(str(self.asked), encoding="utf-8")
+        """Ask the server for a rebuild now, as its own watch does when it sees a change."""
+        if not _ask_server(self.server):
+            self.asked += 1
+            (self.changes / "rebuild").write_text(str(self.asked), encoding="utf-8")
+
+    def _changed(self, event: Any) -> None:
+        if not event.is_directory:  # as MkDocs' watch: a folder's own events start no rebuild
+            self.rebuild()
+
+    def _watch(self) -> None:
+        handler = FileSystemEventHandler()
+        handler.on_any_event = self._changed  # type: ignore[method-assign]
+        try:
+            self.handle = self.observer.schedule(handler, self.journal, recursive=True)
+        except OSError:  # no more system watches (or the folder just went): poll it ourselves
+            if not isinstance(self.observer, PollingObserver):
+                self.observer.stop()
+                self.observer = PollingObserver(timeout=0.5)
+                self.observer.daemon = True
+                self.observer.start()
+            try:
+                self.handle = self.observer.schedule(handler, self.journal, recursive=True)
+            except OSError:
+                self.handle = None
 
     def _run(self) -> None:
         while not self.stopped.wait(0.5):
-            if not self.server.observer.is_alive():  # not serving yet, or no more
-                continue
             there = os.path.isdir(self.journal)
             if there == self.there and (not there or self._watched()):
                 continue
-            if self.watching:
-                self.server.unwatch(self.journal)
+            if self.handle is not None:
+                try:
+                    self.observer.unschedule(self.handle)
+                except (KeyError, OSError):  # its emitter already gone with the folder
+                    pass
+                self.handle = None
             if there:
-                self.server.watch(self.journal)
-            self.there = self.watching = there
-            self.count += 1
-            (self.changes / "journal").write_text(str(self.count), encoding="utf-8")
+                self._watch()
+            self.there = there
+            self.rebuild()
 
     def _watched(self) -> bool:
         try:
-            emitters = list(self.server.observer.emitters)
+            emitters = list(self.observer.emitters)
         except RuntimeError:  # changed while read: look again next time
             return True
-        return any(e.watch.path == self.journal and e.is_alive() for e in emitters)
+        return self.handle is not None and any(e.watch == self.handle and e.is_alive() for e in emitters)
+
+
+def _ask_server(server: Any) -> bool:
+    """Ask MkDocs' live-reload server for a rebuild as its own watches do (its condition and flag); False
+    where the server has no such parts (another version), so that the caller asks by a file change instead."""
+    condition = getattr(server, "_rebuild_cond", None)
+    if condition is None or not hasattr(server, "_want_rebuild"):
+        return False
+    with condition:
+        server._want_rebuild = True
+        condition.notify_all()
+    return True
 
 
 class _Compiled(BytecodeCache):

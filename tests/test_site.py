@@ -344,3 +344,24 @@ def test_serve_compiles_each_theme_template_once_and_again_when_its_source_chang
     write(tmp_path / "main.html", "two {{ x }}")
     assert render() == "two 1"
     assert sources == ["one {{ x }}", "two {{ x }}"]
+
+
+def test_a_rebuild_is_asked_of_mkdocs_own_server_as_its_watches_ask(tmp_path):
+    """The journal is watched by the system's file events, not by MkDocs' polling: an event asks the
+    live-reload server itself for a rebuild, through the condition and flag its own watches set."""
+    from mkdocs.livereload import LiveReloadServer
+
+    from generator.plugin import _ask_server, _JournalWatch
+
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=free_port(), root=str(tmp_path))
+    journal = tmp_path / "journal"
+    journal.mkdir()
+    watch = _JournalWatch(server, journal, tmp_path / "changes")
+    try:
+        assert str(journal) not in server._watched_paths, "MkDocs does not poll the journal"
+        assert not server._want_rebuild
+        write(journal / "partners.yaml", "- id: a\n")
+        assert wait_for(lambda: server._want_rebuild, 10), "a record written asks for a rebuild"
+        assert _ask_server(server)
+    finally:
+        watch.stop()
