@@ -89,6 +89,8 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         self.is_serve = False
         self.incremental = False
         self.built: dict[str, tuple[Any, str]] = {}  # in `serve`: each page's content key, and where it was written
+        self.made: dict[str, tuple[Any, File]] = {}  # in a dirty `serve`: each page's content key, and its file
+        self.made_with: tuple[Any, ...] = ()  # what those files were made from (see `on_files`)
         self.carried: Any = None  # in `serve`: what every page carried in the last build (see `_carried`)
         self.folder: Path | None = None  # files the build copies: journal.json
         self.json_file: Path | None = None
@@ -214,17 +216,37 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         return markup.error_banner([str(p) for p in self.problems]) + html
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        """Every journal page as a generated file of the site, with its MkDocs page.
+
+        In a dirty `serve`, a page whose content is what it was keeps its file and page from the last
+        build (MkDocs makes them anew on every rebuild: at 10,000 sessions that was half of a rebuild
+        that changes one page), as long as nothing they are made from (the site's addresses, its
+        folders, its edit links) changed.
+        """
         docs_dir = os.path.abspath(config.docs_dir)
+        made_with = (config.use_directory_urls, config.site_url, config.site_dir, docs_dir, config.repo_url,
+                     config.edit_uri, config.edit_uri_template)  # fmt: skip
+        last = self.made if self.incremental and made_with == self.made_with else {}
+        made: dict[str, tuple[Any, File]] = {}
         for page in self.pages.values():
             src_uri = posixpath.join(self.prefix, page.src_uri) if self.prefix else page.src_uri
             if files.get_file_from_path(src_uri) is not None:
                 raise PluginError(f"'{src_uri}' exists in docs_dir and is also a journal page; move it or change 'prefix'")
-            file = File.generated(config, src_uri, content=page.body)  # MkDocs reads no source for a journal page
-            if page.source is not None:  # a file name is user input too: quoted, it stays inside the link
-                file.edit_uri = _edit_uri(page.source, docs_dir)
-            file.inclusion = InclusionLevel.NOT_IN_NAV  # on_nav places the few that belong in the sidebar
-            JournalPage(page, file, config)
+            key = _content_key(page)
+            kept = last.get(src_uri)
+            if kept is not None and kept[0] == key:
+                file = kept[1]
+                file.page.journal_page = page  # the same content, from this render
+            else:
+                file = File.generated(config, src_uri, content=page.body)  # MkDocs reads no source for a journal page
+                if page.source is not None:  # a file name is user input too: quoted, it stays inside the link
+                    file.edit_uri = _edit_uri(page.source, docs_dir)
+                file.inclusion = InclusionLevel.NOT_IN_NAV  # on_nav places the few that belong in the sidebar
+                JournalPage(page, file, config)
+            if self.incremental:
+                made[src_uri] = (key, file)
             files.append(file)
+        self.made, self.made_with = made, made_with
         for name, content in self.exports.items():
             files.append(File.generated(config, self._uri(name), content=content))
         if self.json_file is not None:
@@ -244,10 +266,10 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         for file in files:
             page = file.page
             if isinstance(page, JournalPage):
-                key = _content_key(page.journal_page)
+                key = self.made[file.src_uri][0]
                 last = self.built.get(file.src_uri)
-                if not full and last is not None and last[0] == key and os.path.isfile(file.abs_dest_path):
-                    file.is_modified = _unmodified  # type: ignore[method-assign]
+                same = not full and last is not None and last[0] == key and os.path.isfile(file.abs_dest_path)
+                file.is_modified = _unmodified if same else _modified  # type: ignore[method-assign]  # a kept file says it anew
                 built[file.src_uri] = (key, file.abs_dest_path)
             elif full and file.is_documentation_page():
                 file.is_modified = _modified  # type: ignore[method-assign]  # it carries the sidebar too

@@ -365,3 +365,36 @@ def test_a_rebuild_is_asked_of_mkdocs_own_server_as_its_watches_ask(tmp_path):
         assert _ask_server(server)
     finally:
         watch.stop()
+
+
+def test_a_dirty_rebuild_keeps_the_files_and_pages_of_what_did_not_change(tmp_path, monkeypatch):
+    """MkDocs makes every page's file and page anew on each rebuild; a dirty serve keeps ours when their
+    content is what it was, hands MkDocs new ones for what changed, and makes all anew when the site's
+    addresses change."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    site = stranger_site(tmp_path)
+    monkeypatch.chdir(site)
+    url = "http://127.0.0.1:8000/"
+
+    def rebuild(**options):
+        config = load_config(str(site / "mkdocs.yml"), site_dir=str(tmp_path / "served"), **options)
+        config.site_url = url
+        if not hasattr(rebuild, "started"):
+            config.plugins.on_startup(command="serve", dirty=True)
+            rebuild.started = True
+        build(config, serve_url=url, dirty=True)
+        return {uri: file for uri, (_, file) in config.plugins["partnership-journal"].made.items()}
+
+    first = rebuild()
+    own = "journal/sessions/2026-02-03-follow-up-post.md"
+    edit(site / "journal/sessions/2026-02-03-follow-up-post.yaml", "Drafting the follow-up post", "Redrafting the post")
+    second = rebuild()
+    assert second[own] is not first[own] and "Redrafting the post" in second[own].page.journal_page.body
+    kept = [uri for uri in first if second[uri] is first[uri]]
+    assert {"journal/partners/index.md", "journal/ledger.md"} <= set(kept) and len(kept) < len(first)
+    changed = [uri for uri in first if uri not in kept]
+    assert all(not second[uri].is_modified() for uri in kept) and all(second[uri].is_modified() for uri in changed)
+    third = rebuild(use_directory_urls=False)
+    assert not any(third[uri] is second[uri] for uri in third), "other addresses: every file is made anew"
