@@ -16,7 +16,7 @@ import shutil
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
@@ -31,8 +31,8 @@ from .load import Cache, load_journal
 from .markup import error_banner
 from .model import Journal
 from .output import Written, clean_prefix, journal_files, sidebar, write_files
-from .privacy import compile_patterns, redact
-from .render import SessionCache, render_site
+from .privacy import Redacted, compile_patterns, redact
+from .render import PageMemo, SessionCache, render_site
 from .validate import validate
 
 #: How often `serve` looks for changed records: an edit reaches the page within about a second.
@@ -102,28 +102,39 @@ def _problem(site: ZensicalSite) -> str | None:
     return None if why is None else f"site folder '{shown(site.site_dir)}' {why}; choose a folder of its own, such as 'site'"
 
 
-def _journal(site: ZensicalSite, cache: Cache | None) -> Journal:
+@dataclass
+class _Kept:
+    """What `serve` keeps from one render to the next, as the MkDocs plugin does: the records as read
+    and as redacted, the sessions' pages and the other pages, each made again only when its inputs changed."""
+
+    records: Cache = field(default_factory=dict)
+    redacted: Redacted = field(default_factory=Redacted)
+    sessions: SessionCache = field(default_factory=SessionCache)
+    pages: PageMemo = field(default_factory=PageMemo)
+
+
+def _journal(site: ZensicalSite, kept: _Kept | None) -> Journal:
     """The journal as published: validated, drafts left out unless asked for, redacted."""
     if not site.journal_dir.is_dir():
         raise UserError(f"no journal folder '{shown(site.journal_dir)}'")
-    journal = validate(load_journal(site.journal_dir, cache), release=cache is None)
-    return redact(published(journal, site.drafts), compile_patterns(list(site.redact)))
+    journal = validate(load_journal(site.journal_dir, kept.records if kept else None), release=kept is None)
+    return redact(published(journal, site.drafts), compile_patterns(list(site.redact)), kept.redacted if kept else None)
 
 
-def render_into_docs(site: ZensicalSite, cache: Cache | None = None,
-                     pages: SessionCache | None = None) -> tuple[Written, list[LocatedError]]:  # fmt: skip
+def render_into_docs(site: ZensicalSite) -> tuple[Written, list[LocatedError]]:
     """The journal's pages written into docs/<prefix>, its own stale pages removed; what was done, and the
     journal's warnings. Raises JournalError (a record) or OutputError (a folder it did not write) before
     anything is written."""
-    files, warnings = _rendered(site, cache, pages)
+    files, warnings = _rendered(site, None)
     return write_files(files, site.docs_dir, prefix=site.prefix), warnings
 
 
-def _rendered(site: ZensicalSite, cache: Cache | None, pages: SessionCache | None) -> tuple[dict[str, str], list[LocatedError]]:
+def _rendered(site: ZensicalSite, kept: _Kept | None) -> tuple[dict[str, str], list[LocatedError]]:
     """The journal's files for docs/<prefix>, by path, and the journal's warnings."""
-    journal = _journal(site, cache)
+    journal = _journal(site, kept)
     figures = framework.views(journal)
-    rendered = render_site(journal, pages, directory_urls=site.directory_urls, figures=figures)
+    rendered = render_site(journal, kept.sessions if kept else None, directory_urls=site.directory_urls,
+                           memo=kept.pages if kept else None, figures=figures)  # fmt: skip
     return journal_files(journal, site_name=site.site_name, prefix=site.prefix, directory_urls=site.directory_urls,
                          pages=rendered, figures=figures), journal.warnings  # fmt: skip
 
@@ -178,9 +189,8 @@ def serve(site: ZensicalSite, dev_addr: str | None, report: Callable[[str], None
     A record with an error is reported, and the last good pages stay served with the errors at
     the top of each; fixing it brings the pages back. Runs until interrupted (Ctrl-C, SIGTERM), then stops Zensical.
     """
-    cache: Cache = {}
-    pages = SessionCache()
-    good, warnings = _rendered(site, cache, pages)
+    kept = _Kept()
+    good, warnings = _rendered(site, kept)
     write_files(good, site.docs_dir, prefix=site.prefix)
     for warning in warnings:
         report(str(warning))
@@ -195,7 +205,7 @@ def serve(site: ZensicalSite, dev_addr: str | None, report: Callable[[str], None
                 continue
             last = now
             try:
-                good, _warnings = _rendered(site, cache, pages)
+                good, _warnings = _rendered(site, kept)
                 done = write_files(good, site.docs_dir, prefix=site.prefix)
             except JournalError as e:  # every problem, at the top of the last good pages too
                 write_files(with_banner(good, str(e).split("\n")), site.docs_dir, prefix=site.prefix)
