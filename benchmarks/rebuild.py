@@ -12,6 +12,10 @@ afterwards. `run.py`'s serve latency measures the watcher and the server too.
 
 With `--plain`, the same for the equal plain site (SITE/plain, no plugin): the heading of its
 middle session page is edited, and each dirty rebuild MkDocs makes is timed: MkDocs' own floor.
+
+With `--zensical`, our part of `pjournal serve` on Zensical: a Zensical site made by `pjournal init
+--engine zensical` in a temporary folder, with SITE's journal, and each render of the journal into
+its docs after an edit timed, with what serve keeps between renders and (`--zensical-cold`) without.
 """
 
 from __future__ import annotations
@@ -52,9 +56,13 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=3)
     parser.add_argument("--profile", type=Path, help="write a cProfile of the edits' rebuilds here")
     parser.add_argument("--plain", action="store_true", help="time MkDocs' dirty rebuilds of SITE/plain instead")
+    parser.add_argument("--zensical", action="store_true", help="time our renders for Zensical's serve instead")
+    parser.add_argument("--zensical-cold", action="store_true", help="the same, keeping nothing between renders")
     args = parser.parse_args()
     if args.plain:
         return plain(args.site.resolve() / "plain", args.edits)
+    if args.zensical or args.zensical_cold:
+        return zensical(args.site.resolve(), args.edits, kept=not args.zensical_cold)
     site = args.site.resolve()
     os.chdir(site)
     site_dir = tempfile.mkdtemp(prefix="pj-rebuild-")
@@ -112,6 +120,43 @@ def main() -> None:
         record.write_text(original, encoding="utf-8")
     if profile:
         profile.dump_stats(args.profile)
+
+
+def zensical(site: Path, edits: int, kept: bool) -> None:
+    """Our renders into a Zensical site's docs after an edit of one session record, as `pjournal serve` makes them there."""
+    import shutil
+    import subprocess
+    import sys
+
+    from generator import zensical_site
+
+    folder = Path(tempfile.mkdtemp(prefix="pj-rebuild-zensical-"))
+    try:
+        subprocess.run([sys.executable, "-m", "generator.cli", "init", "--engine", "zensical", str(folder / "site")],
+                       check=True, capture_output=True)  # fmt: skip
+        shutil.rmtree(folder / "site/journal")
+        (folder / "site/journal").symlink_to(site / "journal")
+        config = folder / "site/zensical.toml"
+        served = zensical_site.load_site(config, folder / "site/journal", False, ())
+        state = zensical_site._Kept() if kept else None
+        records = sorted((site / "journal" / "sessions").rglob("*.yaml"))
+        record = records[len(records) // 2]
+        original = record.read_text(encoding="utf-8")
+        try:
+            for edit in range(edits + 1):  # the first render is the server's start
+                if edit:
+                    lines = original.splitlines(keepends=True)
+                    at = next(i for i, line in enumerate(lines) if line.startswith("title: "))
+                    lines[at] = f"{lines[at].rstrip()} edit{edit}\n"
+                    record.write_text("".join(lines), encoding="utf-8")
+                start = time.perf_counter()
+                zensical_site._rendered(served, state)
+                print(f"{'edit ' + str(edit) if edit else 'first render'}: {time.perf_counter() - start:.3f} s"
+                      + ("" if kept else " (nothing kept)"))
+        finally:
+            record.write_text(original, encoding="utf-8")
+    finally:
+        shutil.rmtree(folder)
 
 
 def plain(site: Path, edits: int) -> None:
