@@ -88,8 +88,7 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         self.problems: list[LocatedError] = []
         self.is_serve = False
         self.incremental = False
-        self.built: dict[str, tuple[Any, str]] = {}  # in `serve`: each page's content key, and where it was written
-        self.made: dict[str, tuple[Any, File]] = {}  # in a dirty `serve`: each page's content key, and its file
+        self.made: dict[str, tuple[Any, File]] = {}  # in a dirty `serve`: each page's content key and file, as last built
         self.made_with: tuple[Any, ...] = ()  # what those files were made from (see `on_files`)
         self.carried: Any = None  # in `serve`: what every page carried in the last build (see `_carried`)
         self.folder: Path | None = None  # files the build copies: journal.json
@@ -226,7 +225,8 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         docs_dir = os.path.abspath(config.docs_dir)
         made_with = (config.use_directory_urls, config.site_url, config.site_dir, docs_dir, config.repo_url,
                      config.edit_uri, config.edit_uri_template)  # fmt: skip
-        last = self.made if self.incremental and made_with == self.made_with else {}
+        previous = self.made
+        last = previous if self.incremental and made_with == self.made_with else {}
         made: dict[str, tuple[Any, File]] = {}
         for page in self.pages.values():
             src_uri = posixpath.join(self.prefix, page.src_uri) if self.prefix else page.src_uri
@@ -252,32 +252,28 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         if self.json_file is not None:
             files.append(File.generated(config, self._uri(self.json_file.name), abs_src_path=str(self.json_file)))
         if self.incremental:
-            self._only_what_changed(files, config)
+            self._only_what_changed(files, config, previous)
         return files
 
-    def _only_what_changed(self, files: Files, config: MkDocsConfig) -> None:
+    def _only_what_changed(self, files: Files, config: MkDocsConfig, previous: dict[str, tuple[Any, File]]) -> None:
         """In a dirty `serve`, MkDocs rebuilds the pages whose file says it is modified: ours say so
-        when their content changed; every page does when what every page carries changed. Pages
-        gone since the last build are removed from the served folder (we wrote them there)."""
+        when their content changed since the `previous` build; every page does when what every page
+        carries changed. Pages gone since then are removed from the served folder (we wrote them there)."""
         carried = _carried(self.pages.values(), files, config, self.problems)
         full = carried != self.carried or not all(_is_journal_index(i) for i in _search_indexes(config))
         self.carried = carried
-        built: dict[str, tuple[Any, str]] = {}
         for file in files:
             page = file.page
             if isinstance(page, JournalPage):
-                key = self.made[file.src_uri][0]
-                last = self.built.get(file.src_uri)
+                last, key = previous.get(file.src_uri), self.made[file.src_uri][0]
                 same = not full and last is not None and last[0] == key and os.path.isfile(file.abs_dest_path)
                 file.is_modified = _unmodified if same else _modified  # type: ignore[method-assign]  # a kept file says it anew
-                built[file.src_uri] = (key, file.abs_dest_path)
             elif full and file.is_documentation_page():
                 file.is_modified = _modified  # type: ignore[method-assign]  # it carries the sidebar too
-        for uri in self.built.keys() - built.keys():
-            dest = self.built[uri][1]
+        for uri in previous.keys() - self.made.keys():
+            dest = previous[uri][1].abs_dest_path
             if Path(dest).resolve().is_relative_to(Path(config.site_dir).resolve()) and os.path.isfile(dest):
                 os.remove(dest)
-        self.built = built
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         """Tell our search index which pages the site has, in order, for a dirty `serve` to keep the others' entries.
