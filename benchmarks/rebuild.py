@@ -24,6 +24,9 @@ import argparse
 import cProfile
 import os
 import re
+import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -32,6 +35,7 @@ from typing import Any
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
+from generator import zensical_site
 from generator.plugin import JournalPlugin
 
 SERVE_URL = "http://127.0.0.1:8000/"
@@ -101,10 +105,7 @@ def main() -> None:
     profile = cProfile.Profile() if args.profile else None
     try:
         for edit in range(1, args.edits + 1):
-            lines = original.splitlines(keepends=True)
-            at = next(i for i, line in enumerate(lines) if line.startswith("title: "))
-            lines[at] = f"{lines[at].rstrip()} edit{edit}\n"
-            record.write_text("".join(lines), encoding="utf-8")
+            record.write_text(_titled(original, f"edit{edit}"), encoding="utf-8")
             shown = []
             watch.asked = True
             while watch.asked:  # the edit's rebuild, and each one the plugin then asks for
@@ -122,14 +123,16 @@ def main() -> None:
         profile.dump_stats(args.profile)
 
 
+def _titled(record: str, word: str) -> str:
+    """A session record with a word appended to its title line."""
+    lines = record.splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.startswith("title: "))
+    lines[at] = f"{lines[at].rstrip()} {word}\n"
+    return "".join(lines)
+
+
 def zensical(site: Path, edits: int, kept: bool) -> None:
     """Our renders into a Zensical site's docs after an edit of one session record, as `pjournal serve` makes them there."""
-    import shutil
-    import subprocess
-    import sys
-
-    from generator import zensical_site
-
     folder = Path(tempfile.mkdtemp(prefix="pj-rebuild-zensical-"))
     try:
         subprocess.run([sys.executable, "-m", "generator.cli", "init", "--engine", "zensical", str(folder / "site")],
@@ -145,10 +148,7 @@ def zensical(site: Path, edits: int, kept: bool) -> None:
         try:
             for edit in range(edits + 1):  # the first render is the server's start
                 if edit:
-                    lines = original.splitlines(keepends=True)
-                    at = next(i for i, line in enumerate(lines) if line.startswith("title: "))
-                    lines[at] = f"{lines[at].rstrip()} edit{edit}\n"
-                    record.write_text("".join(lines), encoding="utf-8")
+                    record.write_text(_titled(original, f"edit{edit}"), encoding="utf-8")
                 start = time.perf_counter()
                 zensical_site._rendered(served, state)
                 print(f"{'edit ' + str(edit) if edit else 'first render'}: {time.perf_counter() - start:.3f} s"
