@@ -14,7 +14,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from .analyze import public_partners
 from .errors import UserError
@@ -22,7 +22,7 @@ from .folders import read_marker
 from .export import exports
 from .model import Journal
 from . import framework, routes
-from .render import ENV, OWN_HEADING, Figures, Page, render_site
+from .render import ENV, OWN_HEADING, Figures, Page, site_pages
 
 
 class OutputError(UserError):
@@ -30,7 +30,7 @@ class OutputError(UserError):
 
 
 def journal_files(journal: Journal, *, site_name: str, prefix: str = "", directory_urls: bool = True,
-                  pages: dict[str, Page] | None = None, figures: Figures | None = None) -> dict[str, str]:  # fmt: skip
+                  pages: Iterable[Page] | None = None, figures: Figures | None = None) -> dict[str, str]:  # fmt: skip
     """Every file `render` writes, by path below the prefix: the pages and the exports.
 
     A page is a Markdown file whose body is HTML with Markdown headings (so that every engine's
@@ -40,8 +40,8 @@ def journal_files(journal: Journal, *, site_name: str, prefix: str = "", directo
     links relative to the pages, since there is no site address here.
     """
     figures = figures or framework.views(journal)  # `pages`, when given, were made from these
-    pages = render_site(journal, directory_urls=directory_urls, figures=figures) if pages is None else pages
-    files = {routes.source_file(uri, directory_urls): markdown_file(page) for uri, page in pages.items()}
+    pages = site_pages(journal, directory_urls=directory_urls, figures=figures) if pages is None else pages
+    files = {routes.source_file(page.src_uri, directory_urls): markdown_file(page) for page in pages}  # one page at a time
     names = public_partners(journal.partners)
     files.update(exports(journal, names, ENV, site_name=site_name, site_url="", prefix=prefix,
                          directory_urls=directory_urls, views=figures[0]))  # fmt: skip
@@ -50,7 +50,7 @@ def journal_files(journal: Journal, *, site_name: str, prefix: str = "", directo
 
 def markdown_file(page: Page) -> str:
     """A page as a Markdown file: its front matter, then its body with our headings as Markdown headings."""
-    return page.content.removesuffix(page.body) + markdown_headings(page.body)
+    return page.front_matter + markdown_headings(page.body)
 
 
 #: What a Markdown engine could read as syntax in a heading's text (emphasis, links, emoji, ...).

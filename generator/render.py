@@ -47,10 +47,16 @@ class Page:
     source: Path | None = None
     nav: Nav | None = None  # its place in the sidebar, for the few pages there
 
-    @functools.cached_property  # kept with the page: `serve --dirty` compares it on every rebuild
+    @property
+    def front_matter(self) -> str:
+        """The page's front matter as a Markdown file starts with it, for `render -o`."""
+        return "---\n" + yaml.safe_dump(self.meta, sort_keys=False, allow_unicode=True, width=10_000) + "---\n\n"
+
+    @property
     def content(self) -> str:
-        """The page as a Markdown file (front matter, then the HTML body), for `render -o` and golden files."""
-        return "---\n" + yaml.safe_dump(self.meta, sort_keys=False, allow_unicode=True, width=10_000) + "---\n\n" + self.body
+        """The page as a Markdown file (front matter, then the HTML body), for golden files. Made
+        when asked, not kept: a page held twice was a tenth of a render's memory at 10,000 sessions."""
+        return self.front_matter + self.body
 
 
 #: Our headings carry an id; headings inside user text never do (the sanitizer allows no attributes on them).
@@ -773,15 +779,21 @@ def render_site(journal: Journal, cache: SessionCache | None = None, *, director
     made again only when the session changed; with a `memo`, another page only when what it
     shows changed. `figures` are the journal's `framework.views`, when the caller has made them.
     """
+    return {page.src_uri: page for page in site_pages(journal, cache, directory_urls=directory_urls, memo=memo,
+                                                      figures=figures)}  # fmt: skip
+
+
+def site_pages(journal: Journal, cache: SessionCache | None = None, *, directory_urls: bool = True,
+               memo: PageMemo | None = None, figures: Figures | None = None) -> Iterator[Page]:  # fmt: skip
+    """`render_site`'s pages one at a time, in its order: a caller that turns each into a file need
+    not hold every page's HTML at once (at 10,000 sessions, half a gigabyte)."""
     site = Site(journal, directory_urls, cache or SessionCache(), memo, figures)
-    pages: dict[str, Page] = {}
     claimed: dict[str, str] = {}
     for kind in PAGE_KINDS:
         for page in _made(site, kind(site)):
             _claim(claimed, page.src_uri, page.source, journal)
-            pages[page.src_uri] = page
+            yield page
     site.remember()
-    return pages
 
 
 def render_sessions(journal: Journal, sessions: list[Session], cache: SessionCache, *,

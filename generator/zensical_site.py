@@ -32,7 +32,7 @@ from .markup import error_banner
 from .model import Journal
 from .output import Written, clean_prefix, journal_files, sidebar, write_files
 from .privacy import Redacted, compile_patterns, redact
-from .render import PageMemo, SessionCache, render_site
+from .render import PageMemo, SessionCache, render_site, site_pages
 from .validate import validate
 
 #: How often `serve` looks for changed records: an edit reaches the page within about a second.
@@ -133,10 +133,10 @@ def _rendered(site: ZensicalSite, kept: _Kept | None) -> tuple[dict[str, str], l
     """The journal's files for docs/<prefix>, by path, and the journal's warnings."""
     journal = _journal(site, kept)
     figures = framework.views(journal)
-    rendered = render_site(journal, kept.sessions if kept else None, directory_urls=site.directory_urls,
-                           memo=kept.pages if kept else None, figures=figures)  # fmt: skip
+    pages = site_pages(journal, kept.sessions if kept else None, directory_urls=site.directory_urls,
+                       memo=kept.pages if kept else None, figures=figures)  # fmt: skip
     return journal_files(journal, site_name=site.site_name, prefix=site.prefix, directory_urls=site.directory_urls,
-                         pages=rendered, figures=figures), journal.warnings  # fmt: skip
+                         pages=pages, figures=figures), journal.warnings  # fmt: skip
 
 
 def with_banner(files: dict[str, str], problems: list[str]) -> dict[str, str]:
