@@ -551,6 +551,9 @@ def _is_journal_index(index: Any) -> bool:
     return getattr(index, "journal_index", False)
 
 
+_JSON = json.JSONEncoder(separators=(",", ":"), default=str)  # Material's `json.dumps` of its search index
+
+
 def _by_page(entries: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     """Search entries by the address of their page."""
     found: dict[str, list[dict[str, Any]]] = {}
@@ -575,29 +578,33 @@ def _journal_index(base: type) -> type:
             self.indexed: set[str] = set()  # those indexed in this build
             self.serving = False  # in a dirty `serve` (`on_env`)
             self.written: dict[str, str] = {}  # in it: each page's entries as written in the index's JSON
+            self.built: list[str] = []  # in a build: each page's entries as written, in the order indexed
 
         def add_entry_from_context(self, page: MkPage) -> None:
             self.indexed.add(page.url)
+            start = len(self.entries)
             if not isinstance(page, JournalPage):
-                return super().add_entry_from_context(page)
-            if (page.meta.get("search") or {}).get("exclude"):
-                return None
-            for section in search.sections(page.content or ""):
-                if not section.excluded:
-                    self.create_entry_for_section(section, page.toc, page.url, page)
-            return None
+                super().add_entry_from_context(page)
+            elif not (page.meta.get("search") or {}).get("exclude"):
+                for section in search.sections(page.content or ""):
+                    if not section.excluded:
+                        self.create_entry_for_section(section, page.toc, page.url, page)
+            if self.pages is not None and not self.serving and len(self.entries) > start:
+                # kept as the JSON they are written as, which takes less memory than the entries
+                self.built.append(_JSON.encode(self.entries[start:])[1:-1])
+                del self.entries[start:]
 
         def generate_search_index(self, prev: Any) -> str:
             """After a dirty build, the index of a full one: the entries of the pages built now, and the
             last ones of the others, in the site's order. (Material's own merge assumes one page was built.)"""
-            if self.pages is None or (prev is None and not self.serving):
+            if self.pages is None:
                 return super().generate_search_index(prev)
+            if not self.serving:  # a whole build (a dirty one only serves): every page was indexed now
+                return self._index(self.built)
             by_page = _by_page(self.entries)
             if prev is not None:
                 by_page = {**_by_page(prev.entries), **{url: [] for url in self.indexed}, **by_page}
                 self.entries = [entry for url in self.pages for entry in by_page.get(url, [])]
-            if not self.serving:
-                return super().generate_search_index(None)
             return self._written(by_page, prev.written if _is_journal_index(prev) else {})
 
         def _written(self, by_page: dict[str, list[dict[str, Any]]], last: dict[str, str]) -> str:
@@ -606,11 +613,14 @@ def _journal_index(base: type) -> type:
             index again was a third of a rebuild's time."""
             assert self.pages is not None
             self.written = {url: last[url] if url in last and url not in self.indexed else
-                            ",".join(json.dumps(e, separators=(",", ":"), default=str) for e in by_page.get(url, []))
-                            for url in self.pages}  # fmt: skip
+                            _JSON.encode(by_page.get(url, []))[1:-1] for url in self.pages}  # fmt: skip
+            return self._index(self.written.values())
+
+        def _index(self, written: Iterable[str]) -> str:
+            """The index's JSON as Material writes it (`json.dumps`, compact), of the entries as written."""
             config = {key: self.config[key] for key in ["lang", "separator", "pipeline", "fields"]}
-            docs = ",".join(text for text in self.written.values() if text)
-            return f'{{"config":{json.dumps(config, separators=(",", ":"), default=str)},"docs":[{docs}]}}'
+            docs = ",".join(text for text in written if text)
+            return f'{{"config":{_JSON.encode(config)},"docs":[{docs}]}}'
 
     return JournalIndex
 
