@@ -441,13 +441,13 @@ class PageSpec:
 class Site:
     """A published journal and the figures its pages share, each computed once, when first asked for."""
 
-    def __init__(self, journal: Journal, directory_urls: bool, cache: SessionCache, memo: PageMemo | None = None,
-                 figures: Figures | None = None) -> None:  # fmt: skip
+    def __init__(self, journal: Journal, directory_urls: bool, cache: SessionCache | None = None,
+                 memo: PageMemo | None = None, figures: Figures | None = None) -> None:  # fmt: skip
         self.journal = journal
         if figures is not None:
             self.__dict__["framework"] = figures  # made by the caller, who shares them with the exports
         self.directory_urls = directory_urls
-        self.cache = cache
+        self.cache = cache  # kept across renders (`serve`), as `memo` is: without them, a page is let go once made
         self.shared = (directory_urls, shared_key(journal))
         self.shown = Shown(journal.partners, journal.case_studies)
         self.memo = memo
@@ -466,7 +466,8 @@ class Site:
             page, read = last[2], last[1]
         else:
             page, read = _render(spec, self)
-        self.memoised[spec.uri] = (key, read, page)
+        if memo is not None:
+            self.memoised[spec.uri] = (key, read, page)
         return page
 
     def _set_changed(self, key: str) -> bool:
@@ -488,7 +489,7 @@ class Site:
 
     def kept(self, session: Session) -> Page | None:
         """The session's page from the last render, if nothing it shows has changed since."""
-        return self.cache.get(self.shared, session)
+        return self.cache.get(self.shared, session) if self.cache is not None else None
 
     @functools.cached_property
     def names(self) -> dict[str, analyze.PublicPartner]:
@@ -787,7 +788,7 @@ def site_pages(journal: Journal, cache: SessionCache | None = None, *, directory
                memo: PageMemo | None = None, figures: Figures | None = None) -> Iterator[Page]:  # fmt: skip
     """`render_site`'s pages one at a time, in its order: a caller that turns each into a file need
     not hold every page's HTML at once (at 10,000 sessions, half a gigabyte)."""
-    site = Site(journal, directory_urls, cache or SessionCache(), memo, figures)
+    site = Site(journal, directory_urls, cache, memo, figures)
     claimed: dict[str, str] = {}
     for kind in PAGE_KINDS:
         for page in _made(site, kind(site)):
@@ -811,6 +812,6 @@ def _made(site: Site, items: Iterable[PageSpec | Page]) -> Iterator[Page]:
             yield item
             continue
         page = site.page(item)
-        if item.session is not None:
+        if item.session is not None and site.cache is not None:
             site.cache.put(item.session, page)
         yield page
