@@ -600,7 +600,8 @@ def _journal_index(base: type) -> type:
             if self.pages is None:
                 return super().generate_search_index(prev)
             if not self.serving:  # a whole build (a dirty one only serves): every page was indexed now
-                return self._index(self.built)
+                built, self.built = self.built, []  # let go before Material encodes the index
+                return self._index(built)
             by_page = _by_page(self.entries)
             if prev is not None:
                 by_page = {**_by_page(prev.entries), **{url: [] for url in self.indexed}, **by_page}
