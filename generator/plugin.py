@@ -7,6 +7,8 @@ are handed over as generated files in `on_files`, nothing is written into docs/.
 
 from __future__ import annotations
 
+import dataclasses
+import enum
 import functools
 
 import itertools
@@ -22,6 +24,7 @@ import weakref
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+import lz4.block
 from jinja2.bccache import Bucket, BytecodeCache
 from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
@@ -51,7 +54,7 @@ from .output import clean_prefix
 from .privacy import Redacted, compile_patterns, redact
 from . import framework, markup, routes, search
 from .model import Journal
-from .render import ENV, OWN_HEADING, Heading, Nav, Page, PageMemo, SessionCache, headings, render_sessions, render_site
+from .render import ENV, OWN_HEADING, Heading, Nav, Page, PageMemo, SessionCache, headings, render_sessions, site_pages
 
 log = get_plugin_logger(PLUGIN)
 
@@ -77,7 +80,8 @@ class JournalPlugin(BasePlugin[PluginConfig]):
     """Publishes a journal folder as generated pages under `prefix`."""
 
     def __init__(self) -> None:
-        self.pages: dict[str, Page] = {}
+        self.pages: dict[str, Page] = {}  # in a build, without their bodies: those are in `packed` until on_files
+        self.packed: dict[str, bytes] = {}
         self.rendered = SessionCache()  # session pages and JSON, kept across `serve` rebuilds
         self.memo = PageMemo()  # the other pages, likewise
         self.redacted = Redacted()  # the records as published, likewise
@@ -158,8 +162,10 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         if self._edited_first(journal, settings, config):
             return
         figures = framework.views(journal)  # for the pages and journal.json alike
-        self.pages = render_site(journal, self.rendered if self.is_serve else None, directory_urls=config.use_directory_urls,
-                                 memo=self.memo if self.is_serve else None, figures=figures)  # fmt: skip
+        pages = site_pages(journal, self.rendered if self.is_serve else None, directory_urls=config.use_directory_urls,
+                           memo=self.memo if self.is_serve else None, figures=figures)  # fmt: skip
+        self.packed = {}
+        self.pages = {page.src_uri: page if self.is_serve else self._packed(page) for page in pages}
         self.whole = (journal, settings) if self.incremental else None
         json_file = self._folder() / routes.JOURNAL_JSON
         with json_file.open("w", encoding="utf-8", newline="\n") as json_out:
@@ -168,6 +174,11 @@ class JournalPlugin(BasePlugin[PluginConfig]):
                                    cache=self.exported if self.is_serve else None,
                                    directory_urls=config.use_directory_urls, json_out=json_out, views=figures[0])  # fmt: skip
         self.json_file = json_file
+
+    def _packed(self, page: Page) -> Page:
+        """A page of a build as it is held until MkDocs reads it: its body packed (`_PackedFile`)."""
+        self.packed[page.src_uri] = _pack(page.body.encode())
+        return dataclasses.replace(page, body="")
 
     def _edited_first(self, journal: Journal, settings: tuple[Any, ...], config: MkDocsConfig) -> bool:
         """In a dirty `serve`, an edit of a few session records that changes no other record, no
@@ -191,6 +202,7 @@ class JournalPlugin(BasePlugin[PluginConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """After the edited sessions' pages were built alone (`_edited_first`), ask for the rest of the site."""
+        _Unpacked.page, _Unpacked.texts, _Unpacked.toc = None, {}, None  # the site's pages may go
         if self.rest_pending and self.journal_watch is not None:
             self.journal_watch.rebuild()
 
@@ -232,17 +244,21 @@ class JournalPlugin(BasePlugin[PluginConfig]):
             src_uri = posixpath.join(self.prefix, page.src_uri) if self.prefix else page.src_uri
             if files.get_file_from_path(src_uri) is not None:
                 raise PluginError(f"'{src_uri}' exists in docs_dir and is also a journal page; move it or change 'prefix'")
-            key = _content_key(page)
+            key = _content_key(page) if self.incremental else None
             kept = last.get(src_uri)
             if kept is not None and kept[0] == key:
                 file = kept[1]
                 file.page.journal_page = page  # the same content, from this render
             else:
-                file = File.generated(config, src_uri, content=page.body)  # MkDocs reads no source for a journal page
+                packed = self.packed.pop(page.src_uri, None)
+                if packed is None:
+                    file = File.generated(config, src_uri, content=page.body)  # MkDocs reads no source for a journal page
+                else:
+                    file = _PackedFile.generated(config, src_uri, content=packed)
                 if page.source is not None:  # a file name is user input too: quoted, it stays inside the link
                     file.edit_uri = _edit_uri(page.source, docs_dir)
                 file.inclusion = InclusionLevel.NOT_IN_NAV  # on_nav places the few that belong in the sidebar
-                JournalPage(page, file, config)
+                (JournalPage if packed is None else _PackedPage)(page, file, config)
             if self.incremental:
                 made[src_uri] = (key, file)
             files.append(file)
@@ -578,7 +594,7 @@ def _journal_index(base: type) -> type:
             self.indexed: set[str] = set()  # those indexed in this build
             self.serving = False  # in a dirty `serve` (`on_env`)
             self.written: dict[str, str] = {}  # in it: each page's entries as written in the index's JSON
-            self.built: list[str] = []  # in a build: each page's entries as written, in the order indexed
+            self.built: list[bytes] = []  # in a build: each page's entries as written, packed, in the order indexed
 
         def add_entry_from_context(self, page: MkPage) -> None:
             self.indexed.add(page.url)
@@ -590,8 +606,8 @@ def _journal_index(base: type) -> type:
                     if not section.excluded:
                         self.create_entry_for_section(section, page.toc, page.url, page)
             if self.pages is not None and not self.serving and len(self.entries) > start:
-                # kept as the JSON they are written as, which takes less memory than the entries
-                self.built.append(_JSON.encode(self.entries[start:])[1:-1])
+                # kept as the JSON they are written as, packed: at 10,000 sessions, 84 MB of it
+                self.built.append(_pack(_JSON.encode(self.entries[start:])[1:-1].encode()))
                 del self.entries[start:]
 
         def generate_search_index(self, prev: Any) -> str:
@@ -601,7 +617,7 @@ def _journal_index(base: type) -> type:
                 return super().generate_search_index(prev)
             if not self.serving:  # a whole build (a dirty one only serves): every page was indexed now
                 built, self.built = self.built, []  # let go before Material encodes the index
-                return self._index(built)
+                return self._index(_unpack(packed).decode() for packed in built)
             by_page = _by_page(self.entries)
             if prev is not None:
                 by_page = {**_by_page(prev.entries), **{url: [] for url in self.indexed}, **by_page}
@@ -620,8 +636,9 @@ def _journal_index(base: type) -> type:
         def _index(self, written: Iterable[str]) -> str:
             """The index's JSON as Material writes it (`json.dumps`, compact), of the entries as written."""
             config = {key: self.config[key] for key in ["lang", "separator", "pipeline", "fields"]}
-            docs = ",".join(text for text in written if text)
-            return f'{{"config":{_JSON.encode(config)},"docs":[{docs}]}}'
+            docs = itertools.islice(itertools.chain.from_iterable((",", text) for text in written if text), 1, None)
+            # joined once: at 10,000 sessions the index is 84 MB, and each copy of it would add as much
+            return "".join(itertools.chain((f'{{"config":{_JSON.encode(config)},"docs":[',), docs, ("]}",)))
 
     return JournalIndex
 
@@ -645,15 +662,156 @@ class JournalPage(MkPage):
 
     def render(self, config: MkDocsConfig, files: Files) -> None:
         assert self.markdown is not None
-        heads = self.journal_page.headings
-        toc_options = config.mdx_configs.get("toc") or config.mdx_configs.get("markdown.extensions.toc") or {}
-        self.content = _with_permalinks(self.markdown, toc_options)
-        self.toc = get_toc(_toc_tokens(heads))
-        self.present_anchor_ids = set(_ID.findall(self.markdown))
+        self.toc_options = config.mdx_configs.get("toc") or config.mdx_configs.get("markdown.extensions.toc") or {}
+        self.content = _with_permalinks(self.markdown, self.toc_options)
         self.links_to_anchors = {}
+        self._index()
+
+    def _index(self) -> None:
+        """What MkDocs reads of a page besides its HTML: its table of contents, the ids links may point at."""
+        self.toc = get_toc(_toc_tokens(self.journal_page.headings))
+        self.present_anchor_ids = set(_ID.findall(self.markdown or ""))
 
 
 _ID = re.compile(r'\sid="([^"]+)"')
+
+
+def _pack(data: bytes) -> bytes:
+    """What a build holds until it writes it, held compressed (LZ4: a quarter of the size, at a
+    hundredth of a build's time; zlib's fastest level packs a fifth tighter, at five times the time)."""
+    return lz4.block.compress(data)
+
+
+def _unpack(data: bytes) -> bytes:
+    return lz4.block.decompress(data)
+
+
+class _PackedFile(File):
+    """A journal page's file in a build: its HTML held packed (`_pack`) until read.
+
+    MkDocs reads every page before it writes any, so it holds every page's HTML at once: at 10,000
+    sessions, about 500 MB of ours. Whoever reads the file gets its text.
+    """
+
+    @property
+    def content_bytes(self) -> bytes:
+        return _unpack(self._content) if isinstance(self._content, bytes) else super().content_bytes
+
+    @content_bytes.setter
+    def content_bytes(self, value: bytes) -> None:
+        self._content, self.abs_src_path = _pack(value), None
+
+    @property
+    def content_string(self) -> str:
+        return self.content_bytes.decode()
+
+    @content_string.setter
+    def content_string(self, value: str) -> None:
+        self.content_bytes = value.encode()
+
+
+class _Held(enum.Enum):
+    """What a packed page's `markdown` or `content` is, while it is not a text of its own."""
+
+    FILE = "its file's text"
+    LINKED = "its file's text with the permalinks of `render`"
+
+
+class _Unpacked:
+    """The packed page last read, and what was made of it: a page's hooks in a row unpack it once."""
+
+    page: Any = None
+    texts: dict[_Held, str] = {}
+    toc: Any = None
+
+
+class _HeldText:
+    """A packed page's `markdown` or `content`: stored in `_markdown` or `_content` as what it is
+    made of (`_Held`) when it is the text last read from the page's file, else as it was set."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = f"_{name}"
+
+    def __get__(self, page: Any, owner: type | None = None) -> Any:
+        return self if page is None else page._text(getattr(page, self.slot))
+
+    def __set__(self, page: Any, value: str | None) -> None:
+        setattr(page, self.slot, page._kept(value))
+
+
+class _PackedPage(JournalPage):
+    """A journal page of a build, which MkDocs holds without its HTML (`_PackedFile`).
+
+    Its `markdown`, `content`, `toc` and `present_anchor_ids` are made from its file and headings
+    each time they are read, one page at a time (`_Unpacked`); what a plugin sets is kept as it is.
+    """
+
+    _markdown: str | _Held | None
+    _content: str | _Held | None
+    _toc: Any = None
+    _anchor_ids: set[str] | None = None
+
+    def read_source(self, config: MkDocsConfig) -> None:
+        self._markdown = _Held.FILE
+        self.meta = dict(self.journal_page.meta)
+        if "title" in self.meta and "title" not in vars(self):  # MkDocs' title (the nav's, when it gave one),
+            self.title = self.meta["title"]  # set: to find it, MkDocs would unpack the page
+
+    def _index(self) -> None:
+        """Nothing is kept: the table of contents and the ids are made when read."""
+        if self._markdown is _Held.FILE and isinstance(self._content, str):  # permalinks on the file's text
+            self._made().texts[_Held.LINKED] = self._content
+            self._content = _Held.LINKED
+        self._toc = None
+
+    markdown = _HeldText()
+    content = _HeldText()
+
+    @property  # type: ignore[override]
+    def toc(self) -> Any:
+        if self._toc is not None:
+            return self._toc
+        made = self._made()
+        if made.toc is None:
+            made.toc = get_toc(_toc_tokens(self.journal_page.headings))
+        return made.toc
+
+    @toc.setter
+    def toc(self, value: Any) -> None:
+        self._toc = value
+
+    @property  # type: ignore[override]
+    def present_anchor_ids(self) -> set[str] | None:
+        """Read by MkDocs only for a link into this page from another page, to check its anchor."""
+        if self._anchor_ids is not None or self._markdown is None:
+            return self._anchor_ids
+        return set(_ID.findall(self.markdown or ""))
+
+    @present_anchor_ids.setter
+    def present_anchor_ids(self, value: set[str] | None) -> None:
+        self._anchor_ids = value
+
+    def _made(self) -> type[_Unpacked]:
+        if _Unpacked.page is not self:
+            _Unpacked.page, _Unpacked.texts, _Unpacked.toc = self, {}, None
+        return _Unpacked
+
+    def _text(self, held: str | _Held | None) -> str | None:
+        if not isinstance(held, _Held):
+            return held
+        texts = self._made().texts
+        if held not in texts:
+            text = self.file.content_string
+            texts[held] = _with_permalinks(text, self.toc_options) if held is _Held.LINKED else text
+        return texts[held]
+
+    def _kept(self, value: str | None) -> str | _Held | None:
+        """A text as it is held: as what it is made of, when it is one last read."""
+        if _Unpacked.page is self:
+            for held, text in _Unpacked.texts.items():
+                if value is text:
+                    return held
+        return value
 
 
 def _with_permalinks(html: str, options: dict[str, Any]) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import logging.handlers
 import os
 import posixpath
 import re
@@ -9,6 +11,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from mkdocs.__main__ import cli as mkdocs_cli
@@ -398,3 +401,51 @@ def test_a_dirty_rebuild_keeps_the_files_and_pages_of_what_did_not_change(tmp_pa
     assert all(not second[uri].is_modified() for uri in kept) and all(second[uri].is_modified() for uri in changed)
     third = rebuild(use_directory_urls=False)
     assert not any(third[uri] is second[uri] for uri in third), "other addresses: every file is made anew"
+
+
+def test_a_build_holds_journal_pages_packed_and_writes_each_as_it_is(tmp_path, monkeypatch, request):
+    """MkDocs holds every page until a build ends; a build holds ours packed, unpacked when read. The
+    site is byte for byte the one built from pages held whole, with the `toc` extension's permalinks
+    and a hook that changes one page's HTML; MkDocs' pages hold none of our text but that one, and
+    links into them have their anchors checked as before."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from generator import plugin
+
+    hooks = "def on_page_content(html, page, **kwargs):\n" \
+            "    return html + '<p>Added by a hook.</p>' if page.file.src_uri == 'journal/ledger.md' else html\n\n" \
+            "def on_post_page(output, page, config, **kwargs):\n" \
+            "    config.extra.setdefault('built', []).append(page)\n"  # fmt: skip
+    write(tmp_path / "hooks.py", hooks)
+    site = stranger_site(tmp_path, extra="markdown_extensions:\n  - toc:\n      permalink: true\nhooks: [hooks.py]\n"
+                                         "validation:\n  anchors: warn\n")
+    write(site / "docs/guide.md", "# Guide\n\n[Partners](journal/sessions/2026-02-03-follow-up-post.md#partners), "
+                                  "[nowhere](journal/sessions/2026-02-03-follow-up-post.md#nowhere)\n")
+    monkeypatch.chdir(site)
+    warned = logging.handlers.BufferingHandler(capacity=10_000)  # on MkDocs' logger: its command line may stop
+    logging.getLogger("mkdocs").addHandler(warned)  # it from passing records to the root, where caplog listens
+    request.addfinalizer(lambda: logging.getLogger("mkdocs").removeHandler(warned))
+
+    def built(folder: str) -> tuple[dict[str, bytes], list[Any]]:
+        config = load_config(str(site / "mkdocs.yml"), site_dir=str(tmp_path / folder))
+        config.plugins.on_startup(command="build", dirty=False)  # as `mkdocs build` does: MkDocs may keep the plugin
+        build(config)
+        files = {str(p.relative_to(tmp_path / folder)): p.read_bytes() for p in (tmp_path / folder).rglob("*") if p.is_file()}
+        return files, config.extra["built"]
+
+    packed, pages = built("packed")
+    ours = [p for p in pages if isinstance(p, plugin.JournalPage)]
+    assert ours and all(isinstance(p, plugin._PackedPage) and isinstance(p.file, plugin._PackedFile) for p in ours)
+    held = {p.file.src_uri: (p._markdown, p._content) for p in ours}
+    assert held.pop("journal/ledger.md")[1].endswith("<p>Added by a hook.</p>"), "a text a plugin changed is kept"
+    assert set(held.values()) == {(plugin._Held.FILE, plugin._Held.LINKED)}
+    assert all(len(p.file._content) < len(p.file.content_string) and p._toc is None for p in ours)
+    anchors = [r.getMessage() for r in warned.buffer if "anchor" in r.getMessage()]
+    assert len(anchors) == 1 and "'#nowhere'" in anchors[0], anchors
+    monkeypatch.setattr(plugin.JournalPlugin, "_packed", lambda self, page: page)  # every page held whole
+    whole, pages = built("whole")
+    assert not any(isinstance(p, plugin._PackedPage) for p in pages)
+    assert [r.getMessage() for r in warned.buffer if "anchor" in r.getMessage()] == anchors * 2
+    assert packed == whole
+    assert b"Added by a hook." in packed["journal/ledger/index.html"] and b'class="headerlink"' in packed["journal/ledger/index.html"]
