@@ -91,6 +91,7 @@ class _Scan:
         self.skipped = 0  # open elements with such a tag
         self.found: list[Section] = []
         self.section: Section | None = None
+        self.first: dict[tuple[int, str], int] = {}  # where a kept tag first opens in a title's or text's pieces
 
     def _current(self) -> Section:
         if self.section is None:
@@ -143,11 +144,21 @@ class _Scan:
             return
         if tag in _KEEP and not self.skipped:
             data = section.title if self.open[section.tag] else section.text
-            index = data.index(f"<{tag}>")
-            if any(not piece.isspace() for piece in data[index + 1 :]):
+            index = self._first(data, tag)  # Material's `data.index`: the first, not the matching one
+            if any(not data[i].isspace() for i in range(index + 1, len(data))):
                 data.append(f"</{tag}>")
             else:
                 del data[index:]  # an element with no text leaves nothing
+                self.first.clear()
+
+    def _first(self, data: list[str], tag: str) -> int:
+        """Where `<tag>` first is in the pieces, found once while nothing is removed from them: in
+        a section of 10,000 list items, searching again for each item's end was most of a build's search."""
+        key = (id(data), tag)
+        index = self.first.get(key)
+        if index is None:
+            index = self.first[key] = data.index(f"<{tag}>")
+        return index
 
     def data(self, text: str) -> None:
         if self.skipped:

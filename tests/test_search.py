@@ -62,6 +62,8 @@ CASES = {
     "nested heading inside a block": '<div><h2 id="in">In</h2><p>i</p></div><p>after</p><h3 id="n">N</h3>',
     "attributes: unquoted, single quotes, case": "<H2 ID='q'>Q</H2><P CLASS=linenodiv>skipped</P><p title=x>t</p>",
     "stray brackets and unclosed tags": '<p>a < b > c</p><p>open<li>x</div></p>',
+    "empty elements between others of their kind": '<p> </p><ul>' + '<li>x</li><li> </li>' * 3 + '</ul><p></p>'
+                                                   '<ul><li></li></ul><p>y</p><h2 id="z">Z</h2><ul><li> </li><li>z</li></ul>',
 }
 
 
