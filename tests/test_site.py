@@ -449,3 +449,22 @@ def test_a_build_holds_journal_pages_packed_and_writes_each_as_it_is(tmp_path, m
     assert [r.getMessage() for r in warned.buffer if "anchor" in r.getMessage()] == anchors * 2
     assert packed == whole
     assert b"Added by a hook." in packed["journal/ledger/index.html"] and b'class="headerlink"' in packed["journal/ledger/index.html"]
+
+
+def test_a_build_runs_the_cycle_collector_less_often_while_it_renders_and_puts_its_thresholds_back(tmp_path, runner, monkeypatch):
+    """The journal a build loads lives until the build ends; the collector's thresholds are raised
+    while it is loaded and rendered, and the process's own are back once the plugin is done."""
+    import gc
+
+    from generator import plugin
+
+    seen: list[tuple[int, ...]] = []
+    validate = plugin.validate
+    monkeypatch.setattr(plugin, "validate", lambda *a, **k: (seen.append(gc.get_threshold()), validate(*a, **k))[1])
+    before = gc.get_threshold()
+    site = stranger_site(tmp_path)
+    monkeypatch.chdir(site)
+    result = runner.invoke(mkdocs_cli, ["build"])
+    assert result.exit_code == 0, result.output
+    assert len(seen) == 1 and seen[0][0] > before[0], (seen, before)
+    assert gc.get_threshold() == before
