@@ -205,7 +205,7 @@ class JournalPlugin(BasePlugin[PluginConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """After the edited sessions' pages were built alone (`_edited_first`), ask for the rest of the site."""
-        _Unpacked.page, _Unpacked.texts, _Unpacked.toc = None, {}, None  # the site's pages may go
+        _Unpacked.hold(None)  # the site's pages may go
         if self.rest_pending and self.journal_watch is not None:
             self.journal_watch.rebuild()
 
@@ -672,8 +672,15 @@ class JournalPage(MkPage):
 
     def _index(self) -> None:
         """What MkDocs reads of a page besides its HTML: its table of contents, the ids links may point at."""
-        self.toc = get_toc(_toc_tokens(self.journal_page.headings))
-        self.present_anchor_ids = set(_ID.findall(self.markdown or ""))
+        self.toc = self._made_toc()
+        self.present_anchor_ids = _ids(self.markdown)
+
+    def _made_toc(self) -> Any:
+        return get_toc(_toc_tokens(self.journal_page.headings))
+
+
+def _ids(html: str | None) -> set[str]:
+    return set(_ID.findall(html or ""))
 
 
 _ID = re.compile(r'\sid="([^"]+)"')
@@ -743,6 +750,12 @@ class _Unpacked:
     texts: dict[_Held, str] = {}
     toc: Any = None
 
+    @classmethod
+    def hold(cls, page: Any) -> type[_Unpacked]:
+        """The slot, for `page` (None: for no page, so that the last one may go), emptied."""
+        cls.page, cls.texts, cls.toc = page, {}, None
+        return cls
+
 
 class _HeldText:
     """A packed page's `markdown` or `content`: stored in `_markdown` or `_content` as what it is
@@ -792,7 +805,7 @@ class _PackedPage(JournalPage):
             return self._toc
         made = self._made()
         if made.toc is None:
-            made.toc = get_toc(_toc_tokens(self.journal_page.headings))
+            made.toc = self._made_toc()
         return made.toc
 
     @toc.setter
@@ -804,16 +817,14 @@ class _PackedPage(JournalPage):
         """Read by MkDocs only for a link into this page from another page, to check its anchor."""
         if self._anchor_ids is not None or self._markdown is None:
             return self._anchor_ids
-        return set(_ID.findall(self.markdown or ""))
+        return _ids(self.markdown)
 
     @present_anchor_ids.setter
     def present_anchor_ids(self, value: set[str] | None) -> None:
         self._anchor_ids = value
 
     def _made(self) -> type[_Unpacked]:
-        if _Unpacked.page is not self:
-            _Unpacked.page, _Unpacked.texts, _Unpacked.toc = self, {}, None
-        return _Unpacked
+        return _Unpacked if _Unpacked.page is self else _Unpacked.hold(self)
 
     def _text(self, held: str | _Held | None) -> str | None:
         if not isinstance(held, _Held):
