@@ -559,6 +559,33 @@ def _index_journal_pages(config: MkDocsConfig) -> None:
         index = getattr(plugin, "search_index", None)
         if isinstance(plugin, SearchPlugin) and type(index) is SearchIndex:
             plugin.search_index = _journal_index(SearchIndex)(**index.config)
+            _attributes_stripped_where_present(config, plugin, SearchPlugin.on_page_context)
+
+
+def _attributes_stripped_where_present(config: MkDocsConfig, plugin: Any, handler: Any) -> None:
+    """Material's search, run for a page by its `on_page_context` as before, minus a scan that finds nothing.
+
+    After indexing a page, Material strips its `data-search-*` attributes with a regular expression
+    that no literal prefix speeds up: it reads every page's HTML, 6 % of a build at 1,000 sessions.
+    Where the page's HTML does not hold "data-search-", that expression matches nothing, so the
+    page gets its entries and nothing more; where it does, Material's own handler runs.
+    """
+    events = config.plugins.events["page_context"]
+    for i, method in enumerate(events):
+        if getattr(method, "__self__", None) is plugin and getattr(method, "__func__", None) is handler:
+
+            @functools.wraps(method)  # its priority and name too
+            def on_page_context(context: Any, *, page: MkPage, config: MkDocsConfig, nav: Navigation,
+                                method: Any = method) -> Any:  # fmt: skip
+                if "data-search-" in (page.content or "") or not plugin.config.enabled:
+                    return method(context, page=page, config=config, nav=nav)
+                plugin.search_index.add_entry_from_context(page)
+                return None
+
+            events[i] = on_page_context
+            origins = getattr(config.plugins, "_event_origins", None)  # whose handler MkDocs names in its log
+            if isinstance(origins, dict):
+                origins[on_page_context] = origins.get(method, "search")
 
 
 def _search_indexes(config: MkDocsConfig) -> list[Any]:

@@ -101,14 +101,19 @@ def test_the_example_site_has_the_search_index_material_makes(tmp_path, runner, 
 @pytest.mark.build
 def test_a_plain_mkdocs_build_indexes_journal_pages_with_toc_permalinks(tmp_path, runner, monkeypatch):
     (tmp_path / "docs").mkdir()
-    (tmp_path / "docs/index.md").write_text("# Home\n\nA page of the site.\n", encoding="utf-8")
+    (tmp_path / "docs/index.md").write_text('# Home\n\nA page of the site.\n\n<div data-search-exclude="yes">Not searched</div>\n',
+                                            encoding="utf-8")  # Material strips the attribute it read
     (tmp_path / "mkdocs.yml").write_text(
         f"site_name: S\ntheme: material\nmarkdown_extensions:\n  - toc:\n      permalink: true\n"
         f"plugins:\n  - search\n  - partnership-journal:\n      journal_dir: {FIXTURES / 'design'}\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     assert runner.invoke(mkdocs_cli, ["build", "-q"]).exit_code == 0
     fast = (tmp_path / "site/search/search_index.json").read_bytes()
+    pages = {p: p.read_bytes() for p in sorted((tmp_path / "site").rglob("*.html"))}
     monkeypatch.setattr(plugin, "_index_journal_pages", lambda config: None)
     assert runner.invoke(mkdocs_cli, ["build", "-q"]).exit_code == 0
     assert fast == (tmp_path / "site/search/search_index.json").read_bytes()
+    assert pages == {p: p.read_bytes() for p in sorted((tmp_path / "site").rglob("*.html"))}
+    assert b"Not searched" in pages[tmp_path / "site/index.html"] and b"data-search-" not in pages[tmp_path / "site/index.html"]
+    assert b"Not searched" not in fast
     assert b"Permanent link" not in fast and b'"location":"index.html"' not in fast
