@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import functools
 import os
-import pickle
 import re
 import stat as filemode
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Literal
 
 import yaml
 
+from . import forked
 from .errors import LocatedError, format_loc
 
 Kind = Literal["partners", "case-study", "session"]
@@ -191,11 +190,6 @@ def display_path(path: Path, root: Path) -> str:
             return path.as_posix()
 
 
-#: Sessions from which `load_journal(..., parallel=True)` reads on every core: below, starting a
-#: process and handing its records back cost more than it saves.
-PARALLEL_FROM = 256
-
-
 def load_journal(root: Path, cache: Cache | None = None, *, parallel: bool = False) -> RawJournal:
     """Find and read every record under `root`; problems are collected, never raised.
 
@@ -218,66 +212,20 @@ def load_journal(root: Path, cache: Cache | None = None, *, parallel: bool = Fal
     for path in _find_yaml(root / "case-studies", root, journal.errors):
         journal.case_studies.append(_read(path, root, "case-study", cache))
     sessions = _find_yaml(root / "sessions", root, journal.errors)
-    helpers = _cores() - 1 if parallel and cache is None and len(sessions) >= PARALLEL_FROM and _may_fork() else 0
+    helpers = forked.helpers_for(len(sessions)) if parallel and cache is None else 0
     journal.sessions = _read_all(sessions, root, "session", cache, helpers)
     return journal
 
 
-def _may_fork() -> bool:
-    """Whether helpers may be forked here: where there is `fork`, and only from a process with one
-    thread (a fork copies no other thread, and a lock one of them held would stay held in the copy)."""
-    return hasattr(os, "fork") and threading.active_count() == 1
-
-
-def _cores() -> int:
-    """The cores this process may run on."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
 def _read_all(paths: list[Path], root: Path, kind: Kind, cache: Cache | None, helpers: int = 0) -> list[Record]:
     """The records of `paths`, in order; with `helpers`, all but the first run of them read by as many
-    forked processes, each handing its records back pickled through a pipe. A helper that fails (its
-    records do not arrive whole) costs only time: its records are then read here."""
+    forked processes (`forked.Helper`). What a helper did not hand back is read here."""
     runs = [paths[i * len(paths) // (helpers + 1) : (i + 1) * len(paths) // (helpers + 1)] for i in range(helpers + 1)]
-    started = [_start_reading(run, root, kind) for run in runs[1:]]
+    started = [forked.Helper(lambda run=run: (_read(path, root, kind, None) for path in run)) for run in runs[1:]]
     records = [_read(path, root, kind, cache) for path in runs[0]]
     for run, helper in zip(runs[1:], started):
-        records += _records_from(helper, run) or [_read(path, root, kind, cache) for path in run]
-    return records
-
-
-def _start_reading(paths: list[Path], root: Path, kind: Kind) -> tuple[int, int] | None:
-    """A forked process reading `paths` (its id, and the pipe its records come by), or None."""
-    try:
-        readable, writable = os.pipe()
-        pid = os.fork()
-    except OSError:
-        return None
-    if pid == 0:  # the helper: it writes its records and leaves, running nothing of the parent's at exit
-        try:
-            os.close(readable)
-            with os.fdopen(writable, "wb") as out:
-                pickle.dump([_read(path, root, kind, None) for path in paths], out, pickle.HIGHEST_PROTOCOL)
-        finally:
-            os._exit(0)
-    os.close(writable)
-    return pid, readable
-
-
-def _records_from(helper: tuple[int, int] | None, paths: list[Path]) -> list[Record] | None:
-    """The records a helper read, once it is done; None when they did not all arrive."""
-    if helper is None:
-        return None
-    pid, readable = helper
-    try:
-        with os.fdopen(readable, "rb") as pipe:
-            records = pickle.load(pipe)
-    except Exception:  # noqa: BLE001 - a helper that died mid-way leaves a truncated pickle, or none
-        records = None
-    finally:
-        os.waitpid(pid, 0)
-    if not isinstance(records, list) or [r.path for r in records] != paths:
-        return None
+        got = list(helper)
+        records += got + [_read(path, root, kind, cache) for path in run[len(got):]]
     return records
 
 

@@ -21,7 +21,7 @@ from .errors import UserError
 from .folders import read_marker
 from .export import exports
 from .model import Journal
-from . import framework, routes
+from . import forked, framework, routes
 from .render import ENV, OWN_HEADING, Figures, Page, site_pages
 
 
@@ -40,7 +40,9 @@ def journal_files(journal: Journal, *, site_name: str, prefix: str = "", directo
     links relative to the pages, since there is no site address here.
     """
     figures = figures or framework.views(journal)  # `pages`, when given, were made from these
-    pages = site_pages(journal, directory_urls=directory_urls, figures=figures) if pages is None else pages
+    if pages is None:  # a render made once and let go: shared with helpers, where it pays
+        pages = site_pages(journal, directory_urls=directory_urls, figures=figures,
+                           helpers=forked.helpers_for(len(journal.sessions)))  # fmt: skip
     files = {routes.source_file(page.src_uri, directory_urls): markdown_file(page) for page in pages}  # one page at a time
     names = public_partners(journal.partners)
     files.update(exports(journal, names, ENV, site_name=site_name, site_url="", prefix=prefix,

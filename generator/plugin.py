@@ -54,7 +54,7 @@ from .load import Cache, load_journal
 from .validate import validate
 from .output import clean_prefix
 from .privacy import Redacted, compile_patterns, redact
-from . import framework, markup, routes, search
+from . import forked, framework, markup, routes, search
 from .model import Journal
 from .render import ENV, OWN_HEADING, Heading, Nav, Page, PageMemo, SessionCache, headings, render_sessions, site_pages
 
@@ -154,7 +154,7 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         if problem is not None:
             raise UserError(problem)
         # Records are kept between rebuilds only in `serve`; a build lets them go once validated.
-        raw = load_journal(journal_dir, self.cache if self.is_serve else None)
+        raw = load_journal(journal_dir, self.cache if self.is_serve else None, parallel=not self.is_serve)
         journal = validate(raw, release=not self.is_serve)
         del raw
         _log(journal.warnings)
@@ -166,7 +166,8 @@ class JournalPlugin(BasePlugin[PluginConfig]):
             return
         figures = framework.views(journal)  # for the pages and journal.json alike
         pages = site_pages(journal, self.rendered if self.is_serve else None, directory_urls=config.use_directory_urls,
-                           memo=self.memo if self.is_serve else None, figures=figures)  # fmt: skip
+                           memo=self.memo if self.is_serve else None, figures=figures,
+                           helpers=0 if self.is_serve else forked.helpers_for(len(journal.sessions)))  # fmt: skip
         self.packed = {}
         self.pages = {page.src_uri: page if self.is_serve else self._packed(page) for page in pages}
         self.whole = (journal, settings) if self.incremental else None

@@ -1,4 +1,5 @@
-"""Jinja2 templates to pages: a validated journal in, {src_uri: Page} out, no I/O.
+"""Jinja2 templates to pages: a validated journal in, {src_uri: Page} out, no I/O (a large render
+may share its pages with forked helpers, `forked`, which hand them back through pipes).
 
 A page's body is HTML, written by the templates with links to the pages' final addresses,
 so MkDocs can show it without a Markdown pass of its own (the plugin hands it over as it
@@ -10,6 +11,7 @@ and reaches a page as markup only through the `inline` and `block` filters (see 
 from __future__ import annotations
 
 import functools
+import itertools
 import posixpath
 import re
 from dataclasses import dataclass
@@ -21,7 +23,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, se
 from markdown.extensions.toc import slugify
 from markupsafe import Markup, escape
 
-from . import analyze, attribution, charts, framework, markup, routes, stats
+from . import analyze, attribution, charts, forked, framework, markup, routes, stats
 from .errors import JournalError, LocatedError
 from .load import display_path
 from .model import Journal, Session
@@ -785,16 +787,39 @@ def render_site(journal: Journal, cache: SessionCache | None = None, *, director
 
 
 def site_pages(journal: Journal, cache: SessionCache | None = None, *, directory_urls: bool = True,
-               memo: PageMemo | None = None, figures: Figures | None = None) -> Iterator[Page]:  # fmt: skip
+               memo: PageMemo | None = None, figures: Figures | None = None, helpers: int = 0) -> Iterator[Page]:  # fmt: skip
     """`render_site`'s pages one at a time, in its order: a caller that turns each into a file need
-    not hold every page's HTML at once (at 10,000 sessions, half a gigabyte)."""
+    not hold every page's HTML at once (at 10,000 sessions, half a gigabyte).
+
+    With `helpers` (a render kept for no other: no `cache`, no `memo`), as many forked processes
+    render a share of the pages each (`_shared`); the pages and their order are the same.
+    """
     site = Site(journal, directory_urls, cache, memo, figures)
     claimed: dict[str, str] = {}
-    for kind in PAGE_KINDS:
-        for page in _made(site, kind(site)):
-            _claim(claimed, page.src_uri, page.source, journal)
-            yield page
+    items = itertools.chain.from_iterable(kind(site) for kind in PAGE_KINDS)
+    for page in _shared(site, list(items), helpers) if helpers else _made(site, items):
+        _claim(claimed, page.src_uri, page.source, journal)
+        yield page
     site.remember()
+
+
+def _shared(site: Site, items: list[PageSpec | Page], helpers: int) -> Iterator[Page]:
+    """`_made`'s pages of `items`, in order, rendered here and by `helpers` forked processes: each takes
+    every (helpers + 1)-th page, so that the long count pages and the short session pages are shared
+    alike. A page a helper did not hand back is rendered here."""
+    assert site.cache is None and site.memo is None, "a helper's renders are not kept"
+    for template in sorted({item.template for item in items if isinstance(item, PageSpec)}):
+        ENV.get_template(template)  # compiled once, before the copies
+    share = helpers + 1
+    started = [forked.Helper(lambda h=h: _made(site, items[h::share])) for h in range(1, share)]
+    streams = [iter(helper) for helper in started]
+    try:
+        for i, item in enumerate(items):
+            page = next(streams[i % share - 1], None) if i % share else None
+            yield page if page is not None else next(_made(site, [item]))
+    finally:
+        for helper in started:
+            helper.close()
 
 
 def render_sessions(journal: Journal, sessions: list[Session], cache: SessionCache, *,

@@ -23,7 +23,7 @@ from typing import Any, Callable
 from jinja2 import PackageLoader
 
 from .install import Install
-from . import engines, framework
+from . import engines, forked, framework
 from .analyze import published
 from .errors import JournalError, LocatedError, UserError
 from .folders import overlap, remove_tree, shown, temp_folder
@@ -134,7 +134,8 @@ def _rendered(site: ZensicalSite, kept: _Kept | None) -> tuple[dict[str, str], l
     journal = _journal(site, kept)
     figures = framework.views(journal)
     pages = site_pages(journal, kept.sessions if kept else None, directory_urls=site.directory_urls,
-                       memo=kept.pages if kept else None, figures=figures)  # fmt: skip
+                       memo=kept.pages if kept else None, figures=figures,
+                       helpers=0 if kept else forked.helpers_for(len(journal.sessions)))  # fmt: skip
     return journal_files(journal, site_name=site.site_name, prefix=site.prefix, directory_urls=site.directory_urls,
                          pages=pages, figures=figures), journal.warnings  # fmt: skip
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator import load
+from generator import forked, load
 from generator.load import load_journal, locate
 from helpers import edit, problems, write
 
@@ -250,34 +250,34 @@ def test_tags_are_resolved_as_pyyaml_resolves_them():
 @pytest.fixture
 def every_core(monkeypatch):
     """`parallel` reads even a few sessions with two helper processes (counted as they are forked)."""
-    forked = []
+    forks = []
     fork = os.fork
 
     def counted_fork() -> int:
         pid = fork()
         if pid:
-            forked.append(pid)
+            forks.append(pid)
         return pid
 
-    monkeypatch.setattr(load, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(load, "_cores", lambda: 3)
-    monkeypatch.setattr(load, "_may_fork", lambda: True)  # the suite's own threads (served sites) aside
+    monkeypatch.setattr(forked, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(forked, "_cores", lambda: 3)
+    monkeypatch.setattr(forked, "_may_fork", lambda: True)  # the suite's own threads (served sites) aside
     monkeypatch.setattr(os, "fork", counted_fork)
-    return forked
+    return forks
 
 
 def test_no_helper_is_forked_from_a_process_with_other_threads(journal_copy, monkeypatch):
     """A fork copies only the thread that forks: a lock another thread held would stay held in the helper."""
     import threading
 
-    monkeypatch.setattr(load, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(load, "_cores", lambda: 3)
+    monkeypatch.setattr(forked, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(forked, "_cores", lambda: 3)
     monkeypatch.setattr(os, "fork", lambda: pytest.fail("forked"))
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
     other.start()
     try:
-        assert not load._may_fork()
+        assert not forked._may_fork()
         root = journal_copy("figures")
         assert load_journal(root, parallel=True).sessions == load_journal(root).sessions
     finally:
@@ -299,18 +299,23 @@ def test_reading_on_every_core_gives_the_same_records_and_problems(journal_copy,
     assert [r.display for r in shared.sessions] == sorted(r.display for r in shared.sessions)
     together = runner.invoke(cli, ["check", "journal", "--format", "json"])
     assert len(every_core) == 4
-    monkeypatch.setattr(load, "PARALLEL_FROM", 10**9)  # the same command, read by this process alone
+    monkeypatch.setattr(forked, "PARALLEL_FROM", 10**9)  # the same command, read by this process alone
     assert runner.invoke(cli, ["check", "journal", "--format", "json"]).output == together.output
 
 
-def test_a_helper_that_fails_costs_only_time(journal_copy, every_core, monkeypatch):
+@pytest.mark.parametrize("handed_back", [0, 1])
+def test_a_helper_that_fails_costs_only_time(journal_copy, every_core, monkeypatch, handed_back):
+    """A helper that dies before its first record, or after handing one back: the rest are read here."""
     root = journal_copy("figures")
     alone = load_journal(root)
     parent, read = os.getpid(), load._read
+    done = []
 
     def failing_in_helpers(path, *args):
         if os.getpid() != parent:
-            raise MemoryError
+            if len(done) == handed_back:
+                os._exit(1)
+            done.append(path)
         return read(path, *args)
 
     monkeypatch.setattr(load, "_read", failing_in_helpers)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import re
 from html.parser import HTMLParser
 
 import pytest
 
 from generator import markup, routes
+from generator import render as render_module
 from generator.analyze import CountSet, Counted, published
 from generator.load import load_journal
 from generator.privacy import Redacted, compile_patterns, redact
-from generator.render import PageMemo, PageSpec, SessionCache, Site, render_sessions, render_site
+from generator.render import PageMemo, PageSpec, SessionCache, Site, render_sessions, render_site, site_pages
 from generator.validate import validate
 from helpers import valid, write
 
@@ -244,3 +246,46 @@ def test_a_page_is_made_again_when_a_count_set_it_looks_up_changed():
 
     assert "Part: <a" in served(1) and ">1</a>" in served(1)
     assert ">2</a>" in served(2)
+
+
+@pytest.fixture
+def forks(monkeypatch):
+    """The helpers forked while a test runs, counted."""
+    started, fork = [], os.fork
+
+    def counted() -> int:
+        pid = fork()
+        if pid:
+            started.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", counted)
+    return started
+
+
+@pytest.mark.parametrize("fixture", ["design", "figures", "hostile"])
+def test_pages_rendered_with_helpers_are_those_rendered_alone(fixture, forks):
+    journal = published(valid(FIXTURES / fixture))
+    alone = list(site_pages(journal))
+    assert not forks
+    assert list(site_pages(journal, helpers=2)) == alone
+    assert len(forks) == 2
+
+
+@pytest.mark.parametrize("handed_back", [0, 3])
+def test_a_render_helper_that_dies_costs_only_time(handed_back, forks, monkeypatch):
+    """A helper that dies before its first page, or after handing three back: the rest are rendered here."""
+    journal = published(valid(FIXTURES / "figures"))
+    alone = list(site_pages(journal))
+    parent, made, done = os.getpid(), render_module._render, []
+
+    def dying_in_helpers(spec, site):
+        if os.getpid() != parent:
+            if len(done) == handed_back:
+                os._exit(1)
+            done.append(spec.uri)
+        return made(spec, site)
+
+    monkeypatch.setattr(render_module, "_render", dying_in_helpers)
+    assert list(site_pages(journal, helpers=1)) == alone
+    assert len(forks) == 1
