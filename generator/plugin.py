@@ -24,7 +24,7 @@ import posixpath
 import threading
 import weakref
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import lz4.block
 from jinja2.bccache import Bucket, BytecodeCache
@@ -102,6 +102,7 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         self.journal_watch: _JournalWatch | None = None  # in `serve`
         self.whole: tuple[Journal, tuple[Any, ...]] | None = None  # in `serve`: what the last whole render was of
         self.rest_pending = False  # in `serve`: the edited sessions' pages were built alone; the rest follows
+        self.ahead: list[_Ahead] = []  # in a build: helpers making journal pages' search entries
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so MkDocs keeps this instance across `serve` rebuilds, and with it the parse cache.
@@ -204,12 +205,6 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         log.info("Building the edited session page(s) first: %s; the rest of the site follows", ", ".join(s.id for s in edited))
         return True
 
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """After the edited sessions' pages were built alone (`_edited_first`), ask for the rest of the site."""
-        _Unpacked.hold(None)  # the site's pages may go
-        if self.rest_pending and self.journal_watch is not None:
-            self.journal_watch.rebuild()
-
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         """Watch the journal folder, also when it is deleted, moved or put back while serving."""
         self.journal_watch = _JournalWatch(server, Path(self.config.journal_dir), self._folder() / "changes")
@@ -304,11 +299,31 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         if self.is_serve:
             env.bytecode_cache = self.compiled
         inclusion = InclusionLevel.is_in_serve if self.is_serve else InclusionLevel.is_included
+        pages = [f.page for f in files.documentation_pages(inclusion=inclusion) if f.page is not None]
         for index in _search_indexes(config):
             if _is_journal_index(index):
-                index.pages = [f.page.url for f in files.documentation_pages(inclusion=inclusion) if f.page is not None]
+                index.pages = [page.url for page in pages]
                 index.serving = self.incremental
+                packed = [page for page in pages if isinstance(page, _PackedPage)]
+                if not self.is_serve and forked.helpers_for(len(packed)):
+                    index.index_ahead(packed)
+                    self.ahead.append(index.ahead)
         return env
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """After the edited sessions' pages were built alone (`_edited_first`), ask for the rest of the site."""
+        self._done_ahead()
+        _Unpacked.hold(None)  # the site's pages may go
+        if self.rest_pending and self.journal_watch is not None:
+            self.journal_watch.rebuild()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._done_ahead()
+
+    def _done_ahead(self) -> None:
+        """Every page is built, or none will be: the helpers making search entries may go."""
+        while self.ahead:
+            self.ahead.pop().close()
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         """Put the journal's few top pages into one compact section; sessions stay out of the sidebar.
@@ -626,11 +641,15 @@ def _journal_index(base: type) -> type:
             self.serving = False  # in a dirty `serve` (`on_env`)
             self.written: dict[str, str] = {}  # in it: each page's entries as written in the index's JSON
             self.built: list[bytes] = []  # in a build: each page's entries as written, packed, in the order indexed
+            self.ahead: _Ahead | None = None  # in a build: journal pages' entries made by a helper (`index_ahead`)
 
         def add_entry_from_context(self, page: MkPage) -> None:
             self.indexed.add(page.url)
             start = len(self.entries)
-            if not isinstance(page, JournalPage):
+            made = self.ahead.entries(page) if self.ahead is not None and isinstance(page, _PackedPage) else None
+            if made is not None:
+                self.built += [made] if made else []
+            elif not isinstance(page, JournalPage):
                 super().add_entry_from_context(page)
             elif not (page.meta.get("search") or {}).get("exclude"):
                 for section in search.sections(page.content or ""):
@@ -640,6 +659,17 @@ def _journal_index(base: type) -> type:
                 # kept as the JSON they are written as, packed: at 10,000 sessions, 84 MB of it
                 self.built.append(_pack(_JSON.encode(self.entries[start:])[1:-1].encode()))
                 del self.entries[start:]
+
+        def index_ahead(self, pages: list[_PackedPage]) -> None:
+            """Have a forked helper make the entries of a build's journal pages, while MkDocs builds the
+            pages with the theme's templates on this core (`_Ahead`)."""
+            def made() -> Iterator[tuple[str, tuple[Any, ...], bytes]]:
+                for page in pages:
+                    before = len(self.built)
+                    self.add_entry_from_context(page)
+                    yield page.url, _indexed_as(page), self.built.pop() if len(self.built) > before else b""
+
+            self.ahead = _Ahead(made)
 
         def generate_search_index(self, prev: Any) -> str:
             """After a dirty build, the index of a full one: the entries of the pages built now, and the
@@ -672,6 +702,45 @@ def _journal_index(base: type) -> type:
             return "".join(itertools.chain((f'{{"config":{_JSON.encode(config)},"docs":[',), docs, ("]}",)))
 
     return JournalIndex
+
+
+class _Ahead:
+    """A build's journal pages' search entries, made by a forked helper (`forked.Helper`) as the index
+    makes them, packed as written, while this process builds the pages: Material's templates, most of
+    what MkDocs does with a page, run on one core, and the entries were a fifth of a build.
+
+    A page's entries are taken only if what they are made of is what the helper saw (`_indexed_as`);
+    a plugin may change a page after the helper was forked. Otherwise, or if the helper is gone,
+    the index makes them itself.
+    """
+
+    def __init__(self, made: Callable[[], Iterator[tuple[str, tuple[Any, ...], bytes]]]) -> None:
+        self.helper = forked.Helper(made)
+        self.stream = iter(self.helper)
+        self.early: dict[str, tuple[tuple[Any, ...], bytes]] = {}  # made for pages not built yet
+
+    def entries(self, page: MkPage) -> bytes | None:
+        """The page's entries as the helper made them (b"" for none), or None."""
+        while page.url not in self.early:
+            item = next(self.stream, None)
+            if item is None:
+                return None
+            self.early[item[0]] = item[1:]
+        seen, made = self.early.pop(page.url)
+        return made if seen == _indexed_as(page) else None
+
+    def close(self) -> None:
+        self.helper.close()
+
+
+def _indexed_as(page: MkPage) -> tuple[Any, ...]:
+    """What a page's search entries are made of: its HTML (by its hash, the same in a forked helper),
+    its address, title and front matter, and the anchors of its table of contents."""
+    return hash(page.content), page.url, page.title, repr(page.meta), _anchors(page.toc)
+
+
+def _anchors(toc: Any) -> tuple[Any, ...]:
+    return tuple((item.id, item.url, _anchors(item.children)) for item in toc)
 
 
 class JournalPage(MkPage):

@@ -451,6 +451,46 @@ def test_a_build_holds_journal_pages_packed_and_writes_each_as_it_is(tmp_path, m
     assert b"Added by a hook." in packed["journal/ledger/index.html"] and b'class="headerlink"' in packed["journal/ledger/index.html"]
 
 
+def test_a_build_shares_its_work_with_helpers_and_builds_the_same_site(tmp_path, monkeypatch):
+    """From 256 sessions a build reads, renders and makes search entries on every core (`forked`); made
+    to here on a small journal, the site is byte for byte the one built on one core. That includes a
+    page a hook changes after the helpers were forked: its search entries are made again here."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from generator import forked
+
+    hooks = "def on_page_content(html, page, **kwargs):\n" \
+            "    return html + '<p>Added by a hook.</p>' if page.file.src_uri == 'journal/sessions/2026-02-03-follow-up-post.md' else html\n\n" \
+            "from mkdocs.plugins import event_priority\n\n" \
+            "@event_priority(100)  # before search indexes the page\n" \
+            "def on_page_context(context, page, config, nav):\n" \
+            "    if page.file.src_uri == 'journal/index.md':\n" \
+            "        page.content = page.content + '<p>Changed after the fork.</p>'\n" \
+            "    return context\n"  # fmt: skip
+    write(tmp_path / "hooks.py", hooks)
+    site = stranger_site(tmp_path, extra="markdown_extensions:\n  - toc:\n      permalink: true\nhooks: [hooks.py]\n")
+    monkeypatch.chdir(site)
+
+    def built(folder: str) -> dict[str, bytes]:
+        config = load_config(str(site / "mkdocs.yml"), site_dir=str(tmp_path / folder))
+        config.plugins.on_startup(command="build", dirty=False)
+        build(config)
+        return {str(p.relative_to(tmp_path / folder)): p.read_bytes() for p in (tmp_path / folder).rglob("*") if p.is_file()}
+
+    alone = built("alone")
+    started, fork = [], os.fork
+    monkeypatch.setattr(os, "fork", lambda: (pid := fork()) and started.append(pid) or pid)
+    monkeypatch.setattr(forked, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(forked, "_cores", lambda: 2)
+    monkeypatch.setattr(forked, "_may_fork", lambda: True)  # the suite's own threads (served sites) aside
+    shared = built("shared")
+    assert len(started) == 3, "a helper each: reading the records, rendering pages, making search entries"
+    assert shared == alone
+    index = shared["search/search_index.json"].decode()
+    assert "Added by a hook." in index and "Changed after the fork." in index
+
+
 def test_a_build_runs_the_cycle_collector_less_often_while_it_renders_and_puts_its_thresholds_back(tmp_path, runner, monkeypatch):
     """The journal a build loads lives until the build ends; the collector's thresholds are raised
     while it is loaded and rendered, and the process's own are back once the plugin is done."""
