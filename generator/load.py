@@ -219,13 +219,17 @@ def load_journal(root: Path, cache: Cache | None = None, *, parallel: bool = Fal
 
 def _read_all(paths: list[Path], root: Path, kind: Kind, cache: Cache | None, helpers: int = 0) -> list[Record]:
     """The records of `paths`, in order; with `helpers`, all but the first run of them read by as many
-    forked processes (`forked.Helper`). What a helper did not hand back is read here."""
+    forked processes (`forked.Helper`), each handing its run back whole when done: handed back one by
+    one, a helper would wait for this process to read them, which reads its own run first. A run
+    that does not come back whole is read here."""
     runs = [paths[i * len(paths) // (helpers + 1) : (i + 1) * len(paths) // (helpers + 1)] for i in range(helpers + 1)]
-    started = [forked.Helper(lambda run=run: (_read(path, root, kind, None) for path in run)) for run in runs[1:]]
+    started = [forked.Helper(lambda run=run: [[_read(path, root, kind, None) for path in run]]) for run in runs[1:]]
     records = [_read(path, root, kind, cache) for path in runs[0]]
     for run, helper in zip(runs[1:], started):
-        got = list(helper)
-        records += got + [_read(path, root, kind, cache) for path in run[len(got):]]
+        got = next(iter(helper), None)
+        helper.close()
+        ok = isinstance(got, list) and [r.path for r in got] == run
+        records += got if ok else [_read(path, root, kind, cache) for path in run]
     return records
 
 

@@ -796,25 +796,28 @@ def site_pages(journal: Journal, cache: SessionCache | None = None, *, directory
     """
     site = Site(journal, directory_urls, cache, memo, figures)
     claimed: dict[str, str] = {}
-    items = itertools.chain.from_iterable(kind(site) for kind in PAGE_KINDS)
-    for page in _shared(site, list(items), helpers) if helpers else _made(site, items):
+    for page in _shared(site, helpers) if helpers else _made(site, _items(site)):
         _claim(claimed, page.src_uri, page.source, journal)
         yield page
     site.remember()
 
 
-def _shared(site: Site, items: list[PageSpec | Page], helpers: int) -> Iterator[Page]:
-    """`_made`'s pages of `items`, in order, rendered here and by `helpers` forked processes: each takes
-    every (helpers + 1)-th page, so that the long count pages and the short session pages are shared
-    alike. A page a helper did not hand back is rendered here."""
+def _items(site: Site) -> Iterator[PageSpec | Page]:
+    """What every page of the site is made from, in the site's order, each made when it is reached."""
+    return itertools.chain.from_iterable(kind(site) for kind in PAGE_KINDS)
+
+
+def _shared(site: Site, helpers: int) -> Iterator[Page]:
+    """`_made`'s pages, in order, rendered here and by `helpers` forked processes: each takes every
+    (helpers + 1)-th page, so that the long count pages and the short session pages are shared alike.
+    Every process goes through the specs itself, one at a time (held all at once, they were 20 MB more
+    at 10,000 sessions). A page a helper did not hand back is rendered here."""
     assert site.cache is None and site.memo is None, "a helper's renders are not kept"
-    for template in sorted({item.template for item in items if isinstance(item, PageSpec)}):
-        ENV.get_template(template)  # compiled once, before the copies
     share = helpers + 1
-    started = [forked.Helper(lambda h=h: _made(site, items[h::share])) for h in range(1, share)]
+    started = [forked.Helper(lambda h=h: _made(site, itertools.islice(_items(site), h, None, share))) for h in range(1, share)]
     streams = [iter(helper) for helper in started]
     try:
-        for i, item in enumerate(items):
+        for i, item in enumerate(_items(site)):
             page = next(streams[i % share - 1], None) if i % share else None
             yield page if page is not None else next(_made(site, [item]))
     finally:

@@ -303,9 +303,9 @@ def test_reading_on_every_core_gives_the_same_records_and_problems(journal_copy,
     assert runner.invoke(cli, ["check", "journal", "--format", "json"]).output == together.output
 
 
-@pytest.mark.parametrize("handed_back", [0, 1])
-def test_a_helper_that_fails_costs_only_time(journal_copy, every_core, monkeypatch, handed_back):
-    """A helper that dies before its first record, or after handing one back: the rest are read here."""
+@pytest.mark.parametrize("read_first", [0, 1])
+def test_a_helper_that_fails_costs_only_time(journal_copy, every_core, monkeypatch, read_first):
+    """A helper that dies before it reads a record, or after reading one: its records are read here."""
     root = journal_copy("figures")
     alone = load_journal(root)
     parent, read = os.getpid(), load._read
@@ -313,7 +313,7 @@ def test_a_helper_that_fails_costs_only_time(journal_copy, every_core, monkeypat
 
     def failing_in_helpers(path, *args):
         if os.getpid() != parent:
-            if len(done) == handed_back:
+            if len(done) == read_first:
                 os._exit(1)
             done.append(path)
         return read(path, *args)
