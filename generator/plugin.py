@@ -166,18 +166,27 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         if self._edited_first(journal, settings, config):
             return
         figures = framework.views(journal)  # for the pages and journal.json alike
+        json_file = self._folder() / routes.JOURNAL_JSON
+
+        def exported() -> dict[str, str]:
+            with json_file.open("w", encoding="utf-8", newline="\n") as json_out:
+                return exports(journal, public_partners(journal.partners), ENV, site_name=config.site_name,
+                               site_url=config.site_url or "", prefix=self.prefix,
+                               cache=self.exported if self.is_serve else None,
+                               directory_urls=config.use_directory_urls, json_out=json_out, views=figures[0])  # fmt: skip
+
+        helpers = 0 if self.is_serve else forked.helpers_for(len(journal.sessions))
+        # a build's exports are made by a helper of their own while the pages are rendered, if it can be had
+        exporting = forked.Helper(lambda: [exported()]) if helpers else None
         pages = site_pages(journal, self.rendered if self.is_serve else None, directory_urls=config.use_directory_urls,
-                           memo=self.memo if self.is_serve else None, figures=figures,
-                           helpers=0 if self.is_serve else forked.helpers_for(len(journal.sessions)))  # fmt: skip
+                           memo=self.memo if self.is_serve else None, figures=figures, helpers=helpers)  # fmt: skip
         self.packed = {}
         self.pages = {page.src_uri: page if self.is_serve else self._packed(page) for page in pages}
         self.whole = (journal, settings) if self.incremental else None
-        json_file = self._folder() / routes.JOURNAL_JSON
-        with json_file.open("w", encoding="utf-8", newline="\n") as json_out:
-            self.exports = exports(journal, public_partners(journal.partners), ENV, site_name=config.site_name,
-                                   site_url=config.site_url or "", prefix=self.prefix,
-                                   cache=self.exported if self.is_serve else None,
-                                   directory_urls=config.use_directory_urls, json_out=json_out, views=figures[0])  # fmt: skip
+        made = next(iter(exporting), None) if exporting is not None else None
+        if exporting is not None:
+            exporting.close()  # gone before journal.json may be written here
+        self.exports = made if isinstance(made, dict) else exported()
         self.json_file = json_file
 
     def _packed(self, page: Page) -> Page:

@@ -452,8 +452,8 @@ def test_a_build_holds_journal_pages_packed_and_writes_each_as_it_is(tmp_path, m
 
 
 def test_a_build_shares_its_work_with_helpers_and_builds_the_same_site(tmp_path, monkeypatch):
-    """From 256 sessions a build reads, renders and makes search entries on every core (`forked`); made
-    to here on a small journal, the site is byte for byte the one built on one core. That includes a
+    """From 256 sessions a build reads, exports, renders and makes search entries on every core (`forked`);
+    forced here on a small journal, the site is byte for byte the one built on one core. That includes a
     page a hook changes after the helpers were forked: its search entries are made again here."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -485,10 +485,19 @@ def test_a_build_shares_its_work_with_helpers_and_builds_the_same_site(tmp_path,
     monkeypatch.setattr(forked, "_cores", lambda: 2)
     monkeypatch.setattr(forked, "_may_fork", lambda: True)  # the suite's own threads (served sites) aside
     shared = built("shared")
-    assert len(started) == 3, "a helper each: reading the records, rendering pages, making search entries"
+    assert len(started) == 4, "a helper each: reading records, making the exports, rendering pages, making search entries"
     assert shared == alone
     index = shared["search/search_index.json"].decode()
     assert "Added by a hook." in index and "Changed after the fork." in index
+
+    from generator import plugin, render, search
+
+    parent = os.getpid()
+    for module, name in [(plugin, "exports"), (render, "_render"), (search, "sections")]:  # helpers that die
+        made = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda *a, made=made, **k: made(*a, **k) if os.getpid() == parent else os._exit(1))
+    assert built("dying") == alone
+    assert len(started) == 8
 
 
 def test_a_build_runs_the_cycle_collector_less_often_while_it_renders_and_puts_its_thresholds_back(tmp_path, runner, monkeypatch):
