@@ -403,6 +403,49 @@ def test_a_dirty_rebuild_keeps_the_files_and_pages_of_what_did_not_change(tmp_pa
     assert not any(third[uri] is second[uri] for uri in third), "other addresses: every file is made anew"
 
 
+def test_serve_writes_the_search_index_with_the_rest_of_the_site_after_an_edited_session(tmp_path, monkeypatch):
+    """After an edit of one session `serve` builds its page alone, then the rest of the site; the search
+    index (84 MB at 10,000 sessions) is written once, with the rest, and is then a full build's."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    site = stranger_site(tmp_path)
+    monkeypatch.chdir(site)
+    url, served, index = "http://127.0.0.1:8000/", tmp_path / "served", tmp_path / "served/search/search_index.json"
+
+    class Watch:  # the server's: the plugin asks it for the rebuild of the rest of the site
+        asked = False
+
+        def rebuild(self) -> None:
+            self.asked = True
+
+        def stop(self) -> None:
+            pass
+
+    def rebuild(**options):
+        config = load_config(str(site / "mkdocs.yml"), site_dir=str(served), **options)
+        config.site_url = url
+        if not hasattr(rebuild, "started"):
+            config.plugins.on_startup(command="serve", dirty=True)
+            rebuild.started = True
+        config.plugins["partnership-journal"].journal_watch = watch
+        build(config, serve_url=url, dirty=True)
+
+    watch = Watch()
+    rebuild()
+    before = index.read_bytes()
+    edit(site / "journal/sessions/2026-02-03-follow-up-post.yaml", "Drafting the follow-up post", "Redrafting the post")
+    rebuild()
+    assert watch.asked, "the edited session's page was built alone"
+    assert "Redrafting the post" in (served / "journal/sessions/2026-02-03-follow-up-post/index.html").read_text(encoding="utf-8")
+    assert index.read_bytes() == before, "the index waits for the rest of the site"
+    watch.asked = False
+    rebuild()
+    assert not watch.asked
+    assert b"Redrafting the post" in index.read_bytes()
+    assert index.read_bytes() == (_full_build(tmp_path, url) / "search/search_index.json").read_bytes()
+
+
 def test_a_build_holds_journal_pages_packed_and_writes_each_as_it_is(tmp_path, monkeypatch, request):
     """MkDocs holds every page until a build ends; a build holds ours packed, unpacked when read. The
     site is byte for byte the one built from pages held whole, with the `toc` extension's permalinks
