@@ -18,14 +18,17 @@ from typing import Any, Callable, Iterable, Iterator
 
 #: Sessions from which helpers pay: below it, forking and handing results back cost more than they save.
 PARALLEL_FROM = 256
+#: The most helpers a job gets: each one forked from a build holds a copy-on-write image of it, which its
+#: own work makes partly its own, and each goes through every page spec; measured on two cores only.
+MAX_HELPERS = 3
 #: How much a helper may run ahead of its reader: the pipe's buffer, where the system lets it grow (Linux).
 _AHEAD = 1 << 20
 
 
 def helpers_for(sessions: int) -> int:
     """How many helpers a journal of `sessions` sessions gets: one fewer than the cores this process may
-    use, or none for a small journal or where forking is not safe."""
-    return _cores() - 1 if sessions >= PARALLEL_FROM and _may_fork() else 0
+    use (at most `MAX_HELPERS`), or none for a small journal or where forking is not safe."""
+    return min(_cores() - 1, MAX_HELPERS) if sessions >= PARALLEL_FROM and _may_fork() else 0
 
 
 def _may_fork() -> bool:

@@ -321,3 +321,15 @@ def test_a_helper_that_fails_costs_only_time(journal_copy, every_core, monkeypat
     monkeypatch.setattr(load, "_read", failing_in_helpers)
     shared = load_journal(root, parallel=True)
     assert len(every_core) == 2 and shared.sessions == alone.sessions
+
+
+def test_helpers_are_few_and_only_for_a_journal_large_enough(monkeypatch):
+    """One per other core, but a build's helpers each copy the build as they work: a few at most."""
+    monkeypatch.setattr(forked, "_may_fork", lambda: True)
+    monkeypatch.setattr(forked, "_cores", lambda: 64)
+    assert forked.helpers_for(forked.PARALLEL_FROM) == forked.MAX_HELPERS
+    assert forked.helpers_for(forked.PARALLEL_FROM - 1) == 0
+    monkeypatch.setattr(forked, "_cores", lambda: 2)
+    assert forked.helpers_for(10_000) == 1
+    monkeypatch.setattr(forked, "_may_fork", lambda: False)
+    assert forked.helpers_for(10_000) == 0
