@@ -28,10 +28,10 @@ _AHEAD = 1 << 20
 def helpers_for(sessions: int) -> int:
     """How many helpers a journal of `sessions` sessions gets: one fewer than the cores this process may
     use (at most `MAX_HELPERS`), or none for a small journal or where forking is not safe."""
-    return min(_cores() - 1, MAX_HELPERS) if sessions >= PARALLEL_FROM and _may_fork() else 0
+    return min(_cores() - 1, MAX_HELPERS) if sessions >= PARALLEL_FROM and may_fork() else 0
 
 
-def _may_fork() -> bool:
+def may_fork() -> bool:
     """Whether helpers may be forked here: where there is `fork`, and only from a process with one
     thread (a fork copies no other thread, and a lock one of them held would stay held in the copy)."""
     return hasattr(os, "fork") and threading.active_count() == 1

@@ -102,6 +102,7 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         self.journal_watch: _JournalWatch | None = None  # in `serve`
         self.whole: tuple[Journal, tuple[Any, ...]] | None = None  # in `serve`: what the last whole render was of
         self.rest_pending = False  # in `serve`: the edited sessions' pages were built alone; the rest follows
+        self.helpers = 0  # in a build of a large journal: how many helper processes it may fork (`forked`)
         self.ahead: list[_Ahead] = []  # in a build: helpers making journal pages' search entries
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -175,12 +176,12 @@ class JournalPlugin(BasePlugin[PluginConfig]):
                                cache=self.exported if self.is_serve else None,
                                directory_urls=config.use_directory_urls, json_out=json_out, views=figures[0])  # fmt: skip
 
-        helpers = 0 if self.is_serve else forked.helpers_for(len(journal.sessions))
+        self.helpers = 0 if self.is_serve else forked.helpers_for(len(journal.sessions))
         # a build's exports are made by a helper of their own while the pages are rendered, if it can be had
-        exporting = forked.Helper(lambda: [exported()]) if helpers else None
+        exporting = forked.Helper(lambda: [exported()]) if self.helpers else None
         try:
             pages = site_pages(journal, self.rendered if self.is_serve else None, directory_urls=config.use_directory_urls,
-                               memo=self.memo if self.is_serve else None, figures=figures, helpers=helpers)  # fmt: skip
+                               memo=self.memo if self.is_serve else None, figures=figures, helpers=self.helpers)  # fmt: skip
             self.packed = {}
             self.pages = {page.src_uri: page if self.is_serve else self._packed(page) for page in pages}
             made = next(iter(exporting), None) if exporting is not None else None
@@ -316,9 +317,8 @@ class JournalPlugin(BasePlugin[PluginConfig]):
                 index.pages = [page.url for page in pages]
                 index.serving = self.incremental
                 index.with_the_rest = self.rest_pending
-                packed = [page for page in pages if isinstance(page, _PackedPage)]
-                if not self.is_serve and forked.helpers_for(len(packed)):
-                    index.index_ahead(packed)
+                if self.helpers and forked.may_fork():  # still one thread, as when the pages were rendered
+                    index.index_ahead([page for page in pages if isinstance(page, _PackedPage)])
                     self.ahead.append(index.ahead)
         return env
 

@@ -248,21 +248,11 @@ def test_tags_are_resolved_as_pyyaml_resolves_them():
 
 
 @pytest.fixture
-def every_core(monkeypatch):
+def every_core(monkeypatch, forks):
     """`parallel` reads even a few sessions with two helper processes (counted as they are forked)."""
-    forks = []
-    fork = os.fork
-
-    def counted_fork() -> int:
-        pid = fork()
-        if pid:
-            forks.append(pid)
-        return pid
-
     monkeypatch.setattr(forked, "PARALLEL_FROM", 1)
     monkeypatch.setattr(forked, "_cores", lambda: 3)
-    monkeypatch.setattr(forked, "_may_fork", lambda: True)  # the suite's own threads (served sites) aside
-    monkeypatch.setattr(os, "fork", counted_fork)
+    monkeypatch.setattr(forked, "may_fork", lambda: True)  # the suite's own threads (served sites) aside
     return forks
 
 
@@ -277,7 +267,7 @@ def test_no_helper_is_forked_from_a_process_with_other_threads(journal_copy, mon
     other = threading.Thread(target=stop.wait)
     other.start()
     try:
-        assert not forked._may_fork()
+        assert not forked.may_fork()
         root = journal_copy("figures")
         assert load_journal(root, parallel=True).sessions == load_journal(root).sessions
     finally:
@@ -325,11 +315,11 @@ def test_a_helper_that_fails_costs_only_time(journal_copy, every_core, monkeypat
 
 def test_helpers_are_few_and_only_for_a_journal_large_enough(monkeypatch):
     """One per other core, but a build's helpers each copy the build as they work: a few at most."""
-    monkeypatch.setattr(forked, "_may_fork", lambda: True)
+    monkeypatch.setattr(forked, "may_fork", lambda: True)
     monkeypatch.setattr(forked, "_cores", lambda: 64)
     assert forked.helpers_for(forked.PARALLEL_FROM) == forked.MAX_HELPERS
     assert forked.helpers_for(forked.PARALLEL_FROM - 1) == 0
     monkeypatch.setattr(forked, "_cores", lambda: 2)
     assert forked.helpers_for(10_000) == 1
-    monkeypatch.setattr(forked, "_may_fork", lambda: False)
+    monkeypatch.setattr(forked, "may_fork", lambda: False)
     assert forked.helpers_for(10_000) == 0

@@ -248,21 +248,6 @@ def test_a_page_is_made_again_when_a_count_set_it_looks_up_changed():
     assert ">2</a>" in served(2)
 
 
-@pytest.fixture
-def forks(monkeypatch):
-    """The helpers forked while a test runs, counted."""
-    started, fork = [], os.fork
-
-    def counted() -> int:
-        pid = fork()
-        if pid:
-            started.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", counted)
-    return started
-
-
 @pytest.mark.parametrize("fixture", ["design", "figures", "hostile"])
 def test_pages_rendered_with_helpers_are_those_rendered_alone(fixture, forks):
     journal = published(valid(FIXTURES / fixture))

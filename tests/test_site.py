@@ -494,7 +494,7 @@ def test_a_build_holds_journal_pages_packed_and_writes_each_as_it_is(tmp_path, m
     assert b"Added by a hook." in packed["journal/ledger/index.html"] and b'class="headerlink"' in packed["journal/ledger/index.html"]
 
 
-def test_a_build_shares_its_work_with_helpers_and_builds_the_same_site(tmp_path, monkeypatch):
+def test_a_build_shares_its_work_with_helpers_and_builds_the_same_site(tmp_path, monkeypatch, forks):
     """From 256 sessions a build reads, exports, renders and makes search entries on every core (`forked`);
     forced here on a small journal, the site is byte for byte the one built on one core. That includes a
     page a hook changes after the helpers were forked: its search entries are made again here."""
@@ -522,13 +522,12 @@ def test_a_build_shares_its_work_with_helpers_and_builds_the_same_site(tmp_path,
         return {str(p.relative_to(tmp_path / folder)): p.read_bytes() for p in (tmp_path / folder).rglob("*") if p.is_file()}
 
     alone = built("alone")
-    started, fork = [], os.fork
-    monkeypatch.setattr(os, "fork", lambda: (pid := fork()) and started.append(pid) or pid)
+    assert not forks
     monkeypatch.setattr(forked, "PARALLEL_FROM", 1)
     monkeypatch.setattr(forked, "_cores", lambda: 2)
-    monkeypatch.setattr(forked, "_may_fork", lambda: True)  # the suite's own threads (served sites) aside
+    monkeypatch.setattr(forked, "may_fork", lambda: True)  # the suite's own threads (served sites) aside
     shared = built("shared")
-    assert len(started) == 4, "a helper each: reading records, making the exports, rendering pages, making search entries"
+    assert len(forks) == 4, "a helper each: reading records, making the exports, rendering pages, making search entries"
     assert shared == alone
     index = shared["search/search_index.json"].decode()
     assert "Added by a hook." in index and "Changed after the fork." in index
@@ -540,7 +539,7 @@ def test_a_build_shares_its_work_with_helpers_and_builds_the_same_site(tmp_path,
         made = getattr(module, name)
         monkeypatch.setattr(module, name, lambda *a, made=made, **k: made(*a, **k) if os.getpid() == parent else os._exit(1))
     assert built("dying") == alone
-    assert len(started) == 8
+    assert len(forks) == 8
 
 
 def test_a_build_runs_the_cycle_collector_less_often_while_it_renders_and_puts_its_thresholds_back(tmp_path, runner, monkeypatch):
