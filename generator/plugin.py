@@ -734,7 +734,8 @@ def _journal_index(base: type) -> type:
 
         def _index(self, written: Iterable[str]) -> str:
             """The index's JSON as Material writes it (`json.dumps`, compact), of the entries as written."""
-            config = {key: self.config[key] for key in ["lang", "separator", "pipeline", "fields"]}
+            # the keys Material writes: `fields` only from 9.7
+            config = {key: self.config[key] for key in ["lang", "separator", "pipeline", "fields"] if key in self.config}
             docs = itertools.islice(itertools.chain.from_iterable((",", text) for text in written if text), 1, None)
             # joined once: at 10,000 sessions the index is 84 MB, and each copy of it would add as much
             return "".join(itertools.chain((f'{{"config":{_JSON.encode(config)},"docs":[',), docs, ("]}",)))
