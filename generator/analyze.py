@@ -10,7 +10,7 @@ import calendar
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
-from typing import Any, Iterable, get_args
+from typing import Any, Iterable, NamedTuple, get_args
 
 from .attribution import KIND_ORDER
 from .model import (
@@ -57,11 +57,11 @@ def months(year: int, sessions: list[Session], unit: str) -> list[Month]:
     result, quarters = [], set()
     for month in sorted(by_month, reverse=True):
         anchors = []
-        quarter = period_of(dt.date(year, month, 1), "quarter")[0]
+        quarter = period_of(dt.date(year, month, 1), "quarter").key
         if unit == "quarter" and quarter not in quarters:
             quarters.add(quarter)
             anchors.append(quarter)
-        anchors.append(period_of(dt.date(year, month, 1), "month")[0])
+        anchors.append(period_of(dt.date(year, month, 1), "month").key)
         result.append(Month(calendar.month_name[month], tuple(anchors), by_month[month]))
     return result
 
@@ -414,11 +414,8 @@ def _period_sets(journal: Journal) -> list[CountSet]:
     side, disagreements (as the sum of its outcomes) and feedback whose acting on is known, by direction;
     a page a period, keyed as `periods` keys them."""
     partners, unit = journal.partners, granularity(journal.sessions)
-    grouped: dict[tuple[str, str], list[Session]] = defaultdict(list)
-    for s in journal.sessions:
-        grouped[period_of(s.date, unit)].append(s)
     sets = []
-    for (key, label), in_period in sorted(grouped.items()):
+    for (key, label, _), in_period in _by_period(journal.sessions, unit):
         page = f"period-{key}"
 
         def add(name: str, title: str, items: list[Counted], parts: tuple[str, ...] = ()) -> None:
@@ -595,6 +592,7 @@ def ledger_years(ledger: Ledger) -> list[LedgerYear]:
 class Period:
     key: str  # "2026-02" or "2026-Q1": also the anchor on the sessions index
     label: str  # "February 2026" or "Q1 2026"
+    year: int  # the year whose sessions page lists the period's sessions, under the period's anchor
     sessions: tuple[Session, ...]
     kinds: dict[str, Counter[str]]  # "ai"/"human" -> contribution kinds
     outcomes: Counter[str]
@@ -605,11 +603,6 @@ class Period:
     def disagreements(self) -> int:
         return sum(self.outcomes.values())
 
-    @property
-    def year(self) -> int:
-        """The year whose sessions page lists the period's sessions, under the period's anchor."""
-        return int(self.key[:4])
-
 
 def granularity(sessions: list[Session]) -> str:
     """Months, or quarters when the journal spans more than two years."""
@@ -619,23 +612,36 @@ def granularity(sessions: list[Session]) -> str:
     return "quarter" if (last - first).days > 2 * 365 else "month"
 
 
-def period_of(day: dt.date, unit: str) -> tuple[str, str]:
+class PeriodOf(NamedTuple):
+    """The period a day falls in, made only by `period_of`: nothing reads a period back from its key."""
+
+    key: str  # the year in four digits ("0999-Q4"), so that keys sort as the periods do
+    label: str
+    year: int
+
+
+def period_of(day: dt.date, unit: str) -> PeriodOf:
+    """The month or quarter ("quarter") a day falls in."""
     if unit == "quarter":
         q = (day.month - 1) // 3 + 1
-        return f"{day.year}-Q{q}", f"Q{q} {day.year}"
-    return f"{day.year}-{day.month:02d}", f"{calendar.month_name[day.month]} {day.year}"
+        return PeriodOf(f"{day.year:04d}-Q{q}", f"Q{q} {day.year}", day.year)
+    return PeriodOf(f"{day.year:04d}-{day.month:02d}", f"{calendar.month_name[day.month]} {day.year}", day.year)
+
+
+def _by_period(sessions: Iterable[Session], unit: str) -> list[tuple[PeriodOf, list[Session]]]:
+    """The sessions of each period with something in it, oldest period first."""
+    grouped: dict[PeriodOf, list[Session]] = defaultdict(list)
+    for s in sessions:
+        grouped[period_of(s.date, unit)].append(s)
+    return sorted(grouped.items())
 
 
 def periods(journal: Journal) -> list[Period]:
     """The journal cut into periods with something in them, oldest first."""
-    unit = granularity(journal.sessions)
-    grouped: dict[tuple[str, str], list[Session]] = defaultdict(list)
-    for s in journal.sessions:
-        grouped[period_of(s.date, unit)].append(s)
-    return [_period(key, label, grouped[(key, label)], journal.partners) for key, label in sorted(grouped)]
+    return [_period(of, in_period, journal.partners) for of, in_period in _by_period(journal.sessions, granularity(journal.sessions))]
 
 
-def _period(key: str, label: str, sessions: list[Session], partners: dict[str, Partner]) -> Period:
+def _period(of: PeriodOf, sessions: list[Session], partners: dict[str, Partner]) -> Period:
     kinds: dict[str, Counter[str]] = {"ai": Counter(), "human": Counter()}
     stated: dict[str, list[float]] = {"ai": [], "human": []}
     feedback = {"human-to-ai": [0, 0], "ai-to-human": [0, 0]}
@@ -657,7 +663,7 @@ def _period(key: str, label: str, sessions: list[Session], partners: dict[str, P
                 feedback[way][0] += f.acted_on
                 feedback[way][1] += 1
     return Period(
-        key, label, tuple(sessions), kinds, outcomes,
+        of.key, of.label, of.year, tuple(sessions), kinds, outcomes,
         {d: (a, n) for d, (a, n) in feedback.items()},
         {k: (sum(v) / len(v) if v else None) for k, v in stated.items()},
     )  # fmt: skip
