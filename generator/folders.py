@@ -138,3 +138,22 @@ def shown(path: Path) -> str:
         return absolute.relative_to(Path.cwd()).as_posix() or "."
     except ValueError:
         return str(absolute)
+
+
+def site_folder_problem(config_file: str | None, docs_dir: Path, journal_dir: Path, site_dir: Path,
+                        name: str) -> str | None:  # fmt: skip
+    """Why a site folder (shown to the user as `name`) would put the project's sources at risk; None if it won't.
+
+    A build replaces its site folder whole, so it may not be or hold the folder of the site's config,
+    docs_dir or the journal, nor lie inside the last two. It may lie inside the first: the default
+    `site/` does.
+    """
+    protected = [(f"docs_dir ('{shown(docs_dir)}')", docs_dir, False),
+                 (f"the journal folder ('{shown(journal_dir)}')", journal_dir, False)]  # fmt: skip
+    if config_file:
+        folder = Path(config_file).parent
+        protected.insert(0, (f"the folder of {Path(config_file).name} ('{shown(folder)}')", folder, True))
+    why = overlap(site_dir, protected)
+    if why is None:
+        return None
+    return f"site folder '{name}' {why}, and a build replaces its site folder whole; choose a folder of its own, such as 'site'"
