@@ -245,16 +245,25 @@ def _find_yaml(folder: Path, root: Path, errors: list[LocatedError]) -> list[Pat
     """Every .yaml/.yml file below `folder`, sorted; hidden names skipped, escaping links refused.
 
     Read with `os.scandir`, whose entries say what is a link or a folder without a call per file
-    (`serve` looks again after every edit)."""
+    (`serve` looks again after every edit). A `folder` that is not one, or a folder that can't be
+    read, is an error: its records would otherwise go unread without a word."""
+    if not os.path.lexists(folder):
+        return []
     if not folder.is_dir():
+        problem = f"not a folder, so no record in it was read; make it a folder of records ({folder.name}/<id>.yaml)"
+        errors.append(LocatedError(display_path(folder, root), message=problem))
         return []
     real_root = root.resolve()
     found: list[Path] = []
     folders = [folder]
     while folders:
         here = folders.pop()
-        with os.scandir(here) as listing:
-            entries = sorted((e for e in listing if not e.name.startswith(".")), key=lambda e: e.name)
+        try:
+            with os.scandir(here) as listing:
+                entries = sorted((e for e in listing if not e.name.startswith(".")), key=lambda e: e.name)
+        except OSError as e:
+            errors.append(LocatedError(display_path(here, root), message=f"cannot read the folder: {e.strerror}"))
+            continue
         below = []
         for entry in entries:
             path = here / entry.name
