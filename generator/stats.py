@@ -62,19 +62,29 @@ def wilson(part: int, whole: int, z: float = Z95) -> tuple[float, float]:
     return max(0.0, (centre - spread) / denominator), min(1.0, (centre + spread) / denominator)
 
 
+@lru_cache(maxsize=4096)
 def fisher_exact(a: int, b: int, c: int, d: int) -> float:
     """Two-sided p-value of Fisher's exact test on the table [[a, b], [c, d]]: how likely a split
     at least this uneven is, when both rows are drawn from one rate (the rows: two periods; the
     columns: yes and no). Tables with equal probability count as "at least as uneven", with the
-    same relative tolerance as SciPy."""
+    same relative tolerance as SciPy.
+
+    Each table's probability is summed in log space from `math.lgamma`, whose cost does not grow
+    with the counts (exact binomials do: 2,500 items a side took 3.7 s a test, 11,700 took 277 s); the terms
+    are at most one more than the smaller margin, so a test costs at most linear time in its items."""
     row1, column1, total = a + b, a + c, a + b + c + d
     low, high = max(0, column1 - (c + d)), min(row1, column1)
-    observed = _hypergeometric(a, row1, column1, total)
-    p = sum(q for k in range(low, high + 1) if (q := _hypergeometric(k, row1, column1, total)) <= observed * (1 + 1e-7))
-    return min(1.0, p)
+    whole = _log_choose(total, row1)
+
+    def log_p(k: int) -> float:
+        return _log_choose(column1, k) + _log_choose(total - column1, row1 - k) - whole
+
+    bar = log_p(a) + math.log1p(1e-7)
+    logs = [q for k in range(low, high + 1) if (q := log_p(k)) <= bar]
+    top = max(logs)
+    return min(1.0, math.exp(top) * math.fsum(math.exp(q - top) for q in logs))
 
 
-@lru_cache(maxsize=4096)
-def _hypergeometric(k: int, row1: int, column1: int, total: int) -> float:
-    """The probability of k in the top-left cell, the margins being fixed."""
-    return math.comb(column1, k) * math.comb(total - column1, row1 - k) / math.comb(total, row1)
+def _log_choose(n: int, k: int) -> float:
+    """log(n choose k), in time that does not grow with n."""
+    return math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
