@@ -83,6 +83,14 @@ PLACEHOLDERS = {
     "text": "TODO",
 }
 
+#: What `pjournal import` leaves where only a person knows the answer (the goal, roles, confidence,
+#: lessons), in values and in comments alike: each one left is a warning, so `build --strict` fails
+#: until a person has written them.
+IMPORT_TODO = "TODO(import)"
+#: The mark that ends a candidate `pjournal import` wrote as a comment (`#   - topic: ...  # candidate: ...`):
+#: left commented out in a published record, it is a warning.
+IMPORT_CANDIDATE = "# candidate:"
+
 PartnerKind = Literal["human", "ai"]
 ContributionKind = Literal[
     "research", "structure", "drafting", "analysis", "exploration",
@@ -92,6 +100,7 @@ Outcome = Literal["adopted", "compromise", "new-approach", "deferred", "unresolv
 FeedbackAbout = Literal["accuracy", "usefulness", "timing", "style", "process", "other"]
 Effort = Literal["small", "medium", "large"]
 Status = Literal["draft", "published"]
+ImportTool = Literal["claude-code", "codex", "aider", "chatgpt", "git"]
 
 
 class Model(BaseModel):
@@ -206,6 +215,14 @@ class Lesson(Model):
     tags: list[Text] = []
 
 
+class ImportedFrom(Model):
+    """Where `pjournal import` drafted a session from: never shown on a page."""
+
+    tool: ImportTool
+    session: Text
+    digest: Text
+
+
 def _lesson_branch(value: Any) -> str:
     """A lesson is plain text or a {lesson, tags} entry (a mapping when read, a Lesson when written)."""
     return "lesson-text" if isinstance(value, (str, int, float)) else "lesson-entry"
@@ -240,6 +257,7 @@ class Session(Model):
     initiative: PartnerKind = "human"
     human_review: Flag | None = None
     notes: LongText | None = None
+    imported_from: ImportedFrom | None = None
 
     @property
     def labels(self) -> list[str]:
@@ -462,6 +480,15 @@ FIELD_DOCS: dict[type[BaseModel], dict[str, str]] = {
             "The *review* of the AI Attribution statement: `R` or `Nr`."
         ),
         "notes": "Anything else, in Markdown. Shown under Notes at the end of the page.",
+        "imported_from": (
+            "Written by `pjournal import`: where the draft came from. Exported in `journal.json`, never shown on a "
+            "page."
+        ),
+    },
+    ImportedFrom: {
+        "tool": "What the session was imported from.",
+        "session": "The session's id in that tool's files (for a git range, its first and last commit).",
+        "digest": "`sha256:` and the SHA-256 of what was read, so that a later import can tell whether it changed.",
     },
     SessionPartner: {
         "partner": "A partner from `partners.yaml`. Each partner may be listed once per session.",
@@ -575,6 +602,13 @@ MEMBER_DOCS: dict[Any, dict[str, str]] = {
         "style": "How the work was written or presented.",
         "process": "How the partners worked together.",
         "other": "Anything else.",
+    },
+    ImportTool: {
+        "claude-code": "A Claude Code transcript (JSONL).",
+        "codex": "A Codex CLI rollout (JSONL).",
+        "aider": "An aider chat history (.aider.chat.history.md).",
+        "chatgpt": "A conversation of a ChatGPT data export (conversations.json).",
+        "git": "A range of git commits and their trailers.",
     },
     Effort: {"small": "A small part of the work (weight 1).", "medium": "A fair share of the work (weight 2).",
              "large": "Most of the work (weight 4)."},  # fmt: skip

@@ -17,7 +17,10 @@ from pydantic import BaseModel, ValidationError
 from . import privacy
 from .errors import JournalError, LocatedError, format_loc
 from .load import RawJournal, Record, display_path, joined, locate, strings
-from .model import PLACEHOLDERS, RECORD_MODELS, SLUG, CaseStudy, Journal, Partner, Session, fields_at, references
+from .model import (
+    IMPORT_CANDIDATE, IMPORT_TODO, PLACEHOLDERS, RECORD_MODELS, SLUG, CaseStudy, Journal, Partner, Session, fields_at,
+    references,
+)  # fmt: skip
 from .privacy import scan
 from .routes import reserved_reason
 
@@ -201,9 +204,9 @@ def _references(journal: Journal) -> Callable[[Record, dict[str, Any]], tuple[li
 
 
 def _text_warnings(record: Record) -> list[LocatedError]:
-    """The warnings of a record's texts (secrets, then placeholders), from one gathering of them."""
+    """The warnings of a record's texts (secrets, placeholders, import marks), from one gathering of them."""
     text = joined(record.data)
-    return [*scan(record, text), *placeholders(record, text)]
+    return [*scan(record, text), *placeholders(record, text), *import_marks(record)]
 
 
 def placeholders(record: Record, text: str | None = None) -> list[LocatedError]:
@@ -216,6 +219,31 @@ def placeholders(record: Record, text: str | None = None) -> list[LocatedError]:
     for loc, text in strings(record.data):
         if _PLACEHOLDER.fullmatch(text.strip()):
             check.add(loc, "still the placeholder from 'pjournal new'; replace it", warning=True)
+    return found
+
+
+def import_marks(record: Record) -> list[LocatedError]:
+    """A warning for each `TODO(import)` a record still holds, in a value or a comment, and, in a
+    published record, for each candidate `pjournal import` wrote that is still commented out.
+
+    Read from the file's text, since comments are not in its data; most records hold neither mark,
+    which one look at the text says.
+    """
+    text = record.text or ""
+    if IMPORT_TODO not in text and IMPORT_CANDIDATE not in text:
+        return []
+    published = not isinstance(record.data, dict) or record.data.get("status", "published") == "published"
+    todo = f"{IMPORT_TODO}: only a person knows this; write it, or delete the line"
+    found = []
+    for number, line in enumerate(text.splitlines(), 1):
+        column = line.find(IMPORT_TODO)
+        while column >= 0:
+            found.append(LocatedError(record.display, number, column + 1, todo, "warning"))
+            column = line.find(IMPORT_TODO, column + 1)
+        if published and IMPORT_CANDIDATE in line and line.lstrip().startswith("#"):
+            found.append(LocatedError(record.display, number, line.index("#") + 1,
+                                      "a candidate from 'pjournal import' is still commented out in a published "
+                                      "record; uncomment it if it is true, else delete it", "warning"))  # fmt: skip
     return found
 
 

@@ -527,8 +527,8 @@ def test_a_flow_collection_open_at_the_end_of_the_file_is_reported_where_it_star
          "7:1: titel: unknown field 'titel'; did you mean 'title'?"),
         ("goal: Agree on an outline", "goal: Agree on an outline\nrationale: x",
          "7:1: rationale: unknown field 'rationale'; valid here: attribution, case_study, constraints, contributions, "
-         "date, disagreements, domain, feedback, goal, handoffs, human_review, id, initiative, lessons, notes, "
-         "outcome, partners, status, tags, title"),
+         "date, disagreements, domain, feedback, goal, handoffs, human_review, id, imported_from, initiative, "
+         "lessons, notes, outcome, partners, status, tags, title"),
         ("    kind: structure", "    kind: structure\n    confidance: 0.8",
          "10:5: contributions[0].confidance: unknown field 'confidance'; did you mean 'confidence'?"),
         ("    kind: structure", "    kind: structure\n    role: editor",
