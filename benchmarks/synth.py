@@ -25,6 +25,7 @@ import datetime as dt
 import random
 import shutil
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +71,25 @@ AI_NAMES = ["Writing assistant", "Research assistant", "Design assistant", "Code
 
 PARTNERS = 20
 HUMANS = 13  # the other 7 are AI partners; the last human is anonymous
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What each dimension of a journal is made of: the defaults give the benchmark journal, and
+    benchmarks/growth.py grows one at a time. Ranges are (fewest, most) per session."""
+
+    humans: int = HUMANS  # the last one is anonymous
+    ais: int = PARTNERS - HUMANS
+    per_session: tuple[int, int] = (2, 4)  # partners taking part
+    contributions: tuple[int, int] = (3, 6)
+    lessons: tuple[int, int] = (1, 3)
+    tags: int = len(TAGS)  # the vocabulary sessions and lessons draw their tags from
+    case_studies: int | None = None  # None: one per 100 sessions
+    partnership: int | None = None  # sessions per human and AI pair, in turn; None: pairs drawn at random
+
+    @property
+    def tag_names(self) -> list[str]:
+        return TAGS[:self.tags] + [f"{TAGS[i % len(TAGS)]}-{i // len(TAGS) + 1}" for i in range(len(TAGS), self.tags)]
 
 
 class _Dumper(yaml.SafeDumper):
@@ -144,18 +164,23 @@ def _slug(text: str) -> str:
 # The journal -----------------------------------------------------------------------------------
 
 
-def make_partners(w: Words) -> list[dict[str, Any]]:
+def _numbered(names: list[str], i: int) -> str:
+    """The i-th name, numbered once the list runs out ("Alexa 2")."""
+    return names[i % len(names)] + (f" {i // len(names) + 1}" if i >= len(names) else "")
+
+
+def make_partners(w: Words, shape: Shape = Shape()) -> list[dict[str, Any]]:
     partners = []
-    for i in range(HUMANS):
-        name = FIRST_NAMES[i]
+    for i in range(shape.humans):
+        name = _numbered(FIRST_NAMES, i)
         p: dict[str, Any] = {"id": _slug(name), "name": f"{name} {w.pick(['Okafor', 'Roe', 'Ivanova', 'Lindqvist', 'Tanaka', 'Moreau'])}",
                              "kind": "human", "description": w.sentences(1, 2),
                              "strengths": w.rng.sample(ROLES, 2)}
-        if i == HUMANS - 1:
+        if i == shape.humans - 1:
             p.update(anonymous=True, alias="Second reader")
         partners.append(p)
-    for i in range(PARTNERS - HUMANS):
-        name = AI_NAMES[i]
+    for i in range(shape.ais):
+        name = _numbered(AI_NAMES, i)
         partners.append({"id": _slug(name), "name": name, "kind": "ai",
                          "model": "general-purpose language model", "description": w.sentences(1, 2),
                          "strengths": w.rng.sample(ROLES, 3)})
@@ -174,12 +199,16 @@ def _confidence(w: Words) -> float:
 
 
 def make_session(w: Words, index: int, date: dt.date, partners: list[dict[str, Any]], studies: list[str],
-                 outcome_turn: int) -> tuple[str, dict[str, Any], int]:
+                 outcome_turn: int, shape: Shape = Shape()) -> tuple[str, dict[str, Any], int]:
     rng = w.rng
     humans = [p for p in partners if p["kind"] == "human"]
     ais = [p for p in partners if p["kind"] == "ai"]
-    count = rng.randint(2, 4)
-    chosen = [rng.choice(humans), rng.choice(ais)]
+    count = min(rng.randint(*shape.per_session), len(partners))
+    if shape.partnership:
+        turn = index // shape.partnership
+        chosen = [humans[turn % len(humans)], ais[turn // len(humans) % len(ais)]]
+    else:
+        chosen = [rng.choice(humans), rng.choice(ais)]
     others = [p for p in partners if p not in chosen]
     chosen += rng.sample(others, count - 2)
     rng.shuffle(chosen)
@@ -189,18 +218,21 @@ def make_session(w: Words, index: int, date: dt.date, partners: list[dict[str, A
     title = w.title()
     id = f"{date.isoformat()}-{_slug(title)[:50]}-{index + 1}"
     s: dict[str, Any] = {"title": title, "date": date}
-    if studies and rng.random() < 0.6:
+    tags = shape.tag_names
+    if studies and shape.partnership:
+        s["case_study"] = studies[index // shape.partnership % len(studies)]
+    elif studies and rng.random() < 0.6:
         s["case_study"] = rng.choice(studies)
     s["domain"] = w.pick(DOMAINS)
     if rng.random() < 0.7:
-        s["tags"] = rng.sample(TAGS, rng.randint(1, 3))
+        s["tags"] = rng.sample(tags, rng.randint(1, 3))
     s["partners"] = [{"partner": p, "role": w.pick(ROLES)} for p in ids]
     s["goal"] = w.sentence()
     if rng.random() < 0.7:
         s["constraints"] = [w.sentence() for _ in range(rng.randint(1, 3))]
 
     contributions = []
-    for _ in range(rng.randint(3, 6)):
+    for _ in range(rng.randint(*shape.contributions)):
         by = rng.choice(ids)
         c: dict[str, Any] = {"by": by, "kind": rng.choice(AI_KINDS if kind_of[by] == "ai" else HUMAN_KINDS),
                              "summary": w.sentence()}
@@ -258,9 +290,9 @@ def make_session(w: Words, index: int, date: dt.date, partners: list[dict[str, A
 
     s["outcome"] = w.sentences(1, 2)
     lessons: list[Any] = []
-    for _ in range(rng.randint(1, 3)):
+    for _ in range(rng.randint(*shape.lessons)):
         if rng.random() < 0.5:
-            lessons.append({"lesson": w.sentence(), "tags": rng.sample(TAGS, rng.randint(1, 2))})
+            lessons.append({"lesson": w.sentence(), "tags": rng.sample(tags, rng.randint(1, 2))})
         else:
             lessons.append(w.sentence())
     s["lessons"] = lessons
@@ -443,6 +475,30 @@ def write_ours(out: Path) -> None:
                                             encoding="utf-8")
 
 
+def write_journal(journal: Path, n: int, w: Words, shape: Shape = Shape()) -> tuple[list[dict[str, Any]], list[tuple[str, dict[str, Any]]]]:
+    """A journal of n sessions shaped as `shape` says, in the empty or missing folder `journal`;
+    its partners and sessions, for the comparison sites."""
+    (journal / "case-studies").mkdir(parents=True)
+    partners = make_partners(w, shape)
+    (journal / "partners.yaml").write_text(dump(partners), encoding="utf-8")
+
+    studies = []
+    for i in range(max(1, n // 100) if shape.case_studies is None else shape.case_studies):
+        id, study = make_case_study(w, i)
+        studies.append(id)
+        (journal / "case-studies" / f"{id}.yaml").write_text(dump(study), encoding="utf-8")
+
+    sessions = []
+    turn = 0
+    for i, date in enumerate(_dates(w.rng, n)):
+        id, s, turn = make_session(w, i, date, partners, studies, turn, shape)
+        folder = journal / "sessions" / str(date.year)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{id}.yaml").write_text(dump(s), encoding="utf-8")
+        sessions.append((id, s))
+    return partners, sessions
+
+
 def generate(n: int, out: Path, seed: int = 1) -> None:
     rng = random.Random(seed)
     w = Words(rng)
@@ -453,27 +509,8 @@ def generate(n: int, out: Path, seed: int = 1) -> None:
         elif path.exists():
             path.unlink()
     out.mkdir(parents=True, exist_ok=True)
-    journal = out / "journal"
-    (journal / "case-studies").mkdir(parents=True)
-
-    partners = make_partners(w)
-    (journal / "partners.yaml").write_text(dump(partners), encoding="utf-8")
+    partners, sessions = write_journal(out / "journal", n, w)
     names = {p["id"]: p.get("alias") if p.get("anonymous") else p["name"] for p in partners}
-
-    studies = []
-    for i in range(max(1, n // 100)):
-        id, study = make_case_study(w, i)
-        studies.append(id)
-        (journal / "case-studies" / f"{id}.yaml").write_text(dump(study), encoding="utf-8")
-
-    sessions = []
-    turn = 0
-    for i, date in enumerate(_dates(rng, n)):
-        id, s, turn = make_session(w, i, date, partners, studies, turn)
-        folder = journal / "sessions" / str(date.year)
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{id}.yaml").write_text(dump(s), encoding="utf-8")
-        sessions.append((id, s))
 
     write_ours(out)
     kinds = {p["id"]: p["kind"] for p in partners}
