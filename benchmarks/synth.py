@@ -78,7 +78,8 @@ class Shape:
     """What each dimension of a journal is made of: the defaults give the benchmark journal, and
     benchmarks/growth.py grows one at a time. Ranges are (fewest, most) per session."""
 
-    humans: int = HUMANS  # the last one is anonymous
+    humans: int = HUMANS
+    anonymous: bool = True  # the last human is
     ais: int = PARTNERS - HUMANS
     per_session: tuple[int, int] = (2, 4)  # partners taking part
     contributions: tuple[int, int] = (3, 6)
@@ -176,7 +177,7 @@ def make_partners(w: Words, shape: Shape = Shape()) -> list[dict[str, Any]]:
         p: dict[str, Any] = {"id": _slug(name), "name": f"{name} {w.pick(['Okafor', 'Roe', 'Ivanova', 'Lindqvist', 'Tanaka', 'Moreau'])}",
                              "kind": "human", "description": w.sentences(1, 2),
                              "strengths": w.rng.sample(ROLES, 2)}
-        if i == shape.humans - 1:
+        if shape.anonymous and i == shape.humans - 1:
             p.update(anonymous=True, alias="Second reader")
         partners.append(p)
     for i in range(shape.ais):
