@@ -144,7 +144,27 @@ def _zensical_site(config: Path, journal_dir: Path, drafts: bool, redact: tuple[
     return site
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+#: The exit code of a command stopped by Ctrl-C: 128 + SIGINT's number, as a shell reports a process
+#: that signal ended. Scripts and CI tell an interruption from a failure (1) by it.
+INTERRUPTED = 128 + signal.SIGINT
+
+
+class _Commands(click.Group):
+    """pjournal's commands: one stopped by Ctrl-C exits with INTERRUPTED, not with Click's 1 and "Aborted!".
+
+    Ctrl-C arrives as KeyboardInterrupt wherever the command is, so that what it made for a while
+    (a staging folder, temporary files) is removed on the way out.
+    """
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("\nInterrupted", err=True)  # the line break closes the terminal's ^C
+            raise click.exceptions.Exit(INTERRUPTED) from None
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="pjournal")
 def cli() -> None:
     """Check a journal of human-AI working sessions and publish it as an MkDocs site.
@@ -471,6 +491,7 @@ def serve(drafts: bool, dev_addr: str | None, config_file: Path | None, journal_
 
 
 def _interrupt(_signum: int, _frame: object) -> None:
+    """A signal handled as Ctrl-C is: the command stops, cleaning up on the way out."""
     raise KeyboardInterrupt
 
 

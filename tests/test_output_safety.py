@@ -11,7 +11,11 @@ set: still root, still the owner of every file here, but held to the file modes.
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -22,7 +26,13 @@ import pytest
 
 from conftest import FIXTURES, ROOT
 from generator.cli import cli
-from helpers import write
+from helpers import wait_for, write
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file below `folder`, hidden ones too, with its bytes (a link as where it points)."""
+    return {p.relative_to(folder).as_posix(): os.readlink(p).encode() if p.is_symlink() else p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file() or p.is_symlink()}  # fmt: skip
 
 #: Held to file modes, though root: the capabilities that let root past them dropped for good.
 HELD_TO_FILE_MODES = ["setpriv", "--bounding-set=-dac_override,-dac_read_search",
@@ -90,3 +100,43 @@ def test_a_sessions_folder_that_cannot_be_read_is_one_located_line(journal_copy,
     assert f"journal/{folder}: cannot read the folder: Permission denied" in run.stderr.splitlines(), run.stderr
     assert "Traceback" not in run.stderr
     assert not (tmp_path / "site").exists()
+
+
+# 2. Ctrl-C stops a build with exit code 130
+
+
+def many_sessions(root: Path, count: int) -> None:
+    """`count` more sessions in a journal: copies of its first, a day apart (a journal slow enough to stop mid-way)."""
+    first = sorted((root / "sessions").rglob("*.yaml"))[0]
+    text = first.read_text(encoding="utf-8")
+    for n in range(count):
+        day = dt.date(2024, 1, 1) + dt.timedelta(days=n)
+        write(root / f"sessions/{day.year}/{day}-copy.yaml", re.sub(r"(?m)^date: .*$", f"date: {day}", text))
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("whole_group", [False, True], ids=["the process", "its process group"])
+def test_ctrl_c_stops_a_build_with_exit_code_130_and_keeps_the_last_site(journal_copy, runner, tmp_path, whole_group):
+    root = journal_copy("minimal")
+    assert runner.invoke(cli, ["build", "-q", "-d", "site"]).exit_code == 0
+    site = snapshot(tmp_path / "site")
+    many_sessions(root, 600)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(tmp_path)}
+    build = subprocess.Popen([sys.executable, "-m", "generator.cli", "build", "-q", "-d", "site"], cwd=tmp_path,
+                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             start_new_session=True)  # fmt: skip
+    try:
+        assert wait_for(lambda: any(tmp_path.glob(".site-*")) or build.poll() is not None, seconds=120)
+        assert build.poll() is None, "the build is under way"
+        if whole_group:  # as a terminal's Ctrl-C does: the build and any process it started
+            os.killpg(build.pid, signal.SIGINT)
+        else:
+            os.kill(build.pid, signal.SIGINT)
+        out, err = build.communicate(timeout=120)
+    finally:
+        if build.poll() is None:
+            os.killpg(build.pid, signal.SIGKILL)
+    assert build.returncode == 130, err
+    assert err.endswith("Interrupted\n") and "Aborted!" not in err and "Traceback" not in err, err
+    assert snapshot(tmp_path / "site") == site, "the last site stays"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith((".site-", "pjournal-"))] == []
