@@ -20,7 +20,6 @@ from .errors import JournalError, LocatedError, UserError
 from .load import display_path, load_journal
 from .model import Journal, Partner
 from .privacy import PatternError, compile_patterns
-from .privacy import redact as redact_journal
 from .schema import KINDS, schema_text
 
 if TYPE_CHECKING:
@@ -315,7 +314,7 @@ def check(journal_dir: Path, output_format: str) -> None:
     Example: pjournal check journal --format github
     """
     with _no_cycle_collection():
-        checked = report.check(load_journal(journal_dir, parallel=True))
+        checked = report.check(load_journal(journal_dir))
     problems = [*checked.errors, *checked.warnings]
     note = _plugin_ignored_here()
     if note is not None:
@@ -362,17 +361,17 @@ def render(journal_dir: Path, out: Path, drafts: bool, prefix: str, force: bool,
 
     Example: pjournal render journal -o pages --prefix journal
     """
-    from .analyze import published
     from .output import clean_prefix, default_site_name, journal_files, write_files
+    from .publish import Options, publish
     journal = _valid_journal(journal_dir)
     with _user_errors():
-        site_name = default_site_name(journal_dir)
         try:
-            patterns = compile_patterns(list(redact))
+            compile_patterns(list(redact))
         except PatternError as e:
             raise click.BadParameter(str(e), param_hint="--redact") from None
-        files = journal_files(redact_journal(published(journal, drafts), patterns), site_name=site_name,
-                              prefix=clean_prefix(prefix), directory_urls=directory_urls)  # fmt: skip
+        options = Options(journal_dir, prefix=clean_prefix(prefix), drafts=drafts, redact=redact,
+                          directory_urls=directory_urls, site_name=default_site_name(journal_dir))  # fmt: skip
+        files = journal_files(publish(options, checked=journal), directory_urls)
         done = write_files(files, out, prefix=prefix, force=force)
     for path in done.kept:
         click.echo(f"Kept {path}: no longer rendered, but changed since it was written; delete it if unwanted", err=True)
@@ -452,15 +451,13 @@ def build(strict: bool, drafts: bool, site_dir: Path | None, force: bool, config
 @cli.command()
 @_site_options
 @click.option("-a", "--dev-addr", metavar="IP:PORT", help="Address to serve on (default: 127.0.0.1:8000).")
-@click.option("--full", is_flag=True, help="After an edit, rebuild every page (slower; the default rebuilds what changed).")
-@click.option("--dirty", is_flag=True, hidden=True)  # the default now; kept for scripts that pass it
-def serve(drafts: bool, dev_addr: str | None, config_file: Path | None, journal_dir: Path, full: bool, dirty: bool,
+@click.option("--full", "--dirty", "_unused", is_flag=True, hidden=True)  # every rebuild is whole; kept for scripts
+def serve(drafts: bool, dev_addr: str | None, config_file: Path | None, journal_dir: Path, _unused: bool,
           redact: tuple[str, ...], engine: str | None) -> None:  # fmt: skip
     """Preview the site, rebuilding and reloading the browser when a record changes.
 
-    After an edit only the pages it changed are rebuilt (and the search index kept whole);
-    every page is when what every page carries changed: the sidebar (a case study added or
-    renamed), mkdocs.yml, a file of docs_dir or the theme, or errors in the journal.
+    An edit of a record, mkdocs.yml or a file of docs_dir rebuilds the site; a record's
+    page is made again only when the record or what it shows of others changed.
 
     Prints the address first, then builds the site and serves it there. A record with an
     error is shown at the top of every page while the last good pages stay served; so is
@@ -487,7 +484,7 @@ def serve(drafts: bool, dev_addr: str | None, config_file: Path | None, journal_
     _show_mkdocs_log(quiet=False)
     with _user_errors(), site_config(config_path, journal_dir) as config:
         click.echo(f"Serving on {scaffold.serve_url(config, dev_addr)}")
-        serve_site(config, dev_addr=dev_addr, drafts=drafts, dirty=not full, redact=redact)
+        serve_site(config, dev_addr=dev_addr, drafts=drafts, redact=redact)
 
 
 def _interrupt(_signum: int, _frame: object) -> None:

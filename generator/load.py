@@ -19,7 +19,6 @@ from typing import Any, Callable, Iterator, Literal
 
 import yaml
 
-from . import forked
 from .errors import LocatedError, format_loc
 
 Kind = Literal["partners", "case-study", "session"]
@@ -190,13 +189,8 @@ def display_path(path: Path, root: Path) -> str:
             return path.as_posix()
 
 
-def load_journal(root: Path, cache: Cache | None = None, *, parallel: bool = False) -> RawJournal:
-    """Find and read every record under `root`; problems are collected, never raised.
-
-    With `parallel` (a command that reads the journal once and ends: `check`), many sessions are
-    read on every core the process may use, each helper process reading a run of them; the
-    records, their order and their problems are those read here.
-    """
+def load_journal(root: Path, cache: Cache | None = None) -> RawJournal:
+    """Find and read every record under `root`; problems are collected, never raised."""
     root = root.absolute()
     journal = RawJournal(root=root, partners=None)
     if not root.is_dir():
@@ -211,26 +205,8 @@ def load_journal(root: Path, cache: Cache | None = None, *, parallel: bool = Fal
         journal.partners = _read(partners_path, root, "partners", cache)
     for path in _find_yaml(root / "case-studies", root, journal.errors):
         journal.case_studies.append(_read(path, root, "case-study", cache))
-    sessions = _find_yaml(root / "sessions", root, journal.errors)
-    helpers = forked.helpers_for(len(sessions)) if parallel and cache is None else 0
-    journal.sessions = _read_all(sessions, root, "session", cache, helpers)
+    journal.sessions = [_read(path, root, "session", cache) for path in _find_yaml(root / "sessions", root, journal.errors)]
     return journal
-
-
-def _read_all(paths: list[Path], root: Path, kind: Kind, cache: Cache | None, helpers: int = 0) -> list[Record]:
-    """The records of `paths`, in order; with `helpers`, all but the first run of them read by as many
-    forked processes (`forked.Helper`), each handing its run back whole when done: handed back one by
-    one, a helper would wait for this process to read them, which reads its own run first. A run
-    that does not come back whole is read here."""
-    runs = [paths[i * len(paths) // (helpers + 1) : (i + 1) * len(paths) // (helpers + 1)] for i in range(helpers + 1)]
-    started = [forked.Helper(lambda run=run: [[_read(path, root, kind, None) for path in run]]) for run in runs[1:]]
-    records = [_read(path, root, kind, cache) for path in runs[0]]
-    for run, helper in zip(runs[1:], started):
-        got = next(iter(helper), None)
-        helper.close()
-        ok = isinstance(got, list) and [r.path for r in got] == run
-        records += got if ok else [_read(path, root, kind, cache) for path in run]
-    return records
 
 
 def _first_existing(root: Path, stem: str) -> Path | None:

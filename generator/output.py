@@ -14,40 +14,29 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
-from .analyze import public_partners
 from .errors import UserError
 from .folders import read_marker
-from .export import exports
-from .model import Journal
-from . import forked, framework, routes
-from .render import ENV, OWN_HEADING, Figures, Page, site_pages
+from .publish import Publication
+from . import routes
+from .render import OWN_HEADING, Page
 
 
 class OutputError(UserError):
     """An output folder or prefix that can't be used, said in one line."""
 
 
-def journal_files(journal: Journal, *, site_name: str, prefix: str = "", directory_urls: bool = True,
-                  pages: Iterable[Page] | None = None, figures: Figures | None = None) -> dict[str, str]:  # fmt: skip
+def journal_files(publication: Publication, directory_urls: bool = True) -> dict[str, str]:
     """Every file `render` writes, by path below the prefix: the pages and the exports.
 
     A page is a Markdown file whose body is HTML with Markdown headings (so that every engine's
     table of contents sees them), its links made for a site with or without `use_directory_urls`
     and written where they resolve the same from the page's address or its file (routes.source_file).
-    The exports (journal.json, its schema, the Atom feed) are those the plugin adds to a site, with
-    links relative to the pages, since there is no site address here.
+    The exports (journal.json, its schema, the Atom feed) are those the plugin adds to a site.
     """
-    figures = figures or framework.views(journal)  # `pages`, when given, were made from these
-    if pages is None:  # a render made once and let go: shared with helpers, where it pays
-        pages = site_pages(journal, directory_urls=directory_urls, figures=figures,
-                           helpers=forked.helpers_for(len(journal.sessions)))  # fmt: skip
-    files = {routes.source_file(page.src_uri, directory_urls): markdown_file(page) for page in pages}  # one page at a time
-    names = public_partners(journal.partners)
-    files.update(exports(journal, names, ENV, site_name=site_name, site_url="", prefix=prefix,
-                         directory_urls=directory_urls, views=figures[0]))  # fmt: skip
-    return files
+    files = {routes.source_file(page.src_uri, directory_urls): markdown_file(page) for page in publication.pages}
+    return files | publication.exports
 
 
 def markdown_file(page: Page) -> str:

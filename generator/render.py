@@ -1,5 +1,4 @@
-"""Jinja2 templates to pages: a validated journal in, {src_uri: Page} out, no I/O (a large render
-may share its pages with forked helpers, `forked`, which hand them back through pipes).
+"""Jinja2 templates to pages: a validated journal in, {src_uri: Page} out, no I/O.
 
 A page's body is HTML, written by the templates with links to the pages' final addresses,
 so MkDocs can show it without a Markdown pass of its own (the plugin hands it over as it
@@ -23,7 +22,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, se
 from markdown.extensions.toc import slugify
 from markupsafe import Markup, escape
 
-from . import analyze, attribution, charts, forked, framework, markup, routes, stats
+from . import analyze, attribution, charts, framework, markup, routes, stats
 from .errors import JournalError, LocatedError
 from .load import display_path
 from .model import Journal, Session
@@ -787,16 +786,12 @@ def render_site(journal: Journal, cache: SessionCache | None = None, *, director
 
 
 def site_pages(journal: Journal, cache: SessionCache | None = None, *, directory_urls: bool = True,
-               memo: PageMemo | None = None, figures: Figures | None = None, helpers: int = 0) -> Iterator[Page]:  # fmt: skip
+               memo: PageMemo | None = None, figures: Figures | None = None) -> Iterator[Page]:  # fmt: skip
     """`render_site`'s pages one at a time, in its order: a caller that turns each into a file need
-    not hold every page's HTML at once (at 10,000 sessions, half a gigabyte).
-
-    With `helpers` (a render kept for no other: no `cache`, no `memo`), as many forked processes
-    render a share of the pages each (`_shared`); the pages and their order are the same.
-    """
+    not hold every page's HTML at once (at 10,000 sessions, half a gigabyte)."""
     site = Site(journal, directory_urls, cache, memo, figures)
     claimed: dict[str, str] = {}
-    for page in _shared(site, helpers) if helpers else _made(site, _items(site)):
+    for page in _made(site, _items(site)):
         _claim(claimed, page.src_uri, page.source, journal)
         yield page
     site.remember()
@@ -805,32 +800,6 @@ def site_pages(journal: Journal, cache: SessionCache | None = None, *, directory
 def _items(site: Site) -> Iterator[PageSpec | Page]:
     """What every page of the site is made from, in the site's order, each made when it is reached."""
     return itertools.chain.from_iterable(kind(site) for kind in PAGE_KINDS)
-
-
-def _shared(site: Site, helpers: int) -> Iterator[Page]:
-    """`_made`'s pages, in order, rendered here and by `helpers` forked processes: each takes every
-    (helpers + 1)-th page, so that the long count pages and the short session pages are shared alike.
-    Every process goes through the specs itself, one at a time (held all at once, they raised a build's
-    peak at 10,000 sessions by 21 MiB). A page a helper did not hand back is rendered here."""
-    assert site.cache is None and site.memo is None, "a helper's renders are not kept"
-    share = helpers + 1
-    started = [forked.Helper(lambda h=h: _made(site, itertools.islice(_items(site), h, None, share))) for h in range(1, share)]
-    streams = [iter(helper) for helper in started]
-    try:
-        for i, item in enumerate(_items(site)):
-            page = next(streams[i % share - 1], None) if i % share else None
-            yield page if page is not None else next(_made(site, [item]))
-    finally:
-        for helper in started:
-            helper.close()
-
-
-def render_sessions(journal: Journal, sessions: list[Session], cache: SessionCache, *,
-                    directory_urls: bool = True) -> dict[str, Page]:  # fmt: skip
-    """Some sessions' own pages alone, exactly as `render_site` makes them (and kept in `cache` for it),
-    keyed likewise: what `serve` shows first after an edit of those records, before the rest of the site."""
-    site = Site(journal, directory_urls, cache)
-    return {page.src_uri: page for page in _made(site, session_pages(site, sessions))}
 
 
 def _made(site: Site, items: Iterable[PageSpec | Page]) -> Iterator[Page]:

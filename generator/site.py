@@ -31,9 +31,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
 from .errors import UserError
-from .folders import MARK, abandoned, mark, read_marker, remove_tree, shown, temp_folder, unmark
+from .folders import MARK, abandoned, mark, read_marker, remove_tree, shown, site_folder_problem, temp_folder, unmark
 from .output import default_site_name
-from .plugin import OVERRIDES, site_folder_problem
+from .plugin import Overrides
 
 #: The marker of a site this tool built: what wrote it, and the files of that build.
 SITE_MARK = ".pjournal-site"
@@ -84,7 +84,8 @@ def site_config(config_file: Path | None, journal_dir: Path) -> Iterator[Path]:
             remove_tree(folder)
 
 
-def _load(config_file: Path, **options: Any) -> MkDocsConfig:
+def _load(config_file: Path, overrides: Overrides, **options: Any) -> MkDocsConfig:
+    """The site's config, its journal plugin given the command line's `overrides`."""
     from mkdocs.config import load_config
 
     try:
@@ -93,20 +94,8 @@ def _load(config_file: Path, **options: Any) -> MkDocsConfig:
         raise SiteError(f"{config_file}: {e}") from None
     if PLUGIN not in config.plugins:
         raise SiteError(f"{config_file} does not list the '{PLUGIN}' plugin under plugins:")
+    config.plugins[PLUGIN].overrides = overrides  # kept with the plugin across `serve`'s reloads of the config
     return config
-
-
-@contextlib.contextmanager
-def _options(drafts: bool, redact: tuple[str, ...]) -> Iterator[None]:
-    """`--drafts` and `--redact` for the plugin of this process, for as long as the build or server runs."""
-    if drafts:
-        OVERRIDES["drafts"] = True
-    if redact:
-        OVERRIDES["redact"] = list(redact)
-    try:
-        yield
-    finally:
-        OVERRIDES.clear()
 
 
 @dataclass(frozen=True)
@@ -125,39 +114,39 @@ def build_site(config_file: Path, *, site_dir: Path | None, strict: bool, drafts
     this tool did not build is refused, or with `force` moved aside whole to a backup folder
     beside it: nothing is deleted but a site this tool built.
     """
-    with _options(drafts, redact):
-        config = _load(config_file, strict=strict)
-        target = (Path(site_dir).absolute() if site_dir else Path(config.site_dir)).resolve()
-        name = str(site_dir) if site_dir else shown(target)
-        problem = site_folder_problem(config, Path(config.plugins[PLUGIN].config.journal_dir), target, name)
-        if problem is not None:
-            raise SiteError(problem)
+    config = _load(config_file, Overrides(drafts, tuple(redact)), strict=strict)
+    target = (Path(site_dir).absolute() if site_dir else Path(config.site_dir)).resolve()
+    name = str(site_dir) if site_dir else shown(target)
+    problem = site_folder_problem(config.config_file_path, Path(config.docs_dir),
+                                  Path(config.plugins[PLUGIN].config.journal_dir), target, name)  # fmt: skip
+    if problem is not None:
+        raise SiteError(problem)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _clean_leftovers(target)
+        backup = _backup(target) if _must_move_aside(target, name, force) else None
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-{os.getpid()}-", dir=target.parent))
+    except OSError as e:
+        raise SiteError(_unwritable(name, e)) from None
+    try:
+        mark(staging, "staging")  # first: a build killed from here on leaves a folder a later one knows
+        umask = os.umask(0)
+        os.umask(umask)
+        staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; a site is for a web server to read
+        config.site_dir = str(staging)
+        config.plugins.on_startup(command="build", dirty=False)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _clean_leftovers(target)
-            backup = _backup(target) if _must_move_aside(target, name, force) else None
-            staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-{os.getpid()}-", dir=target.parent))
-        except OSError as e:
-            raise SiteError(_unwritable(name, e)) from None
-        try:
-            mark(staging, "staging")  # first: a build killed from here on leaves a folder a later one knows
-            umask = os.umask(0)
-            os.umask(umask)
-            staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; a site is for a web server to read
-            config.site_dir = str(staging)
-            config.plugins.on_startup(command="build", dirty=False)
-            try:
-                build(config)
-            finally:
-                config.plugins.on_shutdown()
-            _mark_site(staging)
-            _swap(staging, target, backup)
-        except (Abort, PluginError) as e:
-            raise SiteError(str(e)) from None
-        except OSError as e:
-            raise SiteError(_unwritable(name, e)) from None
+            build(config)
         finally:
-            remove_tree(staging)  # if still there: a failed build, or after the exchange the old site
+            config.plugins.on_shutdown()
+        _mark_site(staging)
+        _swap(staging, target, backup)
+    except (Abort, PluginError) as e:
+        raise SiteError(str(e)) from None
+    except OSError as e:
+        raise SiteError(_unwritable(name, e)) from None
+    finally:
+        remove_tree(staging)  # if still there: a failed build, or after the exchange the old site
     return Built(target, backup)
 
 
@@ -293,17 +282,12 @@ def _clean_leftovers(target: Path) -> None:
             remove_tree(path)
 
 
-def serve_site(config_file: Path, *, dev_addr: str | None, drafts: bool, dirty: bool = False,
-               redact: tuple[str, ...] = ()) -> None:  # fmt: skip
-    """`mkdocs serve` with live reload on (Click 8.2.2-8.3 turned it off by default: mkdocs #4032).
-
-    `dirty` (pjournal serve's default) rebuilds only the pages an edit changed; the plugin sees that it is safe.
-    """
+def serve_site(config_file: Path, *, dev_addr: str | None, drafts: bool, redact: tuple[str, ...] = ()) -> None:
+    """`mkdocs serve` with live reload on (Click 8.2.2-8.3 turned it off by default: mkdocs #4032)."""
     from mkdocs.commands.serve import serve
 
-    with _options(drafts, redact):
-        _load(config_file)
-        try:
-            serve(str(config_file), livereload=True, dev_addr=dev_addr, build_type="dirty" if dirty else None)
-        except (Abort, PluginError) as e:
-            raise SiteError(str(e)) from None
+    _load(config_file, Overrides(drafts, tuple(redact)))
+    try:
+        serve(str(config_file), livereload=True, dev_addr=dev_addr)
+    except (Abort, PluginError) as e:
+        raise SiteError(str(e)) from None

@@ -16,23 +16,21 @@ import shutil
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
 from jinja2 import PackageLoader
 
 from .install import Install
-from . import engines, forked, framework
-from .analyze import published
+from . import engines
 from .errors import JournalError, LocatedError, UserError
 from .folders import overlap, remove_tree, shown, temp_folder
-from .load import Cache, load_journal
+from .load import load_journal
 from .markup import error_banner
-from .model import Journal
 from .output import Written, clean_prefix, journal_files, sidebar, write_files
-from .privacy import Redacted, compile_patterns, redact
-from .render import PageMemo, SessionCache, render_site, site_pages
+from .publish import Kept, Options, publish, published_journal
+from .render import render_site
 from .validate import validate
 
 #: How often `serve` looks for changed records: an edit reaches the page within about a second.
@@ -86,8 +84,7 @@ def nav_hint(site: ZensicalSite) -> str | None:
 
 def nav_text(site: ZensicalSite) -> str:
     """The journal's nav section as zensical.toml (or mkdocs.yml, the same as JSON) writes it."""
-    journal = _journal(site, None)
-    pages = render_site(journal, directory_urls=site.directory_urls)
+    pages = render_site(published_journal(_options(site)), directory_urls=site.directory_urls)
     items = sidebar(pages, site.prefix, site.directory_urls)
     if site.config.suffix == ".toml":
         return "nav = [" + ", ".join(toml_value(item) for item in items) + "]"
@@ -102,23 +99,10 @@ def _problem(site: ZensicalSite) -> str | None:
     return None if why is None else f"site folder '{shown(site.site_dir)}' {why}; choose a folder of its own, such as 'site'"
 
 
-@dataclass
-class _Kept:
-    """What `serve` keeps from one render to the next, as the MkDocs plugin does: the records as read
-    and as redacted, the sessions' pages and the other pages, each made again only when its inputs changed."""
-
-    records: Cache = field(default_factory=dict)
-    redacted: Redacted = field(default_factory=Redacted)
-    sessions: SessionCache = field(default_factory=SessionCache)
-    pages: PageMemo = field(default_factory=PageMemo)
-
-
-def _journal(site: ZensicalSite, kept: _Kept | None) -> Journal:
-    """The journal as published: validated, drafts left out unless asked for, redacted."""
-    if not site.journal_dir.is_dir():
-        raise UserError(f"no journal folder '{shown(site.journal_dir)}'")
-    journal = validate(load_journal(site.journal_dir, kept.records if kept else None), release=kept is None)
-    return redact(published(journal, site.drafts), compile_patterns(list(site.redact)), kept.redacted if kept else None)
+def _options(site: ZensicalSite) -> Options:
+    """The publication's options, from the site's config and the command line."""
+    return Options(site.journal_dir, prefix=site.prefix, drafts=site.drafts, redact=site.redact,
+                   directory_urls=site.directory_urls, site_name=site.site_name)  # fmt: skip
 
 
 def render_into_docs(site: ZensicalSite) -> tuple[Written, list[LocatedError]]:
@@ -129,15 +113,10 @@ def render_into_docs(site: ZensicalSite) -> tuple[Written, list[LocatedError]]:
     return write_files(files, site.docs_dir, prefix=site.prefix), warnings
 
 
-def _rendered(site: ZensicalSite, kept: _Kept | None) -> tuple[dict[str, str], list[LocatedError]]:
+def _rendered(site: ZensicalSite, kept: Kept | None) -> tuple[dict[str, str], list[LocatedError]]:
     """The journal's files for docs/<prefix>, by path, and the journal's warnings."""
-    journal = _journal(site, kept)
-    figures = framework.views(journal)
-    pages = site_pages(journal, kept.sessions if kept else None, directory_urls=site.directory_urls,
-                       memo=kept.pages if kept else None, figures=figures,
-                       helpers=0 if kept else forked.helpers_for(len(journal.sessions)))  # fmt: skip
-    return journal_files(journal, site_name=site.site_name, prefix=site.prefix, directory_urls=site.directory_urls,
-                         pages=pages, figures=figures), journal.warnings  # fmt: skip
+    publication = publish(_options(site), kept)
+    return journal_files(publication, site.directory_urls), publication.warnings
 
 
 def with_banner(files: dict[str, str], problems: list[str]) -> dict[str, str]:
@@ -190,7 +169,7 @@ def serve(site: ZensicalSite, dev_addr: str | None, report: Callable[[str], None
     A record with an error is reported, and the last good pages stay served with the errors at
     the top of each; fixing it brings the pages back. Runs until interrupted (Ctrl-C, SIGTERM), then stops Zensical.
     """
-    kept = _Kept()
+    kept = Kept()
     good, warnings = _rendered(site, kept)
     write_files(good, site.docs_dir, prefix=site.prefix)
     for warning in warnings:

@@ -51,21 +51,6 @@ def journal_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 
 @pytest.fixture
-def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The helper processes forked while a test runs, counted as they are forked."""
-    started, fork = [], os.fork
-
-    def counted() -> int:
-        pid = fork()
-        if pid:
-            started.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", counted)
-    return started
-
-
-@pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
 

@@ -27,7 +27,7 @@ from conftest import FIXTURES
 
 SUITE = Path(__file__).parent / "corpora/yaml-test-suite"  # vendored: see corpora/README.md
 SUMMARY = re.compile(r"(\d+) errors?, (\d+) warnings? in (\d+) records?")
-BUILD_HEAD = re.compile(r"The journal has (\d+) error\(s\):$")
+BUILD_HEAD = re.compile(r"The journal has (\d+) errors?:$")
 SESSION = "sessions/2026-01-10-outline.yaml"  # of the minimal fixture
 DESIGN_SESSION = "sessions/2026-02-03-follow-up-post.yaml"
 

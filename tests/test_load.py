@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator import forked, load
+from generator import load
 from generator.load import load_journal, locate
 from helpers import edit, problems, write
 
@@ -245,81 +245,3 @@ def test_tags_are_resolved_as_pyyaml_resolves_them():
         except (yaml.YAMLError, AttributeError):
             continue
         assert tags(yaml.compose(text, Loader=load._Loader), []) == expected, text
-
-
-@pytest.fixture
-def every_core(monkeypatch, forks):
-    """`parallel` reads even a few sessions with two helper processes (counted as they are forked)."""
-    monkeypatch.setattr(forked, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(forked, "_cores", lambda: 3)
-    monkeypatch.setattr(forked, "may_fork", lambda: True)  # the suite's own threads (served sites) aside
-    return forks
-
-
-def test_no_helper_is_forked_from_a_process_with_other_threads(journal_copy, monkeypatch):
-    """A fork copies only the thread that forks: a lock another thread held would stay held in the helper."""
-    import threading
-
-    monkeypatch.setattr(forked, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(forked, "_cores", lambda: 3)
-    monkeypatch.setattr(os, "fork", lambda: pytest.fail("forked"))
-    stop = threading.Event()
-    other = threading.Thread(target=stop.wait)
-    other.start()
-    try:
-        assert not forked.may_fork()
-        root = journal_copy("figures")
-        assert load_journal(root, parallel=True).sessions == load_journal(root).sessions
-    finally:
-        stop.set()
-        other.join()
-
-
-@pytest.mark.parametrize("fixture", ["broken", "hostile", "figures"])
-def test_reading_on_every_core_gives_the_same_records_and_problems(journal_copy, runner, every_core, monkeypatch,
-                                                                    fixture):  # fmt: skip
-    from generator.cli import cli
-
-    root = journal_copy(fixture)
-    alone = load_journal(root)
-    assert not every_core
-    shared = load_journal(root, parallel=True)
-    assert len(every_core) == 2
-    assert (shared.sessions, shared.errors) == (alone.sessions, alone.errors)
-    assert [r.display for r in shared.sessions] == sorted(r.display for r in shared.sessions)
-    together = runner.invoke(cli, ["check", "journal", "--format", "json"])
-    assert len(every_core) == 4
-    monkeypatch.setattr(forked, "PARALLEL_FROM", 10**9)  # the same command, read by this process alone
-    assert runner.invoke(cli, ["check", "journal", "--format", "json"]).output == together.output
-
-
-@pytest.mark.parametrize("read_first", [0, 1])
-def test_a_helper_that_fails_costs_only_time(journal_copy, every_core, monkeypatch, read_first):
-    """A helper that dies before it reads a record, or after reading one: its records are read here."""
-    root = journal_copy("figures")
-    alone = load_journal(root)
-    parent, read = os.getpid(), load._read
-    done = []
-
-    def failing_in_helpers(path, *args):
-        if os.getpid() != parent:
-            if len(done) == read_first:
-                os._exit(1)
-            done.append(path)
-        return read(path, *args)
-
-    monkeypatch.setattr(load, "_read", failing_in_helpers)
-    shared = load_journal(root, parallel=True)
-    assert len(every_core) == 2 and shared.sessions == alone.sessions
-
-
-def test_helpers_are_few_and_only_for_a_journal_large_enough(monkeypatch):
-    """One per other core, but a build's helpers each copy the build as they work: a few at most."""
-    monkeypatch.setattr(forked, "may_fork", lambda: True)
-    monkeypatch.setattr(forked, "_cores", lambda: 64)
-    assert forked.helpers_for(forked.PARALLEL_FROM) == forked.MAX_HELPERS
-    assert forked.helpers_for(forked.PARALLEL_FROM - 1) == 0
-    monkeypatch.setattr(forked, "_cores", lambda: 2)
-    assert forked.helpers_for(10_000) == 1
-    monkeypatch.setattr(forked, "may_fork", lambda: False)
-    assert forked.helpers_for(10_000) == 0

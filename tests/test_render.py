@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import re
 from html.parser import HTMLParser
 
 import pytest
 
 from generator import markup, routes
-from generator import render as render_module
 from generator.analyze import CountSet, Counted, published
 from generator.load import load_journal
 from generator.privacy import Redacted, compile_patterns, redact
-from generator.render import PageMemo, PageSpec, SessionCache, Site, render_sessions, render_site, site_pages
+from generator.render import PageMemo, PageSpec, SessionCache, Site, render_site
 from generator.validate import validate
 from helpers import valid, write
 
@@ -221,9 +219,6 @@ def test_pages_reused_across_edits_are_those_of_a_fresh_render(journal_copy, nam
         assert served.keys() == fresh.keys()
         for uri, page in fresh.items():
             assert served[uri] == page, f"{uri} is stale after an edit"
-        alone = render_sessions(journal, journal.sessions, SessionCache())  # what serve shows first after an edit
-        assert alone.keys() == {routes.session(s.id) for s in journal.sessions}
-        assert all(page == fresh[uri] for uri, page in alone.items())
         reused += sum(1 for uri, (_, _, page) in memo.pages.items() if uri in last and last[uri][2] is page)
         kept += sum(1 for s in journal.sessions if last_sessions.get(s.id) is s)
     assert reused  # pages whose inputs were the same were not made again
@@ -246,31 +241,3 @@ def test_a_page_is_made_again_when_a_count_set_it_looks_up_changed():
 
     assert "Part: <a" in served(1) and ">1</a>" in served(1)
     assert ">2</a>" in served(2)
-
-
-@pytest.mark.parametrize("fixture", ["design", "figures", "hostile"])
-def test_pages_rendered_with_helpers_are_those_rendered_alone(fixture, forks):
-    journal = published(valid(FIXTURES / fixture))
-    alone = list(site_pages(journal))
-    assert not forks
-    assert list(site_pages(journal, helpers=2)) == alone
-    assert len(forks) == 2
-
-
-@pytest.mark.parametrize("handed_back", [0, 3])
-def test_a_render_helper_that_dies_costs_only_time(handed_back, forks, monkeypatch):
-    """A helper that dies before its first page, or after handing three back: the rest are rendered here."""
-    journal = published(valid(FIXTURES / "figures"))
-    alone = list(site_pages(journal))
-    parent, made, done = os.getpid(), render_module._render, []
-
-    def dying_in_helpers(spec, site):
-        if os.getpid() != parent:
-            if len(done) == handed_back:
-                os._exit(1)
-            done.append(spec.uri)
-        return made(spec, site)
-
-    monkeypatch.setattr(render_module, "_render", dying_in_helpers)
-    assert list(site_pages(journal, helpers=1)) == alone
-    assert len(forks) == 1

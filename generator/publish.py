@@ -1,0 +1,88 @@
+"""One publish pipeline: a journal folder and explicit options in; pages, exports and warnings out.
+
+The MkDocs/ProperDocs plugin, Zensical's render into docs/ and `pjournal render -o` all call
+`publish`: the journal is loaded, validated, narrowed to what is published (drafts, redaction,
+anonymous partners) and rendered once, here, with the options as arguments. What an engine then
+does with the pages (generated files of a build, Markdown files in a folder) is the caller's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from .analyze import public_partners, published
+from .errors import LocatedError, UserError
+from .export import exports
+from .folders import shown
+from .load import Cache, load_journal
+from .model import Journal
+from .privacy import Redacted, compile_patterns, redact
+from .render import ENV, Page, PageMemo, SessionCache, site_pages
+from .validate import validate
+from . import framework
+
+
+@dataclass(frozen=True)
+class Options:
+    """What a publication is made with: the plugin's options and the site's settings that pages show."""
+
+    journal_dir: Path
+    prefix: str = "journal"
+    drafts: bool = False
+    redact: tuple[str, ...] = ()
+    directory_urls: bool = True
+    site_name: str = "Journal"
+    site_url: str = ""
+
+
+@dataclass
+class Kept:
+    """What `serve` keeps from one publication to the next: the records as read and as redacted, the
+    sessions' pages and exports, and the other pages; each is made again only when its inputs changed."""
+
+    records: Cache = field(default_factory=dict)
+    redacted: Redacted = field(default_factory=Redacted)
+    sessions: SessionCache = field(default_factory=SessionCache)
+    pages: PageMemo = field(default_factory=PageMemo)
+    exported: SessionCache = field(default_factory=SessionCache)
+
+
+@dataclass(frozen=True)
+class Publication:
+    """A journal as published: its pages (made one at a time as they are read), its export files by
+    name (journal.json, its schema, the feed), and the warnings of its records."""
+
+    journal: Journal
+    pages: Iterator[Page]
+    exports: dict[str, str]
+    warnings: list[LocatedError]
+
+
+def published_journal(options: Options, kept: Kept | None = None, checked: Journal | None = None) -> Journal:
+    """The journal as it may be published: read and validated (a JournalError lists every problem), or
+    as `checked` already; drafts left out unless asked for; redacted. Its warnings are those of all its
+    records, drafts too."""
+    if checked is None:
+        if not options.journal_dir.is_dir():
+            raise UserError(f"no journal folder '{shown(options.journal_dir)}'")
+        raw = load_journal(options.journal_dir, kept.records if kept is not None else None)
+        checked = validate(raw, release=kept is None)
+    patterns = compile_patterns(list(options.redact))
+    return redact(published(checked, options.drafts), patterns, kept.redacted if kept is not None else None)
+
+
+def publish(options: Options, kept: Kept | None = None, checked: Journal | None = None) -> Publication:
+    """Every page and export of the journal (`checked`: validated already). The pages are made as they
+    are read, so a caller that turns each into a file holds one at a time; the exports are made first
+    (they share the figures)."""
+    journal = published_journal(options, kept, checked)
+    figures = framework.views(journal)
+    files = exports(journal, public_partners(journal.partners), ENV, site_name=options.site_name,
+                    site_url=options.site_url, prefix=options.prefix,
+                    cache=kept.exported if kept is not None else None,
+                    directory_urls=options.directory_urls, views=figures[0])  # fmt: skip
+    pages = site_pages(journal, kept.sessions if kept is not None else None, directory_urls=options.directory_urls,
+                       memo=kept.pages if kept is not None else None, figures=figures)  # fmt: skip
+    return Publication(journal, pages, files, journal.warnings)
