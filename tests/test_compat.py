@@ -1,0 +1,181 @@
+"""The plugin beside what real sites run: plugin order, Material versions, popular plugins, ProperDocs.
+
+Sites other than the suite's own environment build in virtualenvs made once per session, all at
+once in the background while the first tests run. A venv that only adds packages to the suite's
+(another Material, the plugins) reads the suite's site-packages after its own (a `.pth` line), so
+it installs only what differs and runs this working tree's code; ProperDocs gets a venv of its own,
+since it must run without MkDocs.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import sysconfig
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from mkdocs.__main__ import cli as mkdocs_cli
+
+from conftest import FIXTURES, ROOT, needs_tool
+from helpers import edit, write
+from test_site import sidebar_links, stranger_site
+
+pytestmark = pytest.mark.build
+
+SESSION = "journal/sessions/2026-02-03-follow-up-post/"
+#: The sections of the session page that search must find, by their anchors.
+SECTIONS = ("partners", "contributions", "feedback")
+#: The journal's top pages, which the sidebar's compact "Journal" section lists.
+TOP = ("journal/", "journal/sessions/", "journal/ledger/")
+
+#: The current release of each plugin tested beside ours, pinned so a new release is a deliberate change.
+PLUGINS = (
+    "mkdocs-git-revision-date-localized-plugin==1.7.2",
+    "mkdocs-git-authors-plugin==0.10.0",
+    "mkdocs-macros-plugin==1.5.0",
+    "mkdocs-awesome-nav==3.3.0",
+    "mkdocs-literate-nav==0.6.3",
+    "mkdocs-redirects==1.2.3",
+    "mkdocs-minify-plugin==0.8.0",
+    "mkdocs-glightbox==0.5.3",
+    "mkdocstrings==1.0.8",
+    "mkdocstrings-python==2.0.11",
+)
+#: Each venv: whether it layers on the suite's packages, and what it installs. The oldest Material
+#: allowed is the first 9.5 (it installs with MkDocs 1.6); 9.6.18 is what a real site pins.
+VENVS: dict[str, tuple[bool, tuple[str, ...]]] = {
+    "material_95": (True, ("mkdocs-material==9.5.0",)),
+    "material_96": (True, ("mkdocs-material==9.6.18",)),
+    "plugins": (True, PLUGINS),
+    "properdocs": (False, (f"{ROOT}[properdocs]",)),
+}
+#: No MkDocs 2 notice from the plugins that print one, in a subprocess's output.
+QUIET = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+
+
+def make_venv(folder: Path, layered: bool, packages: tuple[str, ...]) -> Path | str:
+    """A venv with `packages` installed: its python, or why it could not be made."""
+    # a layered venv runs the suite's pip (through the .pth line), which installs into the venv
+    subprocess.run([sys.executable, "-m", "venv", *(["--without-pip"] if layered else []), str(folder)], check=True)
+    python = folder / "bin/python"
+    if layered:  # read after its own packages: what it installs shadows the suite's
+        purelib = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                                 capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+        suite = sysconfig.get_paths()["purelib"]
+        (Path(purelib) / "zz_suite.pth").write_text(f"import site; site.addsitedir({suite!r})\n")
+    run = subprocess.run([python, "-m", "pip", "install", "-q", "--disable-pip-version-check", *packages],
+                         capture_output=True, text=True, timeout=600)  # fmt: skip
+    if run.returncode:
+        return f"pip install {' '.join(packages)} failed: {run.stderr.strip()[-600:]}"
+    return python
+
+
+@pytest.fixture(scope="session", autouse=True)
+def installs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """Every venv the selected tests need, made at once in the background from the first test on."""
+    wanted = sorted({n for item in request.session.items for n in getattr(item, "fixturenames", ()) if n in VENVS})
+    with ThreadPoolExecutor(max(len(wanted), 1)) as pool:
+        yield {name: pool.submit(make_venv, tmp_path_factory.mktemp(name), *VENVS[name]) for name in wanted}
+
+
+def ready(installs: dict[str, Future], name: str) -> Path:
+    made = installs[name].result()
+    if isinstance(made, str):
+        needs_tool(made)
+    return made
+
+
+@pytest.fixture(scope="session")
+def material_95(installs):
+    return ready(installs, "material_95")
+
+
+@pytest.fixture(scope="session")
+def material_96(installs):
+    return ready(installs, "material_96")
+
+
+@pytest.fixture(scope="session")
+def plugins(installs):
+    return ready(installs, "plugins")
+
+
+@pytest.fixture(scope="session")
+def properdocs(installs):
+    return ready(installs, "properdocs")
+
+
+def build(python: Path, site: Path, engine: str = "mkdocs", env: dict[str, str] | None = None) -> str:
+    """`<engine> build --strict` of `site` with a venv's python; its output, after asserting it passed."""
+    run = subprocess.run([python, "-m", engine, "build", "--strict"], cwd=site, capture_output=True, text=True,
+                         env={**os.environ, **QUIET, **(env or {})}, timeout=300)  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    return run.stdout + run.stderr
+
+
+def plugins_site(tmp_path: Path, plugins: str, extra: str = "") -> Path:
+    """The example-like site (the design journal) with `plugins:` as given."""
+    site = stranger_site(tmp_path, extra=extra)
+    text = (site / "mkdocs.yml").read_text()
+    write(site / "mkdocs.yml", text[: text.index("plugins:")] + f"plugins:\n{plugins}\n{extra}")
+    return site
+
+
+def read(site: Path, page: str) -> str:
+    return (site / "site" / page / "index.html").read_text(encoding="utf-8")
+
+
+def search_locations(site: Path) -> set[str]:
+    index = json.loads((site / "site/search/search_index.json").read_text(encoding="utf-8"))
+    return {doc["location"] for doc in index["docs"]}
+
+
+def assert_journal(site: Path) -> None:
+    """The journal's pages built, in search (the session page and its sections), and in the sidebar's
+    compact "Journal" section, which lists no session."""
+    for page in (*TOP, SESSION, "journal/partners/alexa/"):
+        assert (site / "site" / page / "index.html").is_file(), page
+    found = search_locations(site)
+    assert {SESSION, *(f"{SESSION}#{s}" for s in SECTIONS)} <= found, sorted(found)
+    session = read(site, SESSION)
+    links = sidebar_links(session, SESSION.rstrip("/"))
+    assert set(TOP) <= set(links), links
+    assert not any(link.startswith("journal/sessions/2") for link in links), "no session in the sidebar"
+    assert re.search(r'md-nav__link[^>]*>\s*(<span[^>]*>\s*)?Journal\b', session), "a 'Journal' section"
+
+
+# 1. Plugin order, in the suite's own (newest) Material.
+
+BLOG = "docs/blog/posts/hello.md"
+ORDERS = {
+    "search-first": "  - search\n  - partnership-journal",
+    "search-last": "  - partnership-journal\n  - search",
+    "tags-first": "  - search\n  - tags\n  - partnership-journal",
+    "tags-last": "  - search\n  - partnership-journal\n  - tags",
+    "blog-first": "  - search\n  - blog\n  - partnership-journal",
+    "blog-last": "  - search\n  - partnership-journal\n  - blog",
+}
+
+
+@pytest.mark.parametrize("order", ORDERS)
+def test_plugin_order(tmp_path, runner, monkeypatch, order):
+    site = plugins_site(tmp_path, ORDERS[order])
+    write(site / "docs/guide.md", "---\ntags: [handbook]\n---\n# Guide\n")
+    write(site / "docs/blog/index.md", "# Blog\n")
+    write(site / BLOG, "---\ndate: 2026-01-02\n---\n# Hello\n\nFirst post.\n<!-- more -->\nMore.\n")
+    monkeypatch.chdir(site)
+    result = runner.invoke(mkdocs_cli, ["build", "--strict"])
+    assert result.exit_code == 0, result.output
+    assert_journal(site)
+    if "tags" in order:
+        assert "handbook" in read(site, "guide/"), "the tags plugin tagged the site's page"
+    if "blog" in order:
+        assert "First post." in read(site, "blog/2026/01/02/hello/"), "the blog plugin published its post"
+        assert "First post." in read(site, "blog/"), "and listed it"
