@@ -50,9 +50,12 @@ def _date(value: Any, handler: ValidatorFunctionWrapHandler) -> dt.date:
 
 #: Ids are text: strict, so that `by: 010` is not taken for the id "8" (YAML's octal).
 Id = Annotated[str, Strict(), StringConstraints(pattern=SLUG.pattern, max_length=80)]
+#: The longest a text field may be (a title, a summary, a lesson), and a long one (notes, a narrative).
+TEXT_MAX = 5_000
+LONG_TEXT_MAX = 200_000
 #: Text fields take numbers as their text (`title: 2026`): Model's coerce_numbers_to_str.
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5_000)]
-LongText = Annotated[str, StringConstraints(max_length=200_000)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TEXT_MAX)]
+LongText = Annotated[str, StringConstraints(max_length=LONG_TEXT_MAX)]
 #: Numbers, dates and yes/no are strict: `confidence: true` is not 100%, `date: 0` not 1970-01-01.
 Confidence = Annotated[float, Strict(), Field(ge=0, le=1)]
 Date = Annotated[dt.date, WrapValidator(_date)]
@@ -267,7 +270,7 @@ class Session(Model):
     @property
     def lesson_entries(self) -> list[Lesson]:
         """Lessons in one shape: plain strings become untagged entries."""
-        return [item if isinstance(item, Lesson) else Lesson(lesson=item) for item in self.lessons]
+        return [item if isinstance(item, Lesson) else Lesson.model_construct(lesson=item) for item in self.lessons]
 
 
 @dataclass
@@ -355,8 +358,9 @@ def ref_fields(model: type[BaseModel]) -> dict[str, RefKind]:
     return {name: ref.kind for name, ref in refs_of(model).items()}
 
 
-def ref_keys(kind: RefKind) -> frozenset[str]:
-    """The YAML keys that name a record of this kind, in any record model."""
+@lru_cache(maxsize=None)
+def _all_models() -> frozenset[type[BaseModel]]:
+    """Every model a record is made of: the record models and those inside them."""
     models: set[type[BaseModel]] = set()
     pending = list(RECORD_MODELS.values())
     while pending:
@@ -364,8 +368,27 @@ def ref_keys(kind: RefKind) -> frozenset[str]:
         if model not in models:
             models.add(model)
             pending += [m for f in model.model_fields.values() if (m := _sub_model(f.annotation)) is not None]
-    return frozenset(model.model_fields[name].alias or name for model in models
+    return frozenset(models)
+
+
+def ref_keys(kind: RefKind) -> frozenset[str]:
+    """The YAML keys that name a record of this kind, in any record model."""
+    return frozenset(model.model_fields[name].alias or name for model in _all_models()
                      for name, k in ref_fields(model).items() if k == kind)  # fmt: skip
+
+
+@lru_cache(maxsize=None)
+def _long_text_keys() -> frozenset[str]:
+    """The YAML keys of the fields that take long text (`LongText`), in any record model."""
+    return frozenset(f.alias or name for model in _all_models() for name, f in model.model_fields.items()
+                     if f.annotation == LongText or LongText in get_args(f.annotation))  # fmt: skip
+
+
+def text_limit(loc: tuple[str | int, ...]) -> int:
+    """The longest a text at `loc` in a raw record may be: its field's limit (LONG_TEXT_MAX for a long
+    text's key, else TEXT_MAX, also where no model has the key: such a field is an error anyway)."""
+    key = next((part for part in reversed(loc) if isinstance(part, str)), "")
+    return LONG_TEXT_MAX if key in _long_text_keys() else TEXT_MAX
 
 
 def references(data: Any, model: type[BaseModel], loc: tuple[str | int, ...] = ()

@@ -18,8 +18,8 @@ from . import privacy
 from .errors import JournalError, LocatedError, format_loc
 from .load import RawJournal, Record, display_path, joined, locate, strings
 from .model import (
-    IMPORT_CANDIDATE, IMPORT_TODO, PLACEHOLDERS, RECORD_MODELS, SLUG, CaseStudy, Journal, Partner, Session, fields_at,
-    references,
+    IMPORT_CANDIDATE, IMPORT_TODO, PLACEHOLDERS, RECORD_MODELS, SLUG, TEXT_MAX, CaseStudy, Journal, Partner, Session,
+    fields_at, references, text_limit,
 )  # fmt: skip
 from .privacy import scan
 from .routes import reserved_reason
@@ -184,9 +184,8 @@ def _mentions(partners: dict[str, Partner]) -> Callable[[Record], list[LocatedEr
     if not any(p.anonymous for p in partners.values()):
         return lambda record: []
     key = "mentions:" + repr([(id, p.kind, p.anonymous and p.name, p.alias) for id, p in partners.items()])
-    substitutions = privacy.anonymous_substitutions(partners)
-    anonymous = frozenset(id for id, p in partners.items() if p.anonymous)
-    return lambda record: record.remember(key, lambda: privacy.mentions(record, substitutions, anonymous))
+    anonymity = privacy.Anonymity(partners)
+    return lambda record: record.remember(key, lambda: privacy.mentions(record, anonymity) if _within_limits(record) else [])
 
 
 def _references(journal: Journal) -> Callable[[Record, dict[str, Any]], tuple[list[LocatedError], list[LocatedError]]]:
@@ -206,7 +205,18 @@ def _references(journal: Journal) -> Callable[[Record, dict[str, Any]], tuple[li
 def _text_warnings(record: Record) -> list[LocatedError]:
     """The warnings of a record's texts (secrets, placeholders, import marks), from one gathering of them."""
     text = joined(record.data)
+    if not _within_limits(record):
+        return [*import_marks(record)]
     return [*scan(record, text), *placeholders(record, text), *import_marks(record)]
+
+
+def _within_limits(record: Record) -> bool:
+    """Whether every text of a record is within its field's limit (model.text_limit). A longer text
+    is an error of validation, and no pattern reads it before: what a field may hold bounds the work
+    of every scan. A file this short holds no longer text (YAML's escapes and folding only shorten it)."""
+    if record.text is None or len(record.text) <= TEXT_MAX:
+        return True
+    return record.remember("within limits", lambda: all(len(text) <= text_limit(loc) for loc, text in strings(record.data)))
 
 
 def placeholders(record: Record, text: str | None = None) -> list[LocatedError]:

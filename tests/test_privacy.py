@@ -116,7 +116,8 @@ def test_check_warns_at_every_mention_without_printing_the_name(journal, runner)
     )
     assert located == sorted(MENTIONS)
     assert ("journal/sessions/2026-01-11-qz-reader-review.yaml: warning: file name names the anonymous partner "
-            "published as 'Second reader'; rename the file (its edit link is left out of the site)") in warnings
+            "published as 'Second reader'; rename the file (its edit link is left out of the site, its address uses the "
+            "public name)") in warnings
     assert len(warnings) == len(MENTIONS) + 1
     shown = result.output.replace("journal/sessions/2026-01-11-qz-reader-review.yaml", "")
     assert not NAME.search(shown), "check's output (a CI log, maybe public) names the partner only in a file's path"
@@ -239,21 +240,59 @@ def test_the_design_journal_names_no_anonymous_partner(runner):
 
 @pytest.mark.parametrize(("name", "id"), [("Quentin Zabriskie", "qz-reader"), ("Kåre Ødegård", "ko"), ("Stine Ask", "sa")])
 def test_looking_for_words_first_misses_no_mention(name, id):
-    """A text is searched only when it holds the first word of the name or the id, in any case, in it or in
-    what a reader sees of it: that finds what searching every text finds (case as IGNORECASE sees it:
-    the Kelvin sign is a K, the long s an s)."""
+    """A text is read closely only when its folded form holds the first word of the name or the id:
+    that finds what reading every text closely finds (case folded: the Kelvin sign is a K, the long
+    s an s; compatibility forms as their letters)."""
     from generator.model import Partner
 
     partners = {id: Partner(id=id, name=name, kind="human", anonymous=True)}
-    [sub] = privacy.anonymous_substitutions(partners)
-    assert sub.words is not None
+    probed = privacy.Anonymity(partners)
+    unprobed = privacy.Anonymity(partners)
+    unprobed.wanted = tuple(dataclasses.replace(w, words=("",)) for w in unprobed.wanted)  # "" is in every text
     first, last = name.split()
     texts = [name, name.upper(), name.lower(), f"met {first}\n {last} today", f"{first}{last}", id, id.upper(), f"x-{id}-y",
              f"{id}s", f"*{first[:2]}*{first[2:]} {last}", f"{first[:2]}\u00ad{first[2:]} {last}", f"[{first[:2]}](u){first[2:]} {last}",
              f"&#{ord(first[0])};{first[1:]} {last}", f"<b>{first[:2]}</b>{first[2:]} {last}", f"Zoë {name.upper()}",
              name.replace("K", "\u212a").replace("s", "\u017f"), name.replace("k", "\u212a"), f"{first}_{last}",
-             id.replace("s", "\u017f").replace("k", "\u212a"), f"`{id}`", "nothing here", f"{first} and {last}", "é" + id]  # fmt: skip
-    unprobed = dataclasses.replace(sub, words=None)
-    found = [text for text in texts if privacy._hits(text, [sub])]
-    assert found == [text for text in texts if privacy._hits(text, [unprobed])]
+             id.replace("s", "\u017f").replace("k", "\u212a"), f"`{id}`", "nothing here", f"{first} and {last}", "é" + id,
+             "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in name), f"%{ord(first[0]):02X}{first[1:]} {last}",
+             f"[{first}][x] {last}", f"{first}-{last}".lower()]  # fmt: skip
+    found = [text for text in texts if probed.mentions(text)]
+    assert found == [text for text in texts if unprobed.mentions(text)]
     assert len(found) > len(texts) // 2
+
+
+@pytest.mark.parametrize(("pattern", "says"), [
+    ("", "matches empty text, so it would put [redacted] between every two characters"),
+    ("x*", "matches empty text"),
+    (r"\b", "matches empty text"),
+    (".+", "matches every character of any text, so it would hide everything"),
+    ("(?s).", "matches every character of any text"),
+    ("(?V1)Zabriskie", "is not a valid regular expression as Python's re reads one"),
+    ("(Zab", "is not a valid regular expression (missing )"),
+])  # fmt: skip
+def test_a_redact_pattern_that_would_hide_everything_or_is_no_pattern_is_refused_in_one_line(journal, runner, pattern, says):
+    result = runner.invoke(cli, ["render", "journal", "-o", "out", "--redact", pattern])
+    assert result.exit_code == 2, result.output
+    [line] = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert line.startswith(f"Error: Invalid value for --redact: redact: {pattern!r} {says}"), line
+    assert "Traceback" not in result.output and not (journal.parent / "out").exists()
+
+
+def test_the_anonymous_partner_is_found_before_a_pattern_takes_part_of_the_name(journal, runner):
+    edit(journal / "case-studies/study.yaml", "Reviewed by Quentin *Zabriskie*.", "Quentin Zabriskie read it twice.")
+    result = runner.invoke(cli, ["render", "journal", "-o", "out", "--redact", "Quentin"])
+    assert result.exit_code == 0, result.output
+    page = (journal.parent / "out/case-studies/study/index.md").read_text(encoding="utf-8")
+    assert "Second reader read it twice." in page and "Zabriskie" not in page
+
+
+def test_a_text_that_grows_when_redacted_is_published_though_longer_than_its_field_takes(journal, runner):
+    """Only the user's text is held to its field's limit: the alias is longer than the id it stands for,
+    and "[redacted]" than the character it hides."""
+    lesson = "qz-reader " + "x" * (4961 - len("qz-reader "))
+    edit(journal / "sessions/2026-01-11-qz-reader-review.yaml", "lessons:\n", f"lessons:\n  - {lesson}\n")
+    result = runner.invoke(cli, ["render", "journal", "-o", "out", "--redact", "x"])
+    assert result.exit_code == 0, result.output
+    page = (journal.parent / "out/sessions/2026-01-11-second-reader-review/index.md").read_text(encoding="utf-8")
+    assert "Second reader " + "&#91;redacted&#93;" * (4961 - len("qz-reader ")) in page
