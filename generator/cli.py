@@ -283,6 +283,81 @@ def new(title: str | None, partners: tuple[str, ...], case_study: str | None, da
     click.echo(display_path(written.path, journal.root))
 
 
+@cli.command("import")
+@click.argument("sources", metavar="SOURCE...", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--git", "git_range", metavar="A..B",
+              help="Join a range of commits (their Co-authored-by, Assisted-by, Generated-by trailers and reverts), "
+                   "or, without SOURCE, draft from the commits alone.")
+@click.option("--human", metavar="ID", help="The person's partner id (default: the first human in partners.yaml).")
+@click.option("--ai", metavar="ID", help="The AI's partner id (default: the AI partner whose model the source names).")
+@click.option("-c", "--case-study", metavar="ID", help="The case study the sessions belong to.")
+@click.option("-j", "--journal", "--journal-dir", "journal_dir", type=JOURNAL_DIR, default="journal", show_default=True,
+              help="The journal; drafts go into its sessions folder.")
+@click.option("--latest", type=click.Choice(["claude-code", "codex"]), help="The newest session of the current folder.")
+@click.option("--from", "tool", type=click.Choice(["claude-code", "codex", "aider", "chatgpt"]),
+              help="The format of SOURCE (default: found from its content).")
+@click.option("--session", metavar="ID|TITLE", help="Only the session of this id or title (a conversation of an export).")
+@click.option("--list", "list_only", is_flag=True, help="List the sessions found (id, start, end, turns, model, title); write nothing.")
+@click.option("--dry-run", is_flag=True, help="Print each draft instead of writing it.")
+@click.option("--force", is_flag=True, help="Rewrite a draft someone edited, keeping the edited file beside it as .bak.")
+@click.option("--no-quotes", is_flag=True, help="Quote nothing a person wrote.")
+def import_(sources: tuple[Path, ...], git_range: str | None, human: str | None, ai: str | None,
+            case_study: str | None, journal_dir: Path, latest: str | None, tool: str | None, session: str | None,
+            list_only: bool, dry_run: bool, force: bool, no_quotes: bool) -> None:  # fmt: skip
+    """Draft session records from transcripts or commits.
+
+    SOURCE is a Claude Code or Codex CLI transcript (JSONL), an aider chat history, a ChatGPT
+    export (conversations.json or its zip), or a folder of them; the format is found from the
+    content. Each session gets a draft, sessions/YEAR/DATE-TITLE.yaml in the journal, whose
+    path is printed: status: draft, facts (date, partners, the work by kind) as YAML,
+    candidates (disagreements, feedback, handoffs, hedges, work undone) commented out with their
+    evidence, TODO(import) where only a person knows. Secrets, e-mail addresses, home folders
+    and anonymous partners are redacted first; tool output, file contents and thinking are never
+    read. Importing again rewrites a draft nobody edited; an edited one is left alone (exit
+    code 3) unless --force. Nothing else is written: a partner the journal lacks is printed as
+    an entry to paste into partners.yaml.
+
+    Example: pjournal import --latest claude-code --human sam
+    """
+    from .capture import detect, pipeline
+    with _user_errors():
+        paths = list(sources)
+        if latest is not None:
+            paths.append(detect.latest(latest, Path.cwd(), Path.home()))
+        if not paths and git_range is None:
+            raise click.UsageError("give a SOURCE, --latest or --git")
+        options = pipeline.Options(journal_dir, human=human, ai=ai, case_study=case_study, tool=tool,  # type: ignore[arg-type]
+                                   session=session, git=git_range, quotes=not no_quotes, force=force, dry_run=dry_run)
+        if list_only:
+            rows, problems = pipeline.list_sessions(paths, options, Path.cwd())
+        else:
+            done = pipeline.import_sessions(paths, options, Path.cwd())
+    if list_only:
+        for line in problems:
+            click.echo(line, err=True)
+        click.echo(pipeline.listing(rows))
+        return
+    for line in [*done.problems, *done.entries]:
+        click.echo(line, err=True)
+    for draft in done.drafts:
+        shown = display_path(draft.path, journal_dir.absolute())
+        if draft.action == "left":
+            click.echo(f"{shown}: edited since it was imported, so left as it is (--force rewrites it, keeping "
+                       "the edited file as .bak)", err=True)
+        elif dry_run:
+            click.echo(f"# {draft.action} {shown}")
+            click.echo(draft.text, nl=False)
+        else:
+            marks, others = pipeline.todo_marks(draft)
+            _echo_problems(others)
+            if draft.backup is not None:
+                click.echo(f"Kept the edited draft as {display_path(draft.backup, journal_dir.absolute())}", err=True)
+            click.echo(f"{shown}: {marks} marks for a person to fill in (pjournal check lists them)", err=True)
+            click.echo(shown)
+    if any(draft.action == "left" for draft in done.drafts):
+        raise click.exceptions.Exit(3)
+
+
 @cli.command()
 @click.option("-k", "--kind", type=click.Choice(KINDS), default="session", show_default=True,
               help="Which kind of record.")  # fmt: skip

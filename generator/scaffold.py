@@ -44,7 +44,7 @@ class ScaffoldError(UserError):
     """A problem the user can fix (a file in the way, an unknown partner), said in one line."""
 
 
-def _yaml_scalar(value: Any) -> str:
+def yaml_scalar(value: Any) -> str:
     """A value as one YAML scalar, quoted only where YAML needs it (`a: b`, `yes`, `2026`)."""
     return yaml.safe_dump(value, allow_unicode=True, width=1_000_000).removesuffix("\n...\n").removesuffix("\n")
 
@@ -57,7 +57,7 @@ ENV = Environment(
     lstrip_blocks=True,
     keep_trailing_newline=True,
 )
-ENV.filters["yaml"] = _yaml_scalar
+ENV.filters["yaml"] = yaml_scalar
 ENV.filters["shell"] = shlex.quote
 
 
@@ -66,13 +66,13 @@ def schema_files() -> dict[str, str]:
     return {schema_path(kind): schema_text(kind) for kind in KINDS}
 
 
-def _modeline_target(record: str, kind: SchemaKind) -> str:
+def modeline_target(record: str, kind: SchemaKind) -> str:
     """The schema's path as seen from a record, both relative to the journal folder."""
     return posixpath.relpath(schema_path(kind), posixpath.dirname(record) or ".")
 
 
 def _record(template: str, record: str, kind: SchemaKind, **values: Any) -> str:
-    return ENV.get_template(template).render(schema=_modeline_target(record, kind), **values)
+    return ENV.get_template(template).render(schema=modeline_target(record, kind), **values)
 
 
 # pjournal init
@@ -489,7 +489,7 @@ def new_session(
     missing = {p: text for p, text in schema_files().items() if not (journal.root / p).exists()}
     written = write_new_files(journal.root, {relative: content})
     try:
-        warnings = _validate_new(journal, written[0])
+        warnings = validate_written(journal, written[0])
     except JournalError:
         written[0].unlink()
         raise
@@ -497,7 +497,7 @@ def new_session(
     return NewSession(written[0], schemas, warnings)
 
 
-def _validate_new(journal: Existing, path: Path) -> list[LocatedError]:
+def validate_written(journal: Existing, path: Path) -> list[LocatedError]:
     """Validate the new record against the journal's partners and case studies; its warnings."""
     raw = load_journal(journal.root, journal.cache)  # the cache re-reads only the new file
     record = [r for r in raw.sessions if r.path == path]
