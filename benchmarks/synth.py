@@ -80,6 +80,7 @@ class Shape:
 
     humans: int = HUMANS
     anonymous: bool = True  # the last human is
+    described: bool = True  # partners with a description and strengths (5,000 such pass the 1 MB limit)
     ais: int = PARTNERS - HUMANS
     per_session: tuple[int, int] = (2, 4)  # partners taking part
     contributions: tuple[int, int] = (3, 6)
@@ -175,16 +176,18 @@ def make_partners(w: Words, shape: Shape = Shape()) -> list[dict[str, Any]]:
     for i in range(shape.humans):
         name = _numbered(FIRST_NAMES, i)
         p: dict[str, Any] = {"id": _slug(name), "name": f"{name} {w.pick(['Okafor', 'Roe', 'Ivanova', 'Lindqvist', 'Tanaka', 'Moreau'])}",
-                             "kind": "human", "description": w.sentences(1, 2),
-                             "strengths": w.rng.sample(ROLES, 2)}
+                             "kind": "human"}
+        if shape.described:
+            p.update(description=w.sentences(1, 2), strengths=w.rng.sample(ROLES, 2))
         if shape.anonymous and i == shape.humans - 1:
             p.update(anonymous=True, alias="Second reader")
         partners.append(p)
     for i in range(shape.ais):
         name = _numbered(AI_NAMES, i)
-        partners.append({"id": _slug(name), "name": name, "kind": "ai",
-                         "model": "general-purpose language model", "description": w.sentences(1, 2),
-                         "strengths": w.rng.sample(ROLES, 3)})
+        p = {"id": _slug(name), "name": name, "kind": "ai", "model": "general-purpose language model"}
+        if shape.described:
+            p.update(description=w.sentences(1, 2), strengths=w.rng.sample(ROLES, 3))
+        partners.append(p)
     return partners
 
 
