@@ -115,10 +115,11 @@ def plain(value: str) -> str:
     return text(value).replace("&", "&amp;").replace("<", "\u2039").replace(">", "\u203a")
 
 
-def error_banner(problems: list[str]) -> str:
-    """The note at the top of every page while a preview's journal has errors: what they are, and
-    that the pages are the last good ones (the problems escaped: they quote the user's files)."""
+def error_banner(problems: list[str], what: str = "journal") -> str:
+    """The note at the top of every page while a preview's journal (or site config) has errors: what
+    they are, and that the pages are the last good ones (the problems escaped: they quote the user's files)."""
     listing = "\n".join(html.escape(p) for p in problems)
+    count = f"{len(problems)} error{'' if len(problems) == 1 else 's'}"
     return ('<div class="admonition failure"><p class="admonition-title">'
-            f"The journal has {len(problems)} error(s); showing the last good version</p>"
+            f"The {what} has {count}; showing the last good version</p>"
             f"<pre><code>{listing}</code></pre></div>\n")  # fmt: skip

@@ -65,6 +65,7 @@ class Overrides:
 
     drafts: bool = False
     redact: tuple[str, ...] = ()
+    config_problems: tuple[str, ...] = ()  # in `pjournal serve`: mkdocs.yml's, while it is built from the last good one
 
 
 class JournalPlugin(BasePlugin[PluginConfig]):
@@ -129,7 +130,6 @@ class JournalPlugin(BasePlugin[PluginConfig]):
                 raise PluginError(f"'{other.src_uri}' in docs_dir is published at '{file.dest_uri}', where the journal "
                                   f"publishes its page '{file.src_uri}': move or rename it, or change the plugin's 'prefix'")  # fmt: skip
             if page.source is not None:  # its record: the edit link, and the history git plugins read
-                file.generated_by = None  # a source with a history: git plugins skip generated files
                 file.abs_src_path = str(page.source)
                 file.edit_uri = quote(Path(os.path.relpath(page.source, docs_dir)).as_posix())
             file.inclusion = InclusionLevel.NOT_IN_NAV  # on_nav places the few that belong in the sidebar
@@ -156,10 +156,12 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         return _navigation(items)
 
     def on_page_content(self, html: str, *, page: MkPage, config: MkDocsConfig, files: Files) -> str:
-        """While the journal has errors (in `serve`), every page says so at the top."""
-        if not self.problems:
-            return html
-        return markup.error_banner([str(p) for p in self.problems]) + html
+        """While the journal or the site's config has errors (in `serve`), every page says so at the top."""
+        if self.overrides.config_problems:
+            html = markup.error_banner(list(self.overrides.config_problems), "site's config") + html
+        if self.problems:
+            html = markup.error_banner([str(p) for p in self.problems]) + html
+        return html
 
     def _uri(self, uri: str) -> str:
         return posixpath.join(self.prefix, uri) if self.prefix else uri

@@ -10,6 +10,10 @@ that build, and a folder holding anything else is refused (or, with `force`, mov
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import io
+import logging
+import socket
 import ctypes
 import ctypes.util
 import glob
@@ -18,7 +22,8 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import IO, Any, Iterator
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -34,6 +39,8 @@ from .errors import UserError
 from .folders import MARK, abandoned, mark, read_marker, remove_tree, shown, site_folder_problem, temp_folder, unmark
 from .output import default_site_name
 from .plugin import Overrides
+
+log = logging.getLogger("mkdocs.commands.serve")
 
 #: The marker of a site this tool built: what wrote it, and the files of that build.
 SITE_MARK = ".pjournal-site"
@@ -84,18 +91,28 @@ def site_config(config_file: Path | None, journal_dir: Path) -> Iterator[Path]:
             remove_tree(folder)
 
 
-def _load(config_file: Path, overrides: Overrides, **options: Any) -> MkDocsConfig:
+def _load(config_file: Path | IO[bytes], overrides: Overrides, **options: Any) -> MkDocsConfig:
     """The site's config, its journal plugin given the command line's `overrides`."""
     from mkdocs.config import load_config
 
+    name = shown(Path(config_file if isinstance(config_file, Path) else config_file.name))
     try:
-        config = load_config(str(config_file), **options)
+        config = load_config(config_file if not isinstance(config_file, Path) else str(config_file), **options)
     except ConfigurationError as e:
-        raise SiteError(f"{config_file}: {e}") from None
+        raise SiteError(_config_problem(name, e)) from None
     if PLUGIN not in config.plugins:
-        raise SiteError(f"{config_file} does not list the '{PLUGIN}' plugin under plugins:")
+        raise SiteError(f"{name} does not list the '{PLUGIN}' plugin under plugins:")
     config.plugins[PLUGIN].overrides = overrides  # kept with the plugin across `serve`'s reloads of the config
     return config
+
+
+def _config_problem(name: str, error: ConfigurationError) -> str:
+    """A config file's error as one located line, where YAML says where (`mkdocs.yml:4:1: ...`)."""
+    cause = error.__context__
+    mark = getattr(cause, "problem_mark", None)
+    if isinstance(cause, yaml.MarkedYAMLError) and mark is not None:
+        return f"{name}:{mark.line + 1}:{mark.column + 1}: {cause.problem} (the file is not valid YAML)"
+    return f"{name}: {error}".replace("\n", " ")
 
 
 @dataclass(frozen=True)
@@ -283,11 +300,80 @@ def _clean_leftovers(target: Path) -> None:
 
 
 def serve_site(config_file: Path, *, dev_addr: str | None, drafts: bool, redact: tuple[str, ...] = ()) -> None:
-    """`mkdocs serve` with live reload on (Click 8.2.2-8.3 turned it off by default: mkdocs #4032)."""
-    from mkdocs.commands.serve import serve
+    """`mkdocs serve`, with live reload on, made of MkDocs' public parts (`load_config`, `build`, its
+    live-reload server) so that a broken config file does not stop the preview.
 
-    _load(config_file, Overrides(drafts, tuple(redact)))
+    Each rebuild reads the config file anew. While it has an error, the error is logged as one
+    located line and the site is built from the last good config, the error at the top of every
+    page; saving a good one brings it back. A busy address is refused before anything is built.
+    """
+    from mkdocs.livereload import LiveReloadServer
+
+    overrides = Overrides(drafts, tuple(redact))
+    options: dict[str, Any] = {"dev_addr": dev_addr} if dev_addr else {}
+    site_dir = temp_folder()
+    good = _config_text(config_file)
+    config = _load(_named(good, config_file), overrides, site_dir=str(site_dir), **options)
+    host, port = config.dev_addr
+    _check_free(host, port)
+    mount_path = urlsplit(config.site_url or "/").path
+    serve_url = f"http://{'[' + host + ']' if ':' in host else host}:{port}{mount_path}"
+
+    def builder(first: MkDocsConfig | None = None) -> None:
+        nonlocal good
+        made = first
+        if made is None:
+            text = _config_text(config_file)
+            try:
+                made = _load(_named(text, config_file), overrides, site_dir=str(site_dir), **options)
+                good = text
+            except SiteError as e:
+                log.error(str(e))
+                broken = dataclasses.replace(overrides, config_problems=(str(e),))
+                made = _load(_named(good, config_file), broken, site_dir=str(site_dir), **options)
+        made.site_url = serve_url
+        build(made, serve_url=serve_url)
+
+    server = LiveReloadServer(builder=builder, host=host, port=port, root=str(site_dir), mount_path=mount_path)
+    config.plugins.on_startup(command="serve", dirty=False)
     try:
-        serve(str(config_file), livereload=True, dev_addr=dev_addr)
+        builder(config)
+        for path in (config.docs_dir, str(config_file), *config.watch):
+            server.watch(path)
+        server = config.plugins.on_serve(server, config=config, builder=builder)
+        try:
+            server.serve()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.shutdown()
     except (Abort, PluginError) as e:
         raise SiteError(str(e)) from None
+    finally:
+        config.plugins.on_shutdown()
+        remove_tree(site_dir)
+
+
+def _config_text(config_file: Path) -> bytes:
+    try:
+        return config_file.read_bytes()
+    except OSError as e:
+        raise SiteError(f"{shown(config_file)}: can't be read: {e.strerror}") from None
+
+
+def _named(text: bytes, config_file: Path) -> io.BytesIO:
+    """A config's text as MkDocs reads a config file: named by its path, which relative paths in it are read from."""
+    stream = io.BytesIO(text)
+    stream.name = str(config_file.absolute())
+    return stream
+
+
+def _check_free(host: str, port: int) -> None:
+    """A busy address is one line, before the site is built (MkDocs' server would fail after it)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds
+        try:
+            probe.bind((host, port))
+        except OSError as e:
+            raise SiteError(f"can't serve on {host}:{port}: {e.strerror}; choose another address with -a HOST:PORT") from None

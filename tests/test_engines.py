@@ -196,7 +196,7 @@ def test_serve_follows_a_record_edit_on_each_engine(engine, venvs, tmp_path):
         print(f"{engine}: edit to page {time.monotonic() - started:.2f} s")  # the figure, for the report (-s)
         # a bad edit: the last good page stays, with the journal's errors at its top; fixed, they go
         edit(record, "title: Edited while served", "title: [unclosed")
-        assert wait_for(lambda: "The journal has 1 error(s)" in fetch(url), 60), "the error is shown on the page"
+        assert wait_for(lambda: "The journal has 1 error;" in fetch(url), 60), "the error is shown on the page"
         assert "Edited while served" in fetch(url)
         edit(record, "title: [unclosed", "title: Fixed while served")
         assert wait_for(lambda: "Fixed while served" in (page := fetch(url)) and "The journal has" not in page, 60)

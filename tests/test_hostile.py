@@ -66,7 +66,7 @@ def check_listing(result: Result, shown: str, records: int) -> list[str]:
 
 
 def build_listing(result: Result) -> list[str]:
-    """The error lines a failed `pjournal build` prints under "The journal has N error(s):"."""
+    """The error lines a failed `pjournal build` prints under "The journal has N errors:"."""
     lines = result.stderr.splitlines()
     head = next((i for i, line in enumerate(lines) if BUILD_HEAD.search(line)), None)
     assert head is not None, result.stderr

@@ -715,12 +715,12 @@ def test_serve_starts_on_a_broken_journal_and_recovers(tmp_path):
                               cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT, text=True)  # fmt: skip
     home = f"http://127.0.0.1:{port}/"
     try:
-        assert wait_for(lambda: "The journal has 1 error(s)" in fetch(home) or server.poll() is not None), (
+        assert wait_for(lambda: "The journal has 1 error;" in fetch(home) or server.poll() is not None), (
             "the server starts and says the journal has an error"
         )
         assert server.poll() is None, "the server is still running"
         page = fetch(home)
-        assert "The journal has 1 error(s)" in page
+        assert "The journal has 1 error;" in page
         assert re.search(r"2026-01-10-outline\.yaml:\d+:\d+: partners\[1\]\.partner: unknown partner", page), page
         assert "asistant" in page
 

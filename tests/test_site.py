@@ -8,6 +8,7 @@ import os
 import posixpath
 import re
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -160,7 +161,7 @@ def test_serve_rebuilds_on_edit_and_keeps_serving_through_a_bad_edit(tmp_path):
         edit(record, "Drafting the follow-up post", "Redrafting the post")
         assert wait_for(lambda: "Redrafting the post" in fetch(url)), "an edit is rebuilt"
         edit(record, "kind: structure", "kind: structur")
-        assert wait_for(lambda: "The journal has 1 error(s)" in fetch(url)), "the error is shown in the browser"
+        assert wait_for(lambda: "The journal has 1 error;" in fetch(url)), "the error is shown in the browser"
         page = fetch(url)
         assert "Redrafting the post" in page, "the last good page is still served"
         assert "2026-02-03-follow-up-post.yaml:17:11: contributions[0].kind" in page
@@ -173,6 +174,42 @@ def test_serve_rebuilds_on_edit_and_keeps_serving_through_a_bad_edit(tmp_path):
         output = stop(server)
     assert "contributions[0].kind" in output
     assert list(temp.iterdir()) == [], "stopped with SIGTERM, serve removes its temporary files as on Ctrl-C"
+
+
+def test_serve_outlives_a_broken_config_file_and_a_busy_port_is_one_line(tmp_path):
+    """mkdocs.yml saved as invalid YAML while serving: one located line, no traceback, the last good pages
+    served with the error on them, requests answered; a good file brings the site back. A busy address
+    is refused before anything is built."""
+    site = stranger_site(tmp_path)
+    config = site / "mkdocs.yml"
+    good = config.read_text(encoding="utf-8")
+    port = free_port()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", port))
+        taken.listen()
+        busy = subprocess.run([sys.executable, "-m", "generator.cli", "serve", "-a", f"127.0.0.1:{port}"],
+                              cwd=site, capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert busy.returncode == 1, busy.stderr
+    assert f"can't serve on 127.0.0.1:{port}" in busy.stderr and "-a HOST:PORT" in busy.stderr
+    assert "Traceback" not in busy.stderr and "Building" not in busy.stderr
+    server = subprocess.Popen([sys.executable, "-m", "generator.cli", "serve", "-a", f"127.0.0.1:{port}"], cwd=site,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # fmt: skip
+    url = f"http://127.0.0.1:{port}/guide/"
+    try:
+        assert wait_for(lambda: "Guide" in fetch(url), 120), "the site is served"
+        write(config, good.replace("site_name: Team docs", "site_name: [Team docs"))
+        assert wait_for(lambda: "The site&#x27;s config has 1 error" in fetch(url)
+                        or "The site's config has 1 error" in fetch(url), 120), "the error is shown on the pages"
+        page = fetch(url)
+        assert "mkdocs.yml:2:9:" in page and "Guide" in page, "the last good pages, with the located error"
+        write(config, good.replace("site_name: Team docs", "site_name: Team handbook"))
+        assert wait_for(lambda: "Team handbook" in fetch(url), 120), "a good file brings the site back"
+        assert "config has" not in fetch(url)
+        assert server.poll() is None
+    finally:
+        output = stop(server)
+    assert "Traceback" not in output
+    assert [line for line in output.splitlines() if "mkdocs.yml:2:9:" in line], output
 
 
 def leaves(value, path=()):
