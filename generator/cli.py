@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 # Markdown; site: MkDocs; analyze): `check` runs on every push, and its start-up is part of its time.
 
 JOURNAL_DIR = click.Path(file_okay=False, path_type=Path)
+#: What a command that takes a journal says of its default.
+JOURNAL_DEFAULT = "the journal_dir of the site here or above (mkdocs.yml, properdocs.yml, zensical.toml), else journal"
 
 
 class _EchoHandler(logging.Handler):
@@ -74,8 +76,8 @@ def _site_options(command: Callable[..., None]) -> Callable[..., None]:
         click.option("--drafts", is_flag=True, help="Include records with status: draft."),
         click.option("-f", "--config-file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
                      help="The mkdocs.yml to use."),
-        click.option("-j", "--journal-dir", type=JOURNAL_DIR, default="journal", show_default=True,
-                     help="The journal, when there is no mkdocs.yml."),
+        click.option("-j", "--journal-dir", type=JOURNAL_DIR,
+                     help="The journal, when there is no mkdocs.yml (default: journal)."),
         click.option("--redact", "redact", multiple=True, metavar="REGEX",
                      help="Replace matches with [redacted] everywhere in the output (repeatable; adds to mkdocs.yml's)."),
         click.option("--engine", type=click.Choice(engines.NAMES),
@@ -95,10 +97,26 @@ def _valid_journal(journal_dir: Path) -> Journal:
     return checked.journal
 
 
+def _site_above(config: Path | None) -> Path | None:
+    """The config found here or above; when it is above, one line on stderr says which site is used."""
+    if config is not None and config.parent.resolve() != Path.cwd().resolve():
+        click.echo(f"Using the site of {os.path.relpath(config)}", err=True)
+    return config
+
+
+def _journal(given: Path | None) -> Path:
+    """The journal a command works on: the one given, else the one the site here or above names, else ./journal."""
+    if given is not None:
+        return given
+    with _user_errors():
+        config = _site_above(engines.find_config(Path(".")))
+        return engines.journal_of(config) if config is not None else Path("journal")
+
+
 def _engine(config_file: Path | None, chosen: str | None) -> tuple[engines.Engine, Path | None]:
     """The site's engine and config file (None: a default site for the journal), said on stdout first."""
     with _user_errors():
-        config = config_file or engines.find_config(Path("."))
+        config = config_file or _site_above(engines.find_config(Path(".")))
         engine = engines.choose(config, chosen)
         if config is not None and config.name not in engine.config_files:
             raise engines.EngineError(f"{engine.name} does not read {config.name}; choose another --engine")
@@ -244,11 +262,11 @@ def _ask_partners(partners: dict[str, Partner]) -> list[str]:
 @click.option("-c", "--case-study", metavar="ID", help="The case study the session belongs to.")
 @click.option("--date", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
               help="The session's date (default: today).")  # fmt: skip
-@click.option("-j", "--journal-dir", type=JOURNAL_DIR, default="journal", show_default=True, help="The journal.")
+@click.option("-j", "--journal-dir", type=JOURNAL_DIR, help=f"The journal (default: {JOURNAL_DEFAULT}).")
 @click.option("--prompt/--no-prompt", default=None,
               help="Ask for a missing title and partners (default: when run in a terminal).")  # fmt: skip
 def new(title: str | None, partners: tuple[str, ...], case_study: str | None, date: dt.datetime | None,
-        journal_dir: Path, prompt: bool | None) -> None:  # fmt: skip
+        journal_dir: Path | None, prompt: bool | None) -> None:  # fmt: skip
     """Write a new session record to fill in.
 
     The record, sessions/YEAR/DATE-TITLE.yaml, names its partners and has a goal and a
@@ -262,7 +280,7 @@ def new(title: str | None, partners: tuple[str, ...], case_study: str | None, da
     """
     from . import scaffold
     with _user_errors():
-        journal = scaffold.existing(journal_dir)
+        journal = scaffold.existing(_journal(journal_dir))
         if partners:
             scaffold.check_partners(list(partners), journal.partners)
         scaffold.check_case_study(case_study, journal.case_studies)
@@ -280,7 +298,7 @@ def new(title: str | None, partners: tuple[str, ...], case_study: str | None, da
     _echo_problems(written.warnings)
     for path in written.schemas:
         click.echo(f"Wrote {display_path(path, journal.root)} (a JSON Schema, for editors)", err=True)
-    click.echo(display_path(written.path, journal.root))
+    click.echo(os.path.relpath(written.path))  # a path that opens from here: $EDITOR "$(pjournal new ...)"
 
 
 @cli.command("import")
@@ -291,8 +309,8 @@ def new(title: str | None, partners: tuple[str, ...], case_study: str | None, da
 @click.option("--human", metavar="ID", help="The person's partner id (default: the first human in partners.yaml).")
 @click.option("--ai", metavar="ID", help="The AI's partner id (default: the AI partner whose model the source names).")
 @click.option("-c", "--case-study", metavar="ID", help="The case study the sessions belong to.")
-@click.option("-j", "--journal", "--journal-dir", "journal_dir", type=JOURNAL_DIR, default="journal", show_default=True,
-              help="The journal; drafts go into its sessions folder.")
+@click.option("-j", "--journal", "--journal-dir", "journal_dir", type=JOURNAL_DIR,
+              help=f"The journal; drafts go into its sessions folder (default: {JOURNAL_DEFAULT}).")
 @click.option("--latest", type=click.Choice(["claude-code", "codex"]), help="The newest session of the current folder.")
 @click.option("--from", "tool", type=click.Choice(["claude-code", "codex", "aider", "chatgpt"]),
               help="The format of SOURCE (default: found from its content).")
@@ -302,7 +320,7 @@ def new(title: str | None, partners: tuple[str, ...], case_study: str | None, da
 @click.option("--force", is_flag=True, help="Rewrite a draft someone edited, keeping the edited file beside it as .bak.")
 @click.option("--no-quotes", is_flag=True, help="Quote nothing a person wrote.")
 def import_(sources: tuple[Path, ...], git_range: str | None, human: str | None, ai: str | None,
-            case_study: str | None, journal_dir: Path, latest: str | None, tool: str | None, session: str | None,
+            case_study: str | None, journal_dir: Path | None, latest: str | None, tool: str | None, session: str | None,
             list_only: bool, dry_run: bool, force: bool, no_quotes: bool) -> None:  # fmt: skip
     """Draft session records from transcripts or commits.
 
@@ -321,6 +339,7 @@ def import_(sources: tuple[Path, ...], git_range: str | None, human: str | None,
     """
     from .capture import detect, pipeline
     with _user_errors():
+        journal_dir = _journal(journal_dir)
         paths = list(sources)
         if latest is not None:
             paths.append(detect.latest(latest, Path.cwd(), Path.home()))
@@ -375,12 +394,12 @@ def schema(kind: str) -> None:
 
 
 @cli.command()
-@click.argument("journal_dir", type=JOURNAL_DIR, default="journal")
+@click.argument("journal_dir", type=JOURNAL_DIR, required=False)
 @click.option("--format", "output_format", type=click.Choice(["text", "github", "json"]), default="text",
               show_default=True,
               help="text: file:line:col lines; github: GitHub Actions annotations; json: one document.")  # fmt: skip
-def check(journal_dir: Path, output_format: str) -> None:
-    """Validate every record in JOURNAL_DIR (default: journal).
+def check(journal_dir: Path | None, output_format: str) -> None:
+    """Validate every record in JOURNAL_DIR (default: the journal_dir of the site here or above, else journal).
 
     Lists every problem as file:line:column: field: message. Exit code 1 when there is
     an error; warnings alone exit 0. With --format github, each problem is an annotation
@@ -388,6 +407,7 @@ def check(journal_dir: Path, output_format: str) -> None:
 
     Example: pjournal check journal --format github
     """
+    journal_dir = _journal(journal_dir)
     with _no_cycle_collection():
         checked = report.check(load_journal(journal_dir))
     problems = [*checked.errors, *checked.warnings]
@@ -408,7 +428,7 @@ def check(journal_dir: Path, output_format: str) -> None:
 
 
 @cli.command()
-@click.argument("journal_dir", type=JOURNAL_DIR, default="journal")
+@click.argument("journal_dir", type=JOURNAL_DIR, required=False)
 @click.option("-o", "--output", "out", required=True, metavar="OUT", type=click.Path(path_type=Path),
               help="The folder to write into: new, empty, or one an earlier render wrote.")  # fmt: skip
 @click.option("--drafts", is_flag=True, help="Include records with status: draft.")
@@ -419,7 +439,7 @@ def check(journal_dir: Path, output_format: str) -> None:
               help="Link pages as a site with MkDocs' use_directory_urls (its default) has them.")  # fmt: skip
 @click.option("--redact", "redact", multiple=True, metavar="REGEX",
               help="Replace matches with [redacted] everywhere in the output (repeatable).")  # fmt: skip
-def render(journal_dir: Path, out: Path, drafts: bool, prefix: str, force: bool, directory_urls: bool,
+def render(journal_dir: Path | None, out: Path, drafts: bool, prefix: str, force: bool, directory_urls: bool,
            redact: tuple[str, ...]) -> None:  # fmt: skip
     """Write the pages as Markdown files, no MkDocs run.
 
@@ -438,6 +458,7 @@ def render(journal_dir: Path, out: Path, drafts: bool, prefix: str, force: bool,
     """
     from .output import clean_prefix, default_site_name, journal_files, write_files
     from .publish import Options, publish
+    journal_dir = _journal(journal_dir)
     journal = _valid_journal(journal_dir)
     with _user_errors():
         try:
@@ -455,9 +476,9 @@ def render(journal_dir: Path, out: Path, drafts: bool, prefix: str, force: bool,
 
 
 @cli.command()
-@click.argument("journal_dir", type=JOURNAL_DIR, default="journal")
+@click.argument("journal_dir", type=JOURNAL_DIR, required=False)
 @click.option("--drafts", is_flag=True, help="Count records with status: draft too.")
-def stats(journal_dir: Path, drafts: bool) -> None:
+def stats(journal_dir: Path | None, drafts: bool) -> None:
     """Show the journal's headline figures.
 
     Sessions, dates, case studies, partners, contributions by kind, disagreements by
@@ -467,7 +488,7 @@ def stats(journal_dir: Path, drafts: bool) -> None:
     Example: pjournal stats journal --drafts
     """
     from .analyze import published
-    journal = _valid_journal(journal_dir)
+    journal = _valid_journal(_journal(journal_dir))
     shown = published(journal, drafts)
     click.echo(report.stats_table(report.stats(shown, len(journal.sessions) - len(shown.sessions))))
 
@@ -481,8 +502,9 @@ def stats(journal_dir: Path, drafts: bool) -> None:
 @click.option("-q/-v", "--quiet/--verbose", default=None,
               help="Show only warnings and errors, or MkDocs' progress too (default: quiet when CI=true).")  # fmt: skip
 def build(strict: bool, drafts: bool, site_dir: Path | None, force: bool, config_file: Path | None,
-          journal_dir: Path, quiet: bool | None, redact: tuple[str, ...], engine: str | None) -> None:  # fmt: skip
-    """Build the site: mkdocs.yml here if there is one, else a default site for the journal.
+          journal_dir: Path | None, quiet: bool | None, redact: tuple[str, ...], engine: str | None) -> None:  # fmt: skip
+    """Build the site: mkdocs.yml here or in a folder above (as git finds its repository), else a default
+    site for the journal.
 
     The site is built in a temporary folder and swapped in only when the build succeeds,
     so a broken record leaves the last good site in place.
@@ -507,7 +529,7 @@ def build(strict: bool, drafts: bool, site_dir: Path | None, force: bool, config
         if site_dir is not None or force:
             raise click.UsageError("-d and --force are for MkDocs and ProperDocs; Zensical writes site_dir of its config")
         with _user_errors():
-            site = _zensical_site(config_path, journal_dir, drafts, redact)
+            site = _zensical_site(config_path, journal_dir or Path("journal"), drafts, redact)
             zensical_site.build(site, strict, lambda line: click.echo(line, err=True))
         click.echo(f"Site written to {site.site_dir.absolute()}")
         return
@@ -516,7 +538,7 @@ def build(strict: bool, drafts: bool, site_dir: Path | None, force: bool, config
     if quiet is None:
         quiet = os.environ.get("CI", "").lower() == "true"
     _show_mkdocs_log(quiet)
-    with _user_errors(), site_config(config_path, journal_dir) as config:
+    with _user_errors(), site_config(config_path, journal_dir or Path("journal")) as config:
         built = build_site(config, site_dir=site_dir, strict=strict, drafts=drafts, redact=redact, force=force)
     if built.backup is not None:
         click.echo(f"Moved what {built.target} held to {built.backup}", err=True)
@@ -527,7 +549,7 @@ def build(strict: bool, drafts: bool, site_dir: Path | None, force: bool, config
 @_site_options
 @click.option("-a", "--dev-addr", metavar="IP:PORT", help="Address to serve on (default: 127.0.0.1:8000).")
 @click.option("--full", "--dirty", "_unused", is_flag=True, hidden=True)  # every rebuild is whole; kept for scripts
-def serve(drafts: bool, dev_addr: str | None, config_file: Path | None, journal_dir: Path, _unused: bool,
+def serve(drafts: bool, dev_addr: str | None, config_file: Path | None, journal_dir: Path | None, _unused: bool,
           redact: tuple[str, ...], engine: str | None) -> None:  # fmt: skip
     """Preview the site, rebuilding and reloading the browser when a record changes.
 
@@ -549,7 +571,7 @@ def serve(drafts: bool, dev_addr: str | None, config_file: Path | None, journal_
     if chosen is engines.ZENSICAL:
         assert config_path is not None
         with _user_errors():
-            site = _zensical_site(config_path, journal_dir, drafts, redact)
+            site = _zensical_site(config_path, journal_dir or Path("journal"), drafts, redact)
             click.echo(f"Serving on {scaffold.serve_url(config_path, dev_addr)}")
             with contextlib.suppress(KeyboardInterrupt):
                 zensical_site.serve(site, dev_addr, lambda line: click.echo(line, err=True))
@@ -557,7 +579,7 @@ def serve(drafts: bool, dev_addr: str | None, config_file: Path | None, journal_
     from .site import serve_site, site_config
 
     _show_mkdocs_log(quiet=False)
-    with _user_errors(), site_config(config_path, journal_dir) as config:
+    with _user_errors(), site_config(config_path, journal_dir or Path("journal")) as config:
         click.echo(f"Serving on {scaffold.serve_url(config, dev_addr)}")
         serve_site(config, dev_addr=dev_addr, drafts=drafts, redact=redact)
 

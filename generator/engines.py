@@ -83,12 +83,35 @@ def version(engine: Engine) -> str:
     return done.stdout.strip().split()[-1] if done.stdout.strip() else "unknown"
 
 
-def find_config(folder: Path) -> Path | None:
-    """The site's config file in `folder`: zensical.toml, properdocs.yml or mkdocs.yml (in that order)."""
+def _config_in(folder: Path) -> Path | None:
+    """The config file in `folder` itself: zensical.toml, properdocs.yml or mkdocs.yml (in that order)."""
     for name in CONFIG_FILES:
         if (folder / name).is_file():
             return folder / name
     return None
+
+
+def find_config(folder: Path) -> Path | None:
+    """The site's config file: in `folder`, else in the nearest folder above it, as git finds its repository.
+
+    So every command works from `docs/`, `journal/` or any folder of a site. The search stops at the top of
+    a git repository (the folder holding `.git`): a site is never looked for outside the repository.
+    A config above `folder` is returned as an absolute path.
+    """
+    if (found := _config_in(folder)) is not None or (folder / ".git").exists():
+        return found
+    for above in folder.absolute().parents:
+        if (found := _config_in(above)) is not None or (above / ".git").exists():
+            return found
+    return None
+
+
+def journal_of(config: Path) -> Path:
+    """The journal folder a site's config names (the plugin's `journal_dir`, relative to the config), else
+    `journal` beside it: the journal `check`, `new`, `stats`, `render` and `import` work on by default."""
+    options = plugin_settings(read_config(config), PLUGIN) or {}
+    journal_dir = options.get("journal_dir")
+    return config.parent / (journal_dir if isinstance(journal_dir, str) and journal_dir else "journal")
 
 
 def choose(config: Path | None, chosen: str | None) -> Engine:
