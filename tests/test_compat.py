@@ -150,8 +150,8 @@ def assert_journal(site: Path) -> None:
         assert (site / "site" / page / "index.html").is_file(), page
     found = search_locations(site)
     assert {SESSION, *(f"{SESSION}#{s}" for s in SECTIONS)} <= found, sorted(found)
-    session = read(site, SESSION)
-    links = sidebar_links(session, SESSION.rstrip("/"))
+    session = re.sub(r"<a href=([^\"\s>]+) class=md-nav__link", r'<a href="\1" class="md-nav__link', read(site, SESSION))
+    links = sidebar_links(session, SESSION.rstrip("/"))  # the quotes minified HTML leaves out, put back
     assert set(TOP) <= set(links), links
     assert not any(link.startswith("journal/sessions/2") for link in links), "no session in the sidebar"
     assert re.search(r'md-nav__link[^>]*>\s*(<span[^>]*>\s*)?Journal\b', session), "a 'Journal' section"
@@ -245,3 +245,75 @@ def test_git_revision_date_and_authors_read_a_records_history(plugins, tmp_path)
 def test_git_authors_strict_with_a_page_that_has_no_record(plugins, tmp_path):
     """The overview (no record, so no source file) under git-authors' own default `strict: true`."""
     build(plugins, git_site(tmp_path, GIT_PLUGINS))
+
+
+#: Plugins that each change pages in their own way, in one site: one build asserts each one's effect.
+MANY = """  - search
+  - macros
+  - partnership-journal
+  - redirects:
+      redirect_maps:
+        old-log.md: journal/sessions/2026-02-03-follow-up-post.md
+  - glightbox
+  - mkdocstrings
+  - minify:
+      minify_html: true"""
+#: A one-pixel PNG, for glightbox to wrap.
+PIXEL = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                      "1f15c4890000000d49444154789c6360f8ffff3f0005fe02fea7d6a4"
+                      "d20000000049454e44ae426082")  # fmt: skip
+
+
+def test_macros_redirects_glightbox_mkdocstrings_and_minify(plugins, tmp_path):
+    site = plugins_site(tmp_path, MANY)
+    notes = "Literal {{ 7*6 }} and {% raw %} stay text."
+    edit(site / "journal/sessions/2026-02-03-follow-up-post.yaml", "Free Markdown narrative.", notes)
+    write(site / "docs/index.md", "# Our team docs\n\nThe answer is {{ 6*7 }}.\n")
+    write(site / "docs/guide.md", "# Guide\n\n![A diagram](pic.png)\n")
+    (site / "docs/pic.png").write_bytes(PIXEL)
+    write(site / "docs/api.md", "# API\n\n::: json\n")
+    build(plugins, site)
+    assert "The answer is 42." in read(site, ""), "macros runs on the site's pages"
+    session = html.unescape(read(site, SESSION))
+    paragraph = session[session.index("Literal") :][:80]
+    assert paragraph.startswith(notes) and "42" not in paragraph, "a record's text is never a template"
+    redirect = (site / "site/old-log/index.html").read_text()
+    assert 'href="../journal/sessions/2026-02-03-follow-up-post/"' in redirect, "redirects finds the journal page"
+    assert re.search(r'<a class="?glightbox', read(site, "guide/")) and "lightbox.reload" in session, "glightbox"
+    assert "JSON (JavaScript Object Notation)" in read(site, "api/"), "mkdocstrings documents the module"
+    assert read(site, "journal/").count("\n") < 40 and session.startswith("<!DOCTYPE html><html"), "minified"
+    assert_journal(site)
+
+
+# Navigation plugins: the site's own nav, from a file of its own.
+
+
+def test_literate_nav(plugins, tmp_path):
+    """A SUMMARY.md nav without the journal: the journal's section is added to it."""
+    site = plugins_site(tmp_path, "  - search\n  - literate-nav\n  - partnership-journal")
+    write(site / "docs/SUMMARY.md", "* [Welcome](index.md)\n* [The guide](guide.md)\n")
+    build(plugins, site)
+    home = read(site, "")
+    assert "The guide" in home, "literate-nav's titles"
+    assert_journal(site)
+
+
+def test_literate_nav_that_lists_journal_pages(plugins, tmp_path):
+    """A SUMMARY.md that lists journal pages itself keeps its nav and its titles for them."""
+    site = plugins_site(tmp_path, "  - search\n  - literate-nav\n  - partnership-journal")
+    write(site / "docs/SUMMARY.md", "* [Welcome](index.md)\n* [Our log](journal/index.md)\n")
+    build(plugins, site)
+    home = read(site, "")
+    assert sidebar_links(home, ".") == ["./", "journal/"] and "Our log" in home
+
+
+@pytest.mark.parametrize("order", ["before", "after"])
+def test_awesome_nav(plugins, tmp_path, order):
+    """A .nav.yml that orders the site's pages: the journal's section is still there, in either order."""
+    pair = ["awesome-nav", "partnership-journal"]
+    site = plugins_site(tmp_path, "  - search\n" + "".join(f"  - {p}\n" for p in (pair if order == "after" else pair[::-1])))
+    write(site / "docs/.nav.yml", "nav:\n  - The guide: guide.md\n  - index.md\n")
+    build(plugins, site)
+    home = read(site, "")
+    assert "The guide" in home and sidebar_links(home, ".")[:2] == ["guide/", "./"], "awesome-nav's order"
+    assert_journal(site)
