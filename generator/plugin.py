@@ -12,6 +12,7 @@ works in any position in `plugins:`.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import os
 import posixpath
@@ -41,6 +42,8 @@ from .errors import JournalError, LocatedError, UserError
 from .folders import shown, site_folder_problem
 from .output import clean_prefix
 from .publish import Kept, Options, publish
+from .model import Partner
+from .privacy import page_warnings
 from .render import OWN_HEADING, Heading, Nav, Page, headings
 
 log = get_plugin_logger(PLUGIN)
@@ -79,6 +82,8 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         self.pages: list[Page] = []
         self.exports: dict[str, str] = {}
         self.problems: list[LocatedError] = []  # in `serve`: the journal's errors, shown on every page
+        self.partners: dict[str, Partner] = {}  # as written: what no other page of the site may name
+        self.feeds: list[tuple[str, str, File]] = []  # (type, title, file) each journal page's head links to
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that MkDocs keeps this instance across `serve` rebuilds, and with it `kept`."""
@@ -98,7 +103,9 @@ class JournalPlugin(BasePlugin[PluginConfig]):
                 raise UserError(problem)
             publication = publish(self._options(config), self.kept)
             self.pages, self.exports, self.problems = list(publication.pages), publication.exports, []
+            self.partners = publication.partners
             _log(publication.warnings)
+            _log(_config_mentions(config, self.partners))
         except JournalError as e:
             _log(e.warnings)
             if not self.is_serve:
@@ -135,8 +142,12 @@ class JournalPlugin(BasePlugin[PluginConfig]):
             file.inclusion = InclusionLevel.NOT_IN_NAV  # on_nav places the few that belong in the sidebar
             JournalPage(page, file, config)
             files.append(file)
+        self.feeds = []
         for name, content in self.exports.items():
-            files.append(File.generated(config, self._uri(name), content=content))
+            file = File.generated(config, self._uri(name), content=content)
+            files.append(file)
+            if name in _FEEDS:
+                self.feeds.append((*_FEEDS[name], file))
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
@@ -154,6 +165,21 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         position = position if position is not None else len(items)
         items[position:position] = [section] if self.prefix else section.children
         return _navigation(items)
+
+    def on_page_markdown(self, markdown: str, *, page: MkPage, config: MkDocsConfig, files: Files) -> str:
+        """A page of the site's own that names an anonymous partner is a located warning (fails --strict)."""
+        if self.partners and not isinstance(page, JournalPage):
+            _log(page_warnings(shown(Path(page.file.abs_src_path)) if page.file.abs_src_path else page.file.src_uri,
+                               markdown, self.partners))  # fmt: skip
+        return markdown
+
+    def on_post_page(self, output: str, *, page: MkPage, config: MkDocsConfig) -> str:
+        """A journal page's head links its Atom feed and journal.json, for feed readers to find."""
+        if not isinstance(page, JournalPage) or "</head>" not in output:
+            return output
+        links = "".join(f'<link rel="alternate" type="{kind}" title="{escape(f"{config.site_name} {title}")}" '
+                        f'href="{escape(file.url_relative_to(page.file))}">' for kind, title, file in self.feeds)
+        return output.replace("</head>", links + "</head>", 1)
 
     def on_page_content(self, html: str, *, page: MkPage, config: MkDocsConfig, files: Files) -> str:
         """While the journal or the site's config has errors (in `serve`), every page says so at the top."""
@@ -250,6 +276,21 @@ _MD_LINK = re.compile(r'href="(?![a-z][a-z0-9+.-]*:|/|#)([^"#?]*\.md(?:#[^"]*)?)
 #: Where a journal page's body stands in Markdown another plugin added to it, for MkDocs' pass.
 _BODY = "pjournal-page-body-b8c1f0"
 _ID = re.compile(r'\sid="([^"]+)"')
+
+
+#: The exports a journal page's head links to: (MIME type, title) by file name.
+_FEEDS = {routes.FEED: ("application/atom+xml", "journal feed"), routes.JOURNAL_JSON: ("application/json", "journal.json")}
+
+
+def _config_mentions(config: MkDocsConfig, partners: dict[str, Partner]) -> list[LocatedError]:
+    """The site's own texts in its config (its name, description, author, copyright) that name an anonymous partner."""
+    name = shown(Path(config.config_file_path)) if config.config_file_path else "mkdocs.yml"
+    found = []
+    for key in ("site_name", "site_description", "site_author", "copyright"):
+        if isinstance(config.get(key), str):
+            found += [dataclasses.replace(w, line=0, col=0, message=f"{key}: {w.message}")
+                      for w in page_warnings(name, config[key], partners)]
+    return found
 
 
 def _ids(html: str) -> set[str]:

@@ -17,7 +17,7 @@ from .errors import LocatedError, UserError
 from .export import exports
 from .folders import shown
 from .load import Cache, load_journal
-from .model import Journal
+from .model import Journal, Partner
 from .privacy import Redacted, compile_patterns, redact
 from .render import ENV, Page, PageMemo, SessionCache, site_pages
 from .validate import validate
@@ -52,23 +52,28 @@ class Kept:
 @dataclass(frozen=True)
 class Publication:
     """A journal as published: its pages (made one at a time as they are read), its export files by
-    name (journal.json, its schema, the feed), and the warnings of its records."""
+    name (journal.json, its schema, the feed), the warnings of its records, and its partners as
+    written (before redaction: what other pages of a site must not name)."""
 
     journal: Journal
     pages: Iterator[Page]
     exports: dict[str, str]
     warnings: list[LocatedError]
+    partners: dict[str, Partner]
+
+
+def checked_journal(options: Options, kept: Kept | None = None) -> Journal:
+    """The journal read and validated; a JournalError lists every problem."""
+    if not options.journal_dir.is_dir():
+        raise UserError(f"no journal folder '{shown(options.journal_dir)}'")
+    raw = load_journal(options.journal_dir, kept.records if kept is not None else None)
+    return validate(raw, release=kept is None)
 
 
 def published_journal(options: Options, kept: Kept | None = None, checked: Journal | None = None) -> Journal:
-    """The journal as it may be published: read and validated (a JournalError lists every problem), or
-    as `checked` already; drafts left out unless asked for; redacted. Its warnings are those of all its
-    records, drafts too."""
-    if checked is None:
-        if not options.journal_dir.is_dir():
-            raise UserError(f"no journal folder '{shown(options.journal_dir)}'")
-        raw = load_journal(options.journal_dir, kept.records if kept is not None else None)
-        checked = validate(raw, release=kept is None)
+    """The journal as it may be published: validated (`checked`, or read here), drafts left out unless
+    asked for, redacted. Its warnings are those of all its records, drafts too."""
+    checked = checked if checked is not None else checked_journal(options, kept)
     patterns = compile_patterns(list(options.redact))
     return redact(published(checked, options.drafts), patterns, kept.redacted if kept is not None else None)
 
@@ -77,6 +82,7 @@ def publish(options: Options, kept: Kept | None = None, checked: Journal | None 
     """Every page and export of the journal (`checked`: validated already). The pages are made as they
     are read, so a caller that turns each into a file holds one at a time; the exports are made first
     (they share the figures)."""
+    checked = checked if checked is not None else checked_journal(options, kept)
     journal = published_journal(options, kept, checked)
     figures = framework.views(journal)
     files = exports(journal, public_partners(journal.partners), ENV, site_name=options.site_name,
@@ -85,4 +91,4 @@ def publish(options: Options, kept: Kept | None = None, checked: Journal | None 
                     directory_urls=options.directory_urls, views=figures[0])  # fmt: skip
     pages = site_pages(journal, kept.sessions if kept is not None else None, directory_urls=options.directory_urls,
                        memo=kept.pages if kept is not None else None, figures=figures)  # fmt: skip
-    return Publication(journal, pages, files, journal.warnings)
+    return Publication(journal, pages, files, journal.warnings, checked.partners)

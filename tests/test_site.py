@@ -212,6 +212,31 @@ def test_serve_outlives_a_broken_config_file_and_a_busy_port_is_one_line(tmp_pat
     assert [line for line in output.splitlines() if "mkdocs.yml:2:9:" in line], output
 
 
+def test_a_page_or_config_of_the_site_that_names_an_anonymous_partner_fails_strict(tmp_path, runner, monkeypatch):
+    """The site's own pages and its name are published too: an anonymous partner named there, in the
+    forms the journal catches, is a located warning, which fails --strict."""
+    site = stranger_site(tmp_path)
+    write(site / "docs/guide.md", "# Guide\n\nRead by\n[Dr. Jane][j] Roe, twice.\n\n[j]: https://example.org\n")
+    edit(site / "mkdocs.yml", "site_name: Team docs", "site_name: Team docs with Ｄｒ. Ｊａｎｅ Ｒｏｅ")
+    monkeypatch.chdir(site)
+    result = runner.invoke(mkdocs_cli, ["build", "--strict"])
+    assert result.exit_code == 1
+    assert "docs/guide.md:4:2: names the anonymous partner published as 'Second reader'" in result.output
+    assert "mkdocs.yml: site_name: names the anonymous partner published as 'Second reader'" in result.output
+    assert "Jane" not in result.output.replace("docs/guide.md", ""), "the warning itself names the alias only"
+
+
+def test_journal_pages_link_their_feed_and_json_in_the_head(tmp_path, runner, monkeypatch):
+    site = stranger_site(tmp_path)
+    monkeypatch.chdir(site)
+    assert runner.invoke(mkdocs_cli, ["build", "--strict"]).exit_code == 0
+    page = (site / "site/journal/sessions/2026-02-03-follow-up-post/index.html").read_text(encoding="utf-8")
+    head = page[: page.index("</head>")]
+    assert '<link rel="alternate" type="application/atom+xml" title="Team docs journal feed" href="../../feed.xml">' in head
+    assert '<link rel="alternate" type="application/json" title="Team docs journal.json" href="../../journal.json">' in head
+    assert 'rel="alternate"' not in (site / "site/guide/index.html").read_text(encoding="utf-8"), "journal pages only"
+
+
 def leaves(value, path=()):
     """Every scalar in a YAML document, with its path."""
     if isinstance(value, dict):
