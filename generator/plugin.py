@@ -137,6 +137,7 @@ class JournalPlugin(BasePlugin[PluginConfig]):
                 raise PluginError(f"'{other.src_uri}' in docs_dir is published at '{file.dest_uri}', where the journal "
                                   f"publishes its page '{file.src_uri}': move or rename it, or change the plugin's 'prefix'")  # fmt: skip
             if page.source is not None:  # its record: the edit link, and the history git plugins read
+                file.generated_by = None  # a source with a history: git plugins skip generated files
                 file.abs_src_path = str(page.source)
                 file.edit_uri = quote(Path(os.path.relpath(page.source, docs_dir)).as_posix())
             file.inclusion = InclusionLevel.NOT_IN_NAV  # on_nav places the few that belong in the sidebar
