@@ -317,3 +317,21 @@ def test_awesome_nav(plugins, tmp_path, order):
     home = read(site, "")
     assert "The guide" in home and sidebar_links(home, ".")[:2] == ["guide/", "./"], "awesome-nav's order"
     assert_journal(site)
+
+
+# 4. ProperDocs, without MkDocs, with its own theme.
+
+
+def test_properdocs_with_its_own_theme(properdocs, tmp_path):
+    site = stranger_site(tmp_path)
+    (site / "mkdocs.yml").unlink()
+    write(site / "properdocs.yml", "site_name: Team docs\ntheme:\n  name: mkdocs\nplugins:\n  - search\n  - partnership-journal\n")
+    build(properdocs, site, engine="properdocs")
+    no_mkdocs = subprocess.run([properdocs, "-c", "import mkdocs"], capture_output=True)
+    assert no_mkdocs.returncode == 1, "ProperDocs alone, without MkDocs"
+    for page in (*TOP, SESSION):
+        assert (site / "site" / page / "index.html").is_file(), page
+    assert {SESSION, *(f"{SESSION}#{s}" for s in SECTIONS)} <= search_locations(site)
+    home = read(site, "")
+    assert re.search(r'dropdown-toggle[^>]*>\s*Journal\s*<', home), "the theme's nav has the Journal section"
+    assert "2026-02-03-follow-up-post" not in home, "no session in it"
