@@ -5,18 +5,28 @@ aside while the new one is swapped in, temporary files in TMPDIR. A run killed h
 them behind, so each one holds a marker, written first, naming the process that made it; a
 later run deletes only folders with that marker whose process is gone. A name alone never
 marks a folder as ours: a user's `.site-2025-backup/` is theirs.
+
+A folder a run writes into and leaves, a site or the pages of `render`, carries a manifest
+(`Manifest`): each file the run wrote, with the SHA-256 of what it wrote. Nothing a manifest lists
+is removed unless it still holds what the manifest says: a manifest copied or written by hand
+beside someone's files proves none of them.
 """
 
 from __future__ import annotations
 
+import glob
+import hashlib
 import json
 import os
 import shutil
 import socket
 import stat
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
+
+from .errors import UserError, printable
 
 #: The marker of a folder a run of pjournal owns for a while.
 MARK = ".pjournal-build"
@@ -36,8 +46,12 @@ def unmark(folder: Path) -> None:
 
 
 def read_marker(path: Path, written_by: str) -> dict[str, Any] | None:
-    """A JSON marker file, if there is one that says it was written by `written_by`; None otherwise."""
+    """A JSON marker file, if there is one that says it was written by `written_by`; None otherwise.
+
+    Only a regular file is opened: a named pipe put in its place would never end."""
     try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return None
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
@@ -101,15 +115,110 @@ def _writable(folder: Path) -> None:
 def temp_folder() -> Path:
     """A new folder in TMPDIR, marked as ours; first, the ones killed runs left there are deleted."""
     clean_temp_folders()
-    folder = Path(tempfile.mkdtemp(prefix="pjournal-"))
-    mark(folder, "temp")
-    return folder
+    return new_folder(Path(tempfile.gettempdir()), "pjournal-", "temp")
 
 
 def clean_temp_folders() -> None:
-    for folder in Path(tempfile.gettempdir()).glob("pjournal-*"):
-        if abandoned(folder) == "temp":
+    remove_abandoned(Path(tempfile.gettempdir()), "pjournal-", "temp")
+
+
+def new_folder(parent: Path, prefix: str, role: str) -> Path:
+    """A new folder in `parent`, its name starting with `prefix`, marked as this process's (`role`)."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    mark(folder, role)
+    return folder
+
+
+def remove_abandoned(parent: Path, prefix: str, role: str) -> None:
+    """Delete the folders in `parent` named `prefix`... that are marked `role` by a process that is gone."""
+    for folder in parent.glob(f"{glob.escape(prefix)}*"):
+        if abandoned(folder) == role:
             remove_tree(folder)
+
+
+class ManifestError(UserError):
+    """A manifest that lists a path outside its folder: pjournal never writes one, so nothing is done."""
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """The files a run of pjournal wrote into a folder: by path in the folder, the SHA-256 of each.
+
+    Written as JSON, `{"written_by": ..., "note": ..., "files": {path: hash}}`. A run under way
+    lists, for each file it may leave changed, every content it may hold until the run is done
+    (`{path: [hash, ...]}`): what the last run wrote there, and what this one writes. So at any
+    moment the manifest proves each file a run wrote, and a run killed half-way is finished by
+    the next. A site built by `pjournal build` carries one (`.pjournal-site`), and so does a
+    folder `pjournal render` wrote (`.pjournal-manifest.json`).
+    """
+
+    files: Mapping[str, tuple[str, ...]]
+
+    def proves(self, folder: Path, path: str) -> bool:
+        """Whether `folder/path` is a regular file that holds what this manifest says was written there."""
+        return digest(folder / path) in self.files.get(path, ())
+
+
+#: The hash of a manifest, and of what a file holds.
+HASH = "sha256"
+
+
+def hash_of(data: bytes) -> str:
+    return hashlib.new(HASH, data).hexdigest()
+
+
+def digest(path: Path) -> str | None:
+    """The hash of what a regular file holds; None for anything else (missing, a link, a folder, a pipe)."""
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return None
+        with open(path, "rb") as f:
+            return hashlib.file_digest(f, HASH).hexdigest()
+    except OSError:
+        return None
+
+
+def read_manifest(path: Path, written_by: str) -> Manifest | None:
+    """The manifest at `path` if it is one `written_by` wrote; None otherwise (then it proves nothing).
+
+    A manifest anyone can edit: one that lists a path outside its folder (absolute, climbing out
+    with `..`, or through a link out) is refused whole, before anything is done (ManifestError).
+    """
+    data = read_marker(path, written_by)
+    if data is None or not isinstance(data.get("files"), dict):
+        return None
+    files = {}
+    for name, held in data["files"].items():
+        if not _inside(path.parent, name):
+            raise ManifestError(f"{shown(path)} lists '{printable(name)}', a path outside {shown(path.parent)}, which "
+                                "pjournal never writes; delete it or choose another folder (nothing was changed)")  # fmt: skip
+        hashes = [held] if isinstance(held, str) else held if isinstance(held, list) else []
+        files[name] = tuple(h for h in hashes if isinstance(h, str))
+    return Manifest(files)
+
+
+def _inside(folder: Path, name: str) -> bool:
+    """Whether `name` is a plain relative path that stays in `folder`, links followed."""
+    if not name or name.startswith("/") or any(part in ("", ".", "..") for part in name.split("/")):
+        return False
+    try:
+        return (folder / name).resolve().is_relative_to(folder.resolve())
+    except (OSError, ValueError, RuntimeError):  # a NUL in the name, a link loop
+        return False
+
+
+def write_manifest(path: Path, files: Mapping[str, Iterable[str]], written_by: str, note: str, scratch: Path) -> None:
+    """Write a manifest whole or not at all: into `scratch` (a folder of this run, on the same disk), then moved.
+
+    `files` maps each path to the hashes it may hold; a path with one is written as `path: hash`.
+    The same files give the same bytes, so that builds stay byte-identical.
+    """
+    listed = {name: list(dict.fromkeys(hashes)) for name, hashes in sorted(files.items())}
+    data = {"written_by": written_by, "note": note,
+            "files": {name: hashes[0] if len(hashes) == 1 else hashes for name, hashes in listed.items()}}  # fmt: skip
+    temp = scratch / f"{path.name}.new"
+    temp.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(temp, path)
 
 
 def overlap(target: Path, protected: Iterable[tuple[str, Path, bool]]) -> str | None:

@@ -2,14 +2,14 @@
 
 For static site generators that read MkDocs' format, and for reviewing the pages in a pull
 request. The files are the plugin's pages and exports; nothing is written until all are rendered.
-A manifest in the folder lists what was written, with each file's hash: the next render
-removes only files of its own that it no longer makes and that nobody changed since.
+A manifest in the folder (folders.Manifest) lists what was written, with each file's hash: the
+next render removes only files of its own that it no longer makes and that nobody changed since,
+and finishes the work of a render that was killed half-way.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
+import os
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UserError
-from .folders import read_marker
+from .folders import Manifest, digest, hash_of, new_folder, read_manifest, remove_abandoned, remove_tree, write_manifest
 from .publish import Publication
 from . import routes
 from .render import OWN_HEADING, Page
@@ -91,9 +91,14 @@ def clean_prefix(prefix: str) -> str:
     return cleaned
 
 
-#: What `render` wrote into a folder: each file's path (below the prefix) and its SHA-256.
+#: What `render` wrote into a folder (a folders.Manifest): each file's path below the prefix, and its SHA-256.
 MANIFEST = ".pjournal-manifest.json"
 WRITTEN_BY = "pjournal render (partnership-journal)"
+#: A render's own folder in the output folder, of the files it writes before it moves them into place.
+_STAGING = ".pjournal-render-"
+_DONE = "pjournal render removes a file listed here when it no longer makes it, unless the file changed since"
+_UNDER_WAY = ("pjournal render was writing these files: each holds one of the contents listed, "
+              "and the next render finishes the work")  # fmt: skip
 
 
 @dataclass
@@ -109,9 +114,14 @@ def write_files(files: dict[str, str], out: Path, *, prefix: str = "", force: bo
     """Write files into `out/<prefix>/` and a manifest of them; remove the last render's stale files.
 
     The folder must be new, empty, or hold the manifest of an earlier render; `force` writes
-    into another folder too. Either way no file is deleted or overwritten that this tool did
-    not write as it is: a file in the way is refused (nothing is written), and a stale file
-    changed since it was written is kept and reported.
+    into another folder too. Either way no file is deleted or overwritten unless the manifest
+    proves this tool wrote it as it is: a file in the way is refused (nothing is written), and a
+    stale file changed since it was written is kept and reported.
+
+    A render killed or stopped by a full disk at any point is finished by the next, without
+    `force`: the files to change are written into a folder of this render's first (`_STAGING`,
+    removed by the next render if this one is killed), then the manifest lists what each file may
+    hold until the render is done, then each is moved into place, and the manifest is rewritten.
     """
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out} is a file, not a folder")
@@ -122,61 +132,63 @@ def write_files(files: dict[str, str], out: Path, *, prefix: str = "", force: bo
         if not path.resolve().is_relative_to(root):
             raise OutputError(f"'{path.relative_to(base)}' would be written outside {out}")
     try:
-        last = _manifest(base)
-        if last is None and base.is_dir() and any(base.iterdir()) and not force:
+        found = read_manifest(base / MANIFEST, WRITTEN_BY)
+        if base.is_dir():
+            remove_abandoned(base, _STAGING, "staging")
+        if found is None and base.is_dir() and any(base.iterdir()) and not force:
             raise OutputError(f"{base} is not empty and has no {MANIFEST} (pjournal did not write it); choose a new "
                               "folder, or add --force to write beside what is in it (none of it is deleted or overwritten)")  # fmt: skip
-        last = last or {}
-        hashes = {uri: _sha256(content.encode("utf-8")) for uri, content in files.items()}
-        in_the_way = [path for uri, path in targets.items() if not _replaceable(path, (last.get(uri), hashes[uri]))]
+        last = found or Manifest({})
+        hashes = {uri: hash_of(content.encode("utf-8")) for uri, content in files.items()}
+        held = {uri: digest(path) for uri, path in targets.items()}
+        in_the_way = [path for uri, path in targets.items()
+                      if os.path.lexists(path) and held[uri] not in (*last.files.get(uri, ()), hashes[uri])]  # fmt: skip
+        if found is None and os.path.lexists(base / MANIFEST):  # someone's own file of that name (with --force)
+            in_the_way.insert(0, base / MANIFEST)
         if in_the_way:
             more = f" and {len(in_the_way) - 1} more" if len(in_the_way) > 1 else ""
             raise OutputError(f"{in_the_way[0]}{more} exists and is not what pjournal last wrote there; "
                               "move it away or choose another folder (nothing was written)")  # fmt: skip
-        done = Written()
-        for uri, path in targets.items():
-            if last.get(uri) != hashes[uri] or not path.is_file():  # unchanged files keep their time: a
-                path.parent.mkdir(parents=True, exist_ok=True)  # watching engine rebuilds only what changed
-                path.write_text(files[uri], encoding="utf-8", newline="\n")
-            done.written.append(path)
-        for uri in sorted(set(last) - set(files)):
-            path = base / uri
-            if _inside(path, base) and path.is_file() and not path.is_symlink():
-                if _replaceable(path, (last[uri],)):
-                    path.unlink()
-                    _remove_empty_parents(path, base)
-                    done.removed.append(path)
-                else:
-                    done.kept.append(path)
-        manifest = {"written_by": WRITTEN_BY, "files": dict(sorted(hashes.items()))}
-        (base / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+        base.mkdir(parents=True, exist_ok=True)
+        staging = new_folder(base, _STAGING, "staging")
+        try:
+            return _write(files, targets, base, staging, last, hashes, held)
+        finally:
+            remove_tree(staging)
     except OSError as e:
         raise OutputError(f"cannot write {e.filename or out}: {e.strerror}") from None
+
+
+def _write(files: dict[str, str], targets: dict[str, Path], base: Path, staging: Path, last: Manifest,
+           hashes: dict[str, str], held: dict[str, str | None]) -> Written:  # fmt: skip
+    """The render's files moved into place through `staging`, as write_files says; unchanged files are
+    left as they are, keeping their time: a watching engine rebuilds only what changed."""
+    staged = {}
+    for uri, path in targets.items():
+        if held[uri] != hashes[uri]:
+            staged[uri] = staging / str(len(staged))
+            try:
+                staged[uri].write_text(files[uri], encoding="utf-8", newline="\n")
+            except OSError as e:
+                raise OutputError(f"cannot write {path}: {e.strerror} (nothing was changed)") from None
+    under_way = {uri: (*last.files.get(uri, ()), *([hashes[uri]] if uri in hashes else [])) for uri in {*last.files, *hashes}}
+    write_manifest(base / MANIFEST, under_way, WRITTEN_BY, _UNDER_WAY, staging)
+    done = Written()
+    for uri, path in targets.items():
+        if uri in staged:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged[uri], path)
+        done.written.append(path)
+    for uri in sorted(set(last.files) - set(files)):
+        path = base / uri
+        if last.proves(base, uri):
+            path.unlink()
+            _remove_empty_parents(path, base)
+            done.removed.append(path)
+        elif os.path.lexists(path):
+            done.kept.append(path)
+    write_manifest(base / MANIFEST, {uri: [sha] for uri, sha in hashes.items()}, WRITTEN_BY, _DONE, staging)
     return done
-
-
-def _manifest(folder: Path) -> dict[str, str] | None:
-    """The files and hashes the manifest of an earlier render lists; None without one."""
-    data = read_marker(folder / MANIFEST, WRITTEN_BY)
-    if data is None or not isinstance(data.get("files"), dict):
-        return None
-    return {uri: sha for uri, sha in data["files"].items() if isinstance(uri, str) and isinstance(sha, str)}
-
-
-def _replaceable(path: Path, hashes: tuple[str | None, ...]) -> bool:
-    """Whether nothing is lost by writing over `path`: it is missing, or a plain file holding one of `hashes`."""
-    if not path.exists() and not path.is_symlink():
-        return True
-    return path.is_file() and not path.is_symlink() and _sha256(path.read_bytes()) in hashes
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _inside(path: Path, folder: Path) -> bool:
-    """A manifest is a file anyone can edit: a path in it is followed only within the folder."""
-    return ".." not in Path(path).relative_to(folder).parts and path.resolve().is_relative_to(folder.resolve())
 
 
 def _remove_empty_parents(path: Path, base: Path) -> None:

@@ -3,8 +3,9 @@
 The same builds as `mkdocs build` / `mkdocs serve`, with the journal's defaults. A build
 writes the new site beside the old one and swaps it in only when it is complete, so a failed
 or killed build leaves the last site. A site folder is replaced whole, so it must hold nothing
-but a site this tool built: each site carries a marker, `.pjournal-site`, listing the files of
-that build, and a folder holding anything else is refused (or, with `force`, moved aside).
+but a site this tool built: each site carries a marker, `.pjournal-site` (a folders.Manifest),
+listing the files of that build with their hashes, and a folder holding anything else, or a file
+changed since, is refused (or, with `force`, moved aside).
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import socket
 import ctypes
 import ctypes.util
 import glob
-import json
 import os
 import tempfile
 from dataclasses import dataclass
@@ -36,13 +36,14 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
 from .errors import UserError
-from .folders import MARK, abandoned, mark, read_marker, remove_tree, shown, site_folder_problem, temp_folder, unmark
+from .folders import (MARK, Manifest, ManifestError, abandoned, digest, mark, read_manifest, remove_tree, shown,
+                      write_manifest, site_folder_problem, temp_folder, unmark)
 from .output import default_site_name
 from .plugin import Overrides
 
 log = logging.getLogger("mkdocs.commands.serve")
 
-#: The marker of a site this tool built: what wrote it, and the files of that build.
+#: The marker of a site this tool built (a folders.Manifest): what wrote it, and the files of that build.
 SITE_MARK = ".pjournal-site"
 WRITTEN_BY = "pjournal build (partnership-journal)"
 
@@ -175,15 +176,21 @@ def _unwritable(name: str, error: OSError) -> str:
 def _must_move_aside(target: Path, name: str, force: bool) -> bool:
     """Whether the site folder must be moved aside whole, rather than replaced: it holds files we did not build.
 
-    Without `force` that is refused, as is a folder of ours the build could not delete.
+    Only files its marker proves (it lists them with what they hold) are ours. Without `force` a
+    folder holding others is refused, as is a folder of ours the build could not delete.
     """
     if os.path.lexists(target) and not target.is_dir():
         raise SiteError(f"site folder '{name}' is a file, not a folder")
     if not target.is_dir():
         return False
     files, read_only = _survey(target)
-    listed = _listed(target) if files else set()
-    foreign = None if listed is None else sorted(files - listed - {SITE_MARK})
+    try:
+        marker = read_manifest(target / SITE_MARK, WRITTEN_BY) if files else Manifest({})
+    except ManifestError:
+        if not force:
+            raise
+        marker = None
+    foreign = None if marker is None else sorted(f for f in files - {SITE_MARK} if not marker.proves(target, f))
     if foreign == []:
         if read_only is not None:
             raise SiteError(f"site folder '{name}' can't be replaced: '{shown(read_only)}' is read-only; "
@@ -191,12 +198,12 @@ def _must_move_aside(target: Path, name: str, force: bool) -> bool:
         return False
     backup = shown(_backup(target))
     if not force and foreign is None:
-        raise SiteError(f"site folder '{name}' is not empty and is not a site pjournal built (it has no {SITE_MARK}); "
-                        f"choose a new or empty folder, or add --force to move what is in it to '{backup}'")  # fmt: skip
+        raise SiteError(f"site folder '{name}' is not empty and is not a site pjournal built (no {SITE_MARK} proves "
+                        f"its files); choose a new or empty folder, or add --force to move what is in it to '{backup}'")  # fmt: skip
     if not force:
         assert foreign is not None
         more = f" and {len(foreign) - 3} more" if len(foreign) > 3 else ""
-        raise SiteError(f"site folder '{name}' holds {len(foreign)} file(s) pjournal did not write "
+        raise SiteError(f"site folder '{name}' holds {len(foreign)} file(s) pjournal did not write, or changed since "
                         f"({', '.join(foreign[:3])}{more}); move them out (files for the site belong in docs_dir), "
                         f"or add --force to move the old folder whole to '{backup}'")  # fmt: skip
     if not os.access(target, os.W_OK | os.X_OK):
@@ -218,21 +225,13 @@ def _survey(folder: Path) -> tuple[set[str], Path | None]:
     return files, read_only
 
 
-def _listed(folder: Path) -> set[str] | None:
-    """The files the marker of a site this tool built lists; None when the folder has no such marker."""
-    data = read_marker(folder / SITE_MARK, WRITTEN_BY)
-    if data is None or not isinstance(data.get("files"), list):
-        return None
-    return {f for f in data["files"] if isinstance(f, str)}
-
-
 def _mark_site(site: Path) -> None:
-    """The marker of a finished site; the same for the same journal, so that builds stay byte-identical."""
+    """The marker of a finished site: each file with its hash. The same for the same site, so that builds stay
+    byte-identical. Only regular files are listed: a link or a pipe in a site is never proved ours."""
     files, _ = _survey(site)
-    data = {"written_by": WRITTEN_BY,
-            "note": "pjournal build replaces this folder whole, and refuses one holding files not listed here",
-            "files": sorted(files - {SITE_MARK})}  # fmt: skip
-    (site / SITE_MARK).write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    hashes = {path: digest(site / path) for path in files - {SITE_MARK}}
+    write_manifest(site / SITE_MARK, {path: [sha] for path, sha in hashes.items() if sha is not None}, WRITTEN_BY,
+                   "pjournal build replaces this folder whole, and refuses one holding files not as listed here", site)  # fmt: skip
 
 
 def _backup(target: Path) -> Path:
