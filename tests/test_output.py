@@ -41,8 +41,9 @@ MANIFEST = ".pjournal-manifest.json"
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file below `folder`, hidden ones too, with its bytes."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Every file below `folder`, hidden ones too, with its bytes (a link as where it points, not followed)."""
+    return {p.relative_to(folder).as_posix(): os.readlink(p).encode() if p.is_symlink() else p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file() or p.is_symlink()}  # fmt: skip
 
 
 def fails_with(result, line: str) -> None:

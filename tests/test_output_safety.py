@@ -27,15 +27,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT
+from conftest import ROOT
 from generator.cli import cli
 from helpers import edit, wait_for, write
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file below `folder`, hidden ones too, with its bytes (a link as where it points)."""
-    return {p.relative_to(folder).as_posix(): os.readlink(p).encode() if p.is_symlink() else p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file() or p.is_symlink()}  # fmt: skip
+from test_output import MANIFEST, SECOND, project, snapshot, two_sessions  # noqa: F401 (fixtures)
 
 #: Held to file modes, though root: the capabilities that let root past them dropped for good.
 HELD_TO_FILE_MODES = ["setpriv", "--bounding-set=-dac_override,-dac_read_search",
@@ -111,7 +106,7 @@ def test_a_sessions_folder_that_cannot_be_read_is_one_located_line(journal_copy,
 def many_sessions(root: Path, count: int, year: int = 2024) -> None:
     """`count` more sessions in a journal: copies of its first, a day apart from `year` on (a journal slow
     enough to stop mid-way)."""
-    first = sorted((root / "sessions").rglob("*.yaml"))[0]
+    first = min((root / "sessions").rglob("*.yaml"))
     text = first.read_text(encoding="utf-8")
     for n in range(count):
         day = dt.date(year, 1, 1) + dt.timedelta(days=n)
@@ -136,7 +131,7 @@ def test_ctrl_c_stops_a_build_with_exit_code_130_and_keeps_the_last_site(journal
             os.killpg(build.pid, signal.SIGINT)
         else:
             os.kill(build.pid, signal.SIGINT)
-        out, err = build.communicate(timeout=120)
+        _, err = build.communicate(timeout=120)
     finally:
         if build.poll() is None:
             os.killpg(build.pid, signal.SIGKILL)
@@ -147,15 +142,6 @@ def test_ctrl_c_stops_a_build_with_exit_code_130_and_keeps_the_last_site(journal
 
 
 # 3. A site's marker proves each file it lists
-
-
-@pytest.fixture
-def project(tmp_path: Path, runner, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A site made by `pjournal init s`, the working folder in it."""
-    monkeypatch.chdir(tmp_path)
-    assert runner.invoke(cli, ["init", "s"]).exit_code == 0
-    monkeypatch.chdir(tmp_path / "s")
-    return tmp_path / "s"
 
 
 def users_files(folder: Path) -> None:
@@ -259,19 +245,6 @@ def test_a_site_marker_listing_a_path_outside_is_refused_touching_nothing(projec
 
 
 # 5. A render killed half-way, or stopped by a full disk, is finished by the next
-
-
-SECOND = "2026-01-11-second"
-MANIFEST = ".pjournal-manifest.json"
-
-
-@pytest.fixture
-def two_sessions(journal_copy) -> Path:
-    """The minimal journal with a second session."""
-    root = journal_copy("minimal")
-    second = write(root / f"sessions/{SECOND}.yaml", (root / "sessions/2026-01-10-outline.yaml").read_text())
-    edit(second, "date: 2026-01-10", "date: 2026-01-11")
-    return root
 
 
 #: `pjournal render JOURNAL -o OUT` that kills itself (SIGKILL) after its AFTER-th step in OUT: a file opened
