@@ -399,6 +399,8 @@ def _syntax_error(e: yaml.MarkedYAMLError, text: str) -> tuple[str, int, int]:
     the error is where the construct starts. Otherwise it is where the parser gave up.
     """
     start, stop = e.context_mark, e.problem_mark
+    if (hint := _quote_hint(e, text)) is not None:
+        return hint
     mark = stop or start
     here = (mark.line + 1, mark.column + 1) if mark else (0, 0)
     named = re.fullmatch(r"while (?:scanning|parsing) an? (.+)", e.context or "")
@@ -413,6 +415,42 @@ def _syntax_error(e: yaml.MarkedYAMLError, text: str) -> tuple[str, int, int]:
         ends = f"the file ends at line {here[0]}, column {here[1]}"
         return f"YAML syntax: the {construct} that starts here {missing} ({ends})", *began
     return f"YAML syntax: {e.problem} (in the {construct} that starts at line {began[0]}, column {began[1]})", *here
+
+
+#: Characters that can't start a plain value (YAML reserves them), as people write them at the start of text.
+_RESERVED_START = {"@": "'@'", "`": "a backtick", "*": "'*' (an alias)", "&": "'&' (an anchor)", "%": "'%'"}
+def _value_after_key(before: str) -> int | None:
+    """Where the value starts on a line that holds `key: value` (or `- key: value`) before the place the
+    parser gave up; None when it holds no such pair (then the mistake is not an unquoted ': ')."""
+    colon = before.find(": ")
+    key, value = before[:colon].strip(" -\t"), before[colon + 2 :]
+    if colon < 0 or not key or key[0] in "#'\"" or not value.strip():
+        return None
+    return colon + 2 + len(value) - len(value.lstrip())
+
+
+def _quote_hint(e: yaml.MarkedYAMLError, text: str) -> tuple[str, int, int] | None:
+    """The everyday mistakes YAML reports in its own terms, told as what to do: an unquoted ': ' inside
+    a value ("mapping values are not allowed"), a value starting with '@', '`' or '*'. Placed at the
+    value's first character; None for any other error."""
+    lines = text.split("\n")
+    stop = e.problem_mark
+    if stop is not None and "mapping values are not allowed" in (e.problem or "") and stop.line < len(lines):
+        start = _value_after_key(lines[stop.line][: stop.column])
+        if start is not None:
+            return ("YAML syntax: ': ' inside a value starts a mapping; put the value in quotes "
+                    "(key: \"text: more text\")", stop.line + 1, start + 1)  # fmt: skip
+    said = f"{e.context or ''} {e.problem or ''}"
+    if not any(words in said for words in ("cannot start any token", "alias", "anchor")):
+        return None
+    for mark in (e.context_mark, stop):
+        if mark is None or mark.line >= len(lines) or mark.column >= len(lines[mark.line]):
+            continue
+        before, first = lines[mark.line][: mark.column], lines[mark.line][mark.column]
+        if first in _RESERVED_START and (not before.strip(" -\t") or before.rstrip().endswith(":")):
+            return (f"YAML syntax: a value can't start with {_RESERVED_START[first]} unquoted; put the value in "
+                    "quotes", mark.line + 1, mark.column + 1)  # fmt: skip
+    return None
 
 
 def _position(text: str | bytes, offset: int) -> tuple[int, int]:
@@ -606,8 +644,16 @@ class _Builder:
             raise _YamlProblem(f"tag '{node.tag}' is not allowed: records hold plain text, numbers, dates, lists and mappings", node)
 
 
+#: YAML 1.1's booleans that YAML 1.2 (editors, the JSON Schema) reads as text: kept as the text written,
+#: so that `held_up: yes` is refused by `check` as by an editor, with a message saying to write true.
+_TEXT_IN_YAML_1_2 = frozenset(("yes", "no", "on", "off"))
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+
+
 def _typed_scalar(node: yaml.ScalarNode) -> Any:
     """The value of a scalar of an allowed tag but text: a number, a date, true, null."""
+    if node.tag == _BOOL_TAG and node.value.lower() in _TEXT_IN_YAML_1_2:
+        return node.value
     if node.tag == _INT_TAG and len(node.value) > MAX_DIGITS:
         raise _YamlProblem(f"a number of {len(node.value):,} characters is too long", node)
     try:

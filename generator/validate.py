@@ -40,6 +40,23 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+#: The words people write for true and false: YAML 1.2, which editors and the JSON Schema follow, reads
+#: yes/no/on/off as text, and the loader keeps them so (load._TEXT_IN_YAML_1_2).
+_YES_NO = frozenset(("yes", "no", "on", "off", "true", "false"))
+
+
+def _yes_no(kind: str, value: Any) -> str | None:
+    """What to say of a yes/no word where a true/false or a number belongs; None for any other error."""
+    word = str(value).lower() if isinstance(value, (bool, str)) else ""
+    if word not in _YES_NO:
+        return None
+    if kind == "bool_type" and isinstance(value, str):
+        return f"write true or false, not {value}: YAML reads yes/no/on/off as text (editors and the JSON Schema refuse them)"
+    if kind in ("float_type", "int_type", "float_parsing", "int_parsing"):
+        return f"expected a number, found {word}: yes/no and true/false are not numbers"
+    return None
+
+
 def _message(error: dict[str, Any], model: type[BaseModel] | None = None) -> str:
     """A pydantic error as one sentence: what was expected, what was found.
 
@@ -65,6 +82,8 @@ def _message(error: dict[str, Any], model: type[BaseModel] | None = None) -> str
         return f"needs at least {need} item{'s' if need != 1 else ''}, found {found or 'none'}"
     if kind == "list_type":
         return f"expected a list, found {_show(error['input'])}"
+    if (hint := _yes_no(kind, error["input"])) is not None:
+        return hint
     message = error["msg"]
     message = message[0].lower() + message[1:]
     if kind == "string_type" and (isinstance(error["input"], (bool, int, float, dt.date)) or error["input"] is None):
@@ -140,23 +159,30 @@ def validate(raw: RawJournal, *, release: bool = False) -> Journal:
         warnings.extend(record.remember("texts", lambda: _text_warnings(record)))
     journal = Journal(root=raw.root, partners={}, case_studies={}, sessions=[])
 
+    failed: Failed = {"partner": frozenset(), "case-study": frozenset()}
     if raw.partners is not None and raw.partners.text is not None:
-        _validate_partners(raw.partners, journal, errors, warnings)
+        failed["partner"] = _validate_partners(raw.partners, journal, errors, warnings)
+    elif raw.partners is not None and raw.partners.errors:
+        failed["partner"] = None  # partners.yaml could not be read: its error is the cause
+    failed_studies: set[str] = set()
     mentions = _mentions(journal.partners)
     for record in raw.records():
         warnings.extend(mentions(record))
     for record in raw.case_studies:
         data = _with_id(record, errors)
         if data is None:
+            failed_studies.add(record.stem)
             continue
         try:
             study = CaseStudy.model_validate(data)
         except ValidationError as e:
             errors.extend(_errors_from(e, record))
+            failed_studies.add(data["id"] if isinstance(data.get("id"), str) else record.stem)
             continue
         if _claim(journal, "case-study", study.id, record, errors):
             journal.case_studies[study.id] = study
-    references = _references(journal)
+    failed["case-study"] = frozenset(failed_studies - set(journal.case_studies))
+    references = _references(journal, failed)
     for record in _taken(raw.sessions) if release else raw.sessions:
         data = _with_id(record, errors)
         if data is None:
@@ -188,15 +214,16 @@ def _mentions(partners: dict[str, Partner]) -> Callable[[Record], list[LocatedEr
     return lambda record: record.remember(key, lambda: privacy.mentions(record, anonymity) if _within_limits(record) else [])
 
 
-def _references(journal: Journal) -> Callable[[Record, dict[str, Any]], tuple[list[LocatedError], list[LocatedError]]]:
+def _references(journal: Journal, failed: Failed) -> Callable[[Record, dict[str, Any]], tuple[list[LocatedError], list[LocatedError]]]:
     """The problems of a session's references (`_check_references`), kept with the record while the
     partners and case studies it is checked against are the same (serve re-checks only edits)."""
-    key = "references:" + repr(([(id, p.kind) for id, p in journal.partners.items()], list(journal.case_studies)))
+    key = "references:" + repr(([(id, p.kind) for id, p in journal.partners.items()], list(journal.case_studies),
+                                 sorted((k, sorted(v) if v is not None else None) for k, v in failed.items())))
 
     def check(record: Record, data: dict[str, Any]) -> tuple[list[LocatedError], list[LocatedError]]:
         errors: list[LocatedError] = []
         warnings: list[LocatedError] = []
-        _check_references(data, _Checker(record, errors, warnings), journal)
+        _check_references(data, _Checker(record, errors, warnings), journal, failed)
         return errors, warnings
 
     return lambda record, data: record.remember(key, lambda: check(record, data))
@@ -262,19 +289,31 @@ def _session(record: Record, data: dict[str, Any]) -> Session:
     return record.remember("session", lambda: Session.model_validate(data))
 
 
-def _validate_partners(record: Record, journal: Journal, errors: list[LocatedError], warnings: list[LocatedError]) -> None:
+#: Ids whose own entry failed, by kind of reference (None: the whole file failed): a reference to one
+#: is no second error, since the entry's error is its one cause.
+Failed = dict[str, frozenset[str] | None]
+
+
+def _validate_partners(record: Record, journal: Journal, errors: list[LocatedError],
+                       warnings: list[LocatedError]) -> frozenset[str] | None:  # fmt: skip
+    """Register each valid partner; the ids of the entries that failed (None when the file is no list)."""
     if not isinstance(record.data, list):
         errors.append(LocatedError(record.display, 1, 1, f"expected a list of partners, found {_show(record.data)}"))
-        return
+        return None
     check = _Checker(record, errors, warnings)
+    failed: set[str] = set()
     for index, item in enumerate(record.data):
         try:
             partner = Partner.model_validate(item)
         except ValidationError as e:
             errors.extend(_errors_from(e, record, (index,)))
+            given = item.get("id") if isinstance(item, dict) else item  # `- alexa` meant partner alexa
+            if isinstance(given, str):
+                failed.add(given)
             continue
         if (reason := reserved_reason(partner.id)) is not None:
             check.add((index, "id"), f"{reason}; choose another id")
+            failed.add(partner.id)
             continue
         if partner.id in journal.partners:
             check.add((index, "id"), f"duplicate partner id '{partner.id}' ({_first_given(record, partner.id)})")
@@ -285,6 +324,7 @@ def _validate_partners(record: Record, journal: Journal, errors: list[LocatedErr
             check.add((index, "alias"), "alias is used only when anonymous: true", warning=True)
         journal.partners[partner.id] = partner
         journal.sources[("partners", partner.id)] = record.path
+    return frozenset(failed - set(journal.partners))
 
 
 def _first_given(record: Record, id: str) -> str:
@@ -320,15 +360,19 @@ def _ref(item: dict[str, Any], key: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _check_references(data: dict[str, Any], check: _Checker, journal: Journal) -> None:
+def _check_references(data: dict[str, Any], check: _Checker, journal: Journal, failed: Failed | None = None) -> None:
     """Every id a session names (each field marked `Ref` in the model) must exist, and a partner
-    it names must be one of the session's; then the rules between references.
+    it names must be one of the session's; then the rules between references. A reference to an
+    entry that failed (`failed`) is not checked: the entry's own error is the one cause.
 
     Works on the raw mapping, so a record with a type error still gets its references checked.
     """
     known = {"partner": journal.partners, "case-study": journal.case_studies}
     listed = {_ref(p, "partner") for _, p in _items(data, "partners")}
     for loc, ref, id in references(data, Session):
+        unread = (failed or {}).get(ref.kind, frozenset())
+        if unread is None or (id in unread and id not in known[ref.kind]):
+            continue
         if id not in known[ref.kind]:
             near = difflib.get_close_matches(id, list(known[ref.kind]), n=1)
             hint = f"; did you mean '{near[0]}'?" if near else ""

@@ -68,3 +68,105 @@ def test_the_site_above_is_never_looked_for_outside_the_repository(tmp_path, mon
     done = CliRunner().invoke(cli, ["check"])
     assert done.exit_code == 1
     assert "Using the site" not in done.stderr
+
+
+# The YAML mistakes people make every day
+
+
+def outline_journal(folder: Path, old: str = "", new: str = "", partners: str | None = None) -> Path:
+    """The minimal journal with one edit of its session (and, if given, its partners.yaml)."""
+    shutil.copytree(FIXTURES / "minimal", folder)
+    session = folder / "sessions/2026-01-10-outline.yaml"
+    session.write_text(session.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    if partners is not None:
+        (folder / "partners.yaml").write_text(partners, encoding="utf-8")
+    return folder
+
+
+def check_lines(journal: Path) -> list[str]:
+    done = CliRunner().invoke(cli, ["check", str(journal)])
+    assert done.exit_code == 1, done.output
+    return [line for line in done.stderr.splitlines() if not line[0].isdigit()]  # not the summary line
+
+
+@pytest.mark.parametrize("value, where, said", [
+    ("goal: Agree on this: an outline", "6:7", "': ' inside a value starts a mapping; put the value in quotes"),
+    ("goal: @alexa wants an outline", "6:7", "a value can't start with '@' unquoted; put the value in quotes"),
+    ("goal: *important* outline", "6:7", "a value can't start with '*' (an alias) unquoted; put the value in quotes"),
+    ("goal: *important outline", "6:7", "a value can't start with '*' (an alias) unquoted; put the value in quotes"),
+    ("goal: `code` outline", "6:7", "a value can't start with a backtick unquoted; put the value in quotes"),
+])  # fmt: skip
+def test_an_unquoted_value_yaml_refuses_gets_the_quotes_hint_at_its_place(value, where, said, tmp_path):
+    journal = outline_journal(tmp_path / "journal", "goal: Agree on an outline", value)
+    lines = check_lines(journal)
+    assert len(lines) == 1, lines
+    assert lines[0].endswith(f"2026-01-10-outline.yaml:{where}: YAML syntax: {said}" + (
+        ' (key: "text: more text")' if "mapping" in said else ""))
+
+
+def test_a_bad_indentation_is_not_told_to_quote(tmp_path):
+    journal = outline_journal(tmp_path / "journal", "goal: Agree on an outline", "goal: Agree\n  on: an outline")
+    assert "quotes" not in check_lines(journal)[0]
+
+
+@pytest.mark.parametrize("field, value, said", [
+    ("confidence", "yes", "confidence: expected a number, found yes: yes/no and true/false are not numbers"),
+    ("confidence", "true", "confidence: expected a number, found true: yes/no and true/false are not numbers"),
+    ("held_up", "yes", "held_up: write true or false, not yes: YAML reads yes/no/on/off as text"),
+    ("held_up", "on", "held_up: write true or false, not on: YAML reads yes/no/on/off as text"),
+])  # fmt: skip
+def test_yes_and_no_where_a_number_or_true_belongs_say_so(field, value, said, tmp_path):
+    summary = "    summary: Proposed a five-part outline"
+    journal = outline_journal(tmp_path / "journal", summary, f"{summary}\n    {field}: {value}")
+    lines = check_lines(journal)
+    assert len(lines) == 1
+    assert f"2026-01-10-outline.yaml:11:{len(field) + 7}: contributions[0].{said}" in lines[0]
+
+
+@pytest.mark.parametrize("value, valid", [("true", True), ("false", True), ("yes", False), ("no", False),
+                                          ("on", False), ("off", False)])  # fmt: skip
+def test_check_and_the_json_schema_agree_on_held_up(value, valid, tmp_path):
+    import jsonschema
+    from ruamel.yaml import YAML
+
+    from generator.schema import schema_text
+
+    summary = "    summary: Proposed a five-part outline"
+    journal = outline_journal(tmp_path / "journal", summary, f"{summary}\n    held_up: {value}")
+    record = journal / "sessions/2026-01-10-outline.yaml"
+    as_an_editor_reads_it = YAML(typ="safe").load(record.read_text(encoding="utf-8"))  # YAML 1.2
+    as_an_editor_reads_it["date"] = str(as_an_editor_reads_it["date"])
+    schema = __import__("json").loads(schema_text("session"))
+    editor = jsonschema.Draft202012Validator(schema).is_valid(as_an_editor_reads_it)
+    checked = CliRunner().invoke(cli, ["check", str(journal)]).exit_code == 0
+    assert editor == checked == valid
+
+
+PARTNERS_ONE_BAD = """\
+- id: alexa
+  name: Alexa
+  kind: human
+- id: assistant
+  name: Writing assistant
+  kind: robot
+"""
+
+
+def test_a_bad_partner_entry_is_one_error_not_one_per_reference(tmp_path):
+    journal = outline_journal(tmp_path / "journal", partners=PARTNERS_ONE_BAD)
+    lines = check_lines(journal)
+    assert len(lines) == 1, lines
+    assert "partners.yaml:6:9: [1].kind:" in lines[0]
+
+
+def test_a_partners_file_yaml_refuses_is_its_one_error(tmp_path):
+    journal = outline_journal(tmp_path / "journal", partners="- id: alexa\n  name: Alexa: the writer\n  kind: human\n")
+    lines = check_lines(journal)
+    assert len(lines) == 1, lines
+    assert "partners.yaml:2:9: YAML syntax" in lines[0]
+
+
+def test_a_reference_to_a_partner_nobody_wrote_is_still_an_error(tmp_path):
+    journal = outline_journal(tmp_path / "journal", "  - partner: alexa", "  - partner: alexia", PARTNERS_ONE_BAD)
+    lines = check_lines(journal)
+    assert any("unknown partner 'alexia'" in line for line in lines), lines

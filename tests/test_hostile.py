@@ -378,7 +378,7 @@ def test_partners_file_of_the_wrong_shape(journal_copy, runner, content, first):
     check = invoke(runner, "check")
     lines = check.stderr.splitlines()
     assert check.exit_code == 1 and lines[0] == first
-    assert f"journal/{SESSION}:4:14: partners[0].partner: unknown partner 'alexa'" in lines
+    assert not any("unknown partner" in line for line in lines)  # the partners file is the one cause
     assert invoke(runner, "build", "-q").exit_code == 1
 
 

@@ -110,7 +110,7 @@ def test_quoted_iso_dates_and_numbers_as_text_are_accepted(journal_copy):
 def test_text_given_as_a_boolean_gets_a_hint(journal_copy):
     root = journal_copy("minimal")
     path = root / "sessions/2026-01-10-outline.yaml"
-    edit(path, "goal: Agree on an outline", "goal: yes")
+    edit(path, "goal: Agree on an outline", "goal: true")
     assert problems(root) == [
         "journal/sessions/2026-01-10-outline.yaml:6:7: goal: input should be a valid string "
         "(put it in quotes if you meant text), found True"
@@ -163,7 +163,7 @@ date: 2025-12-01
 partners:
   - partner: alexa
   - partner: assistant
-goal: yes
+goal: true
 contributions:
   - by: reviewer
     kind: review
