@@ -197,6 +197,10 @@ def _must_move_aside(target: Path, name: str, force: bool) -> bool:
                             f"make it writable (chmod -R u+w '{name}') or choose another folder")  # fmt: skip
         return False
     backup = shown(_backup(target))
+    if not force and foreign is None and _built_by_mkdocs(files):
+        raise SiteError(f"site folder '{name}' holds a site `mkdocs build` made (it has {', '.join(MKDOCS_BUILT)} and "
+                        f"no {SITE_MARK}); pjournal replaces only sites it built: add --force to move it whole to "
+                        f"'{backup}', or delete it (rm -r '{name}'), then build again")  # fmt: skip
     if not force and foreign is None:
         raise SiteError(f"site folder '{name}' is not empty and is not a site pjournal built (no {SITE_MARK} proves "
                         f"its files); choose a new or empty folder, or add --force to move what is in it to '{backup}'")  # fmt: skip
@@ -209,6 +213,19 @@ def _must_move_aside(target: Path, name: str, force: bool) -> bool:
     if not os.access(target, os.W_OK | os.X_OK):
         raise SiteError(f"site folder '{name}' can't be moved aside: it is read-only; choose another folder")
     return True
+
+
+#: What every `mkdocs build` (and ProperDocs') writes at the top of a site, whatever the theme and plugins.
+MKDOCS_BUILT = ("404.html", "sitemap.xml", "sitemap.xml.gz")
+
+
+def _built_by_mkdocs(files: set[str]) -> bool:
+    """Whether a folder looks like a site `mkdocs build` made: only to say so, and what to do, in the refusal.
+
+    It is never replaced for it: a user may have put files of their own in it, and nothing but a
+    file's hash in our marker proves a file ours.
+    """
+    return all(name in files for name in MKDOCS_BUILT)
 
 
 def _survey(folder: Path) -> tuple[set[str], Path | None]:

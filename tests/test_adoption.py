@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -68,6 +69,40 @@ def test_the_site_above_is_never_looked_for_outside_the_repository(tmp_path, mon
     done = CliRunner().invoke(cli, ["check"])
     assert done.exit_code == 1
     assert "Using the site" not in done.stderr
+
+
+
+# The site folder a plain `mkdocs build` made
+
+
+@pytest.mark.build
+def test_the_site_folder_mkdocs_build_made_is_named_and_force_moves_it_aside(tmp_path, monkeypatch):
+    runner = CliRunner()
+    assert runner.invoke(cli, ["init", str(tmp_path / "site")]).exit_code == 0
+    monkeypatch.chdir(tmp_path / "site")
+    mkdocs = Path(sys.executable).with_name("mkdocs")
+    done = subprocess.run([str(mkdocs), "build", "-q"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    refused = runner.invoke(cli, ["build", "-q"])
+    assert refused.exit_code == 1
+    assert refused.stderr.strip().splitlines()[-1] == (
+        "Error: site folder 'site' holds a site `mkdocs build` made (it has 404.html, sitemap.xml, sitemap.xml.gz "
+        "and no .pjournal-site); pjournal replaces only sites it built: add --force to move it whole to "
+        "'site.pjournal-backup', or delete it (rm -r 'site'), then build again")
+    forced = runner.invoke(cli, ["build", "-q", "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert (tmp_path / "site/site.pjournal-backup/sitemap.xml.gz").is_file()
+    assert (tmp_path / "site/site/.pjournal-site").is_file()
+
+
+def test_a_folder_of_ones_own_is_not_taken_for_a_mkdocs_site(tmp_path, monkeypatch):
+    runner = CliRunner()
+    assert runner.invoke(cli, ["init", str(tmp_path / "site")]).exit_code == 0
+    monkeypatch.chdir(tmp_path / "site")
+    write(tmp_path / "site/site/404.html", "<p>mine</p>")
+    refused = runner.invoke(cli, ["build", "-q"])
+    assert refused.exit_code == 1
+    assert "is not empty and is not a site pjournal built" in refused.stderr
 
 
 # The YAML mistakes people make every day
