@@ -205,3 +205,19 @@ def test_a_reference_to_a_partner_nobody_wrote_is_still_an_error(tmp_path):
     journal = outline_journal(tmp_path / "journal", "  - partner: alexa", "  - partner: alexia", PARTNERS_ONE_BAD)
     lines = check_lines(journal)
     assert any("unknown partner 'alexia'" in line for line in lines), lines
+
+
+# Small copy
+
+
+def test_the_overview_counts_partners_in_plain_english(tmp_path):
+    out = tmp_path / "pages"
+    done = CliRunner().invoke(cli, ["render", str(FIXTURES / "minimal"), "-o", str(out)])
+    assert done.exit_code == 0, done.output
+    assert "between 1 human partner and 1 AI partner," in (out / "index.md").read_text(encoding="utf-8")
+
+
+def test_the_drafts_setting_of_a_new_site_says_what_true_does(tmp_path):
+    assert CliRunner().invoke(cli, ["init", str(tmp_path / "site")]).exit_code == 0
+    line = next(line for line in (tmp_path / "site/mkdocs.yml").read_text().splitlines() if "drafts:" in line)
+    assert line.split("#")[1].strip() == "true also publishes records with status: draft"
