@@ -37,14 +37,18 @@ TOPIC_COLOURS: dict[str, str] = {
     "other": "#8f8f8f",
 }
 
-#: Horizontal room for row labels: about 7 px a character at 12 px, within these bounds.
-LABEL_MIN, LABEL_MAX, CHAR_WIDTH = 90, 280, 7
-LABEL_CHARS = (LABEL_MAX - 10) // CHAR_WIDTH
-BAR_WIDTH = 420
-ROW_HEIGHT = 26
-BAR_HEIGHT = 18
+#: The bar chart is drawn narrow, each row's label on a line above its bar, so that a phone's
+#: column (about 358 px at 390 px wide) shows it at nine tenths of its size: FONT_SIZE 13 stays
+#: above 11 px on screen. LABEL_CHARS is what fits on a label's line at about 7 px a character.
+CHART_WIDTH = 400
+FONT_SIZE = 13
+LABEL_CHARS = 54
+BAR_WIDTH = CHART_WIDTH - 44  # room for the total after the longest bar
+LABEL_LINE = 16
+ROW_HEIGHT = 40
+BAR_HEIGHT = 16
 LEGEND_ROW = 20
-
+LEGEND_COLUMN = 130
 
 @dataclass(frozen=True)
 class Segment:
@@ -76,21 +80,21 @@ class BarChart:
     title: str
     width: int
     height: int
-    label_width: int
     rows: tuple[Row, ...]
     legend: tuple[LegendItem, ...]
     bar_height: int = BAR_HEIGHT
+    label_line: int = LABEL_LINE
+    font_size: int = FONT_SIZE
 
 
 def stacked_bars(title: str, rows: list[tuple[str, dict[str, int]]], kinds: tuple[str, ...],
                  colours: dict[str, str] = KIND_COLOURS) -> BarChart:  # type: ignore[assignment]
-    """Horizontal stacked bars, one row per label, scaled to the largest total; a colour per kind."""
+    """Horizontal stacked bars, one row per label (the label above its bar), scaled to the largest
+    total; a colour per kind."""
     largest = max((sum(counts.values()) for _, counts in rows), default=0) or 1
-    longest = max((min(len(label), LABEL_CHARS) for label, _ in rows), default=0)
-    label_width = max(LABEL_MIN, min(LABEL_MAX, 10 + CHAR_WIDTH * longest))
     shaped = []
     for i, (label, counts) in enumerate(rows):
-        x = float(label_width)
+        x = 0.0
         segments = []
         for kind in kinds:
             n = counts.get(kind, 0)
@@ -101,15 +105,14 @@ def stacked_bars(title: str, rows: list[tuple[str, dict[str, int]]], kinds: tupl
             x += width
         shaped.append(Row(i * ROW_HEIGHT, label, sum(counts.values()), tuple(segments)))
     used = [k for k in kinds if any(counts.get(k) for _, counts in rows)]
-    per_line = 5
-    top = len(rows) * ROW_HEIGHT + 10
+    per_line = CHART_WIDTH // LEGEND_COLUMN
+    top = len(rows) * ROW_HEIGHT + 6
     legend = tuple(
-        LegendItem((i % per_line) * 120, top + (i // per_line) * LEGEND_ROW, colours.get(k, "#8f8f8f"), k)
+        LegendItem((i % per_line) * LEGEND_COLUMN, top + (i // per_line) * LEGEND_ROW, colours.get(k, "#8f8f8f"), k)
         for i, k in enumerate(used)
     )
     height = top + ((len(used) + per_line - 1) // per_line) * LEGEND_ROW
-    width = max(label_width + BAR_WIDTH + 40, 5 * 120)
-    return BarChart(title, width, height, label_width, tuple(shaped), legend)
+    return BarChart(title, CHART_WIDTH, height, tuple(shaped), legend)
 
 
 @dataclass(frozen=True)

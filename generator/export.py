@@ -267,10 +267,19 @@ def feed(journal: Journal, names: dict[str, PublicPartner], env: Environment, *,
     )  # fmt: skip
 
 
+#: The journal pages' one stylesheet (phones, print), published beside journal.json.
+STYLESHEET = "journal.css"
+
+
+def stylesheet(env: Environment) -> str:
+    """The stylesheet every journal page links: the same for every journal, made from its template."""
+    return env.get_template("journal.css.j2").render()
+
+
 def exports(journal: Journal, names: dict[str, PublicPartner], env: Environment, *, site_name: str, site_url: str,
             prefix: str, cache: SessionCache | None = None, directory_urls: bool = True,
             json_out: TextIO | None = None, views: framework.Views | None = None) -> dict[str, str]:  # fmt: skip
-    """The export files by name: journal.json, journal.schema.json and feed.xml.
+    """The export files by name: journal.json, journal.schema.json, feed.xml and the pages' stylesheet.
 
     With `json_out`, journal.json is written there, a session at a time, instead of returned.
     `views` are the framework figures of the pages, when the caller has them (else made here).
@@ -279,6 +288,7 @@ def exports(journal: Journal, names: dict[str, PublicPartner], env: Environment,
         routes.JOURNAL_SCHEMA: json.dumps(schema(), indent=2, sort_keys=True) + "\n",
         routes.FEED: feed(journal, names, env, site_name=site_name, site_url=site_url, prefix=prefix,
                          directory_urls=directory_urls),
+        STYLESHEET: stylesheet(env),
     }
     if json_out is None:
         return {routes.JOURNAL_JSON: journal_json(journal, names, cache, views), **files}

@@ -39,6 +39,7 @@ from mkdocs.structure.toc import get_toc
 
 from . import markup, routes
 from .errors import JournalError, LocatedError, UserError
+from .export import STYLESHEET
 from .folders import shown, site_folder_problem
 from .output import clean_prefix
 from .publish import Kept, Options, publish
@@ -84,6 +85,7 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         self.problems: list[LocatedError] = []  # in `serve`: the journal's errors, shown on every page
         self.partners: dict[str, Partner] = {}  # as written: what no other page of the site may name
         self.feeds: list[tuple[str, str, File]] = []  # (type, title, file) each journal page's head links to
+        self.stylesheet: File | None = None  # the journal pages' stylesheet (export.STYLESHEET)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that MkDocs keeps this instance across `serve` rebuilds, and with it `kept`."""
@@ -143,12 +145,14 @@ class JournalPlugin(BasePlugin[PluginConfig]):
             file.inclusion = InclusionLevel.NOT_IN_NAV  # on_nav places the few that belong in the sidebar
             JournalPage(page, file, config)
             files.append(file)
-        self.feeds = []
+        self.feeds, self.stylesheet = [], None
         for name, content in self.exports.items():
             file = File.generated(config, self._uri(name), content=content)
             files.append(file)
             if name in _FEEDS:
                 self.feeds.append((*_FEEDS[name], file))
+            elif name == STYLESHEET:
+                self.stylesheet = file
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
@@ -175,11 +179,16 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         return markdown
 
     def on_post_page(self, output: str, *, page: MkPage, config: MkDocsConfig) -> str:
-        """A journal page's head links its Atom feed and journal.json, for feed readers to find."""
+        """A journal page's head links its Atom feed and journal.json, for feed readers to find, and
+        the journal's stylesheet (phones, print)."""
         if not isinstance(page, JournalPage) or "</head>" not in output:
             return output
-        links = "".join(f'<link rel="alternate" type="{kind}" title="{escape(f"{config.site_name} {title}")}" '
+        # "alternate feed", not "alternate" alone: Material fetches sitemap.xml beside every
+        # link[rel=alternate] (its language versions), a 404 on each journal page for the feed's folder.
+        links = "".join(f'<link rel="alternate feed" type="{kind}" title="{escape(f"{config.site_name} {title}")}" '
                         f'href="{escape(file.url_relative_to(page.file))}">' for kind, title, file in self.feeds)
+        if self.stylesheet is not None:  # the journal's own layout for phones and print, after the theme's
+            links += f'<link rel="stylesheet" href="{escape(self.stylesheet.url_relative_to(page.file))}">'
         return output.replace("</head>", links + "</head>", 1)
 
     def on_page_content(self, html: str, *, page: MkPage, config: MkDocsConfig, files: Files) -> str:

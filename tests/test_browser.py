@@ -365,3 +365,74 @@ def test_an_edited_record_reloads_the_open_page(browser, tmp_path, command):
     finally:
         page.close()
         stop(server)
+
+
+# 7. A publication on a phone, a desktop and paper: no sideways scrolling, chart text readable, print fits
+
+READ_PAGES = {"front": "journal/", "case-study": CASE_STUDY, "session": SESSION, "lessons": "journal/lessons/"}
+LAYOUT_JS = """() => {
+  const wide = el => el.scrollWidth > el.clientWidth + 1;
+  const chartText = [...document.querySelectorAll('article .pj-chart svg text')]
+    .filter(t => t.getBoundingClientRect().height > 0)
+    .map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a);
+  return {
+    page: [document.documentElement.scrollWidth, document.documentElement.clientWidth],
+    tables: [...document.querySelectorAll('article table, article .md-typeset__scrollwrap')].filter(wide)
+      .map(t => `${t.scrollWidth} > ${t.clientWidth}: ${t.textContent.trim().slice(0, 40)}`),
+    smallest: chartText.length ? Math.min(...chartText) : null,
+    stylesheet: [...document.querySelectorAll('link[rel=stylesheet]')].some(l => l.href.endsWith('/journal/journal.css')),
+  };
+}"""
+
+
+def _layout(page) -> dict:
+    return page.evaluate(LAYOUT_JS)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [390, 1280])
+def test_journal_pages_never_scroll_sideways_and_chart_text_stays_readable(browser, base, width, scheme):
+    ARTIFACTS.mkdir(exist_ok=True)
+    phone = dict(device_scale_factor=2, is_mobile=True, has_touch=True) if width == 390 else {}
+    r = Reader(browser, base, viewport={"width": width, "height": 844}, color_scheme=scheme, **phone)
+    try:
+        for name, path in READ_PAGES.items():
+            page = r.open(path)
+            assert page.get_attribute("body", "data-md-color-scheme") == ("slate" if scheme == "dark" else "default")
+            m = _layout(page)
+            assert m["stylesheet"], f"{path}: the journal's stylesheet is linked"
+            assert m["page"][0] <= m["page"][1], f"{path} at {width} px scrolls sideways: {m}"
+            assert m["tables"] == [], f"{path} at {width} px: a table needs sideways scrolling: {m['tables']}"
+            if width == 390 and m["smallest"] is not None:
+                assert m["smallest"] >= 11, f"{path}: chart text at {m['smallest']:.1f} px on a phone"
+            page.screenshot(path=ARTIFACTS / f"{scheme}-{width}-{name}.png", full_page=True)
+        assert (r.console, r.errors) == ([], [])
+    finally:
+        r.close()
+
+
+#: A4's printable width at 96 px an inch with Chromium's default margins (about 0.4 in each side).
+PRINT_WIDTH = 718
+
+
+def test_printed_pages_lose_no_column_and_the_case_study_prints_to_pdf(browser, base):
+    ARTIFACTS.mkdir(exist_ok=True)
+    r = Reader(browser, base, viewport={"width": PRINT_WIDTH, "height": 1000})
+    try:
+        for path in [*READ_PAGES.values(), "journal/evolution/", "journal/ledger/", "journal/calibration/"]:
+            page = r.open(path)
+            page.emulate_media(media="print")
+            m = _layout(page)
+            assert m["page"][0] <= m["page"][1] and m["tables"] == [], f"{path} in print: {m}"
+            sticking_out = page.evaluate("""() => [...document.querySelectorAll('article table, article .pj-chart svg')]
+                .filter(t => t.getBoundingClientRect().right > document.documentElement.clientWidth + 1).length""")
+            assert sticking_out == 0, f"{path} in print: {sticking_out} tables or charts wider than the paper"
+            if path == CASE_STUDY:
+                shown = page.evaluate("""() => { const a = document.querySelector('article a[href^="../../sessions/"]');
+                    return a ? getComputedStyle(a, '::after').content : ''; }""")
+                assert "sessions/" in shown, f"a printed link says where it goes: {shown!r}"
+                page.pdf(path=ARTIFACTS / "case-study.pdf", format="A4", print_background=True)
+            page.emulate_media(media="screen")
+        assert (ARTIFACTS / "case-study.pdf").read_bytes()[:5] == b"%PDF-"
+    finally:
+        r.close()

@@ -232,8 +232,8 @@ def test_journal_pages_link_their_feed_and_json_in_the_head(tmp_path, runner, mo
     assert runner.invoke(mkdocs_cli, ["build", "--strict"]).exit_code == 0
     page = (site / "site/journal/sessions/2026-02-03-follow-up-post/index.html").read_text(encoding="utf-8")
     head = page[: page.index("</head>")]
-    assert '<link rel="alternate" type="application/atom+xml" title="Team docs journal feed" href="../../feed.xml">' in head
-    assert '<link rel="alternate" type="application/json" title="Team docs journal.json" href="../../journal.json">' in head
+    assert '<link rel="alternate feed" type="application/atom+xml" title="Team docs journal feed" href="../../feed.xml">' in head
+    assert '<link rel="alternate feed" type="application/json" title="Team docs journal.json" href="../../journal.json">' in head
     assert 'rel="alternate"' not in (site / "site/guide/index.html").read_text(encoding="utf-8"), "journal pages only"
 
 

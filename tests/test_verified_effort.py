@@ -45,9 +45,9 @@ def test_verified_is_shown_with_when_by_whom_and_how(journal_copy):
          "      by: alexa\n      note: The readers' *comments* showed it\n")  # fmt: skip
     assert problems(root) == []
     page = render_site(valid(root))["sessions/2026-01-10-outline.md"].body
-    assert ('<td>did not hold up, found out on 2026-02-06 (27 days after the session) by '
-            '<a href="../../partners/alexa/">Alexa</a>: The readers\' comments showed it</td>') in page
-    assert "<th>Effort</th>" in page and "<td>large</td>" in page
+    assert ('<dd>did not hold up, found out on 2026-02-06 (27 days after the session) by '
+            '<a href="../../partners/alexa/">Alexa</a>: The readers\' comments showed it</dd>') in page
+    assert "<dt>Effort</dt><dd>large</dd>" in page
 
 
 def test_verified_without_held_up_or_before_the_session_is_a_warning(journal_copy):
