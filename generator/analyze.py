@@ -14,7 +14,7 @@ from typing import Any, Iterable, NamedTuple, get_args
 
 from .attribution import KIND_ORDER
 from .model import (
-    Contribution, ContributionKind, Disagreement, FeedbackAbout, Journal, Lesson, Outcome, Partner, Session,
+    Contribution, ContributionKind, Disagreement, FeedbackAbout, Journal, Lesson, Outcome, Partner, Position, Session,
 )  # fmt: skip
 from .privacy import PublicPartner, public_partners  # noqa: F401 - what the pages show of partners
 from . import routes
@@ -69,6 +69,12 @@ def months(year: int, sessions: list[Session], unit: str) -> list[Month]:
 def latest(sessions: list[Session], n: int = 10) -> list[Session]:
     """The n most recent sessions, newest first."""
     return sorted(sessions, key=lambda s: (s.date, s.id), reverse=True)[:n]
+
+
+def partner_order(journal: Journal) -> dict[str, int]:
+    """Each partner's place in partners.yaml, the order pages list partners in (a dict: looking a
+    place up in the list costs as many steps as there are partners)."""
+    return {id: i for i, id in enumerate(journal.partners)}
 
 
 def sessions_of_case(journal: Journal) -> dict[str, list[Session]]:
@@ -202,12 +208,16 @@ def count_sets(journal: Journal) -> dict[str, CountSet]:
         sets.append(CountSet(f"outcome-{o}", f"Disagreements that ended: {o}",
                              [Counted(r.session, routes.anchor("disagreement", r.number), r.disagreement.topic)
                               for r in rows if r.outcome == o]))  # fmt: skip
-    positions = [(r, p) for r in rows for p in r.disagreement.positions if p.by in journal.partners]
-    groups = [(f"{kind}-partners", f"{label} partners", lambda p, kind=kind: journal.partners[p.by].kind == kind)
-              for kind, label in (("human", "Human"), ("ai", "AI"))]
-    groups += [(f"partner-{names[id].slug}", names[id].name, lambda p, id=id: p.by == id) for id in journal.partners]
-    for key, label, of in groups:
-        taken = [(r, p) for r, p in positions if of(p)]
+    of_kind: dict[str, list[tuple[LedgerRow, Position]]] = defaultdict(list)
+    of_partner: dict[str, list[tuple[LedgerRow, Position]]] = defaultdict(list)
+    for r in rows:
+        for p in r.disagreement.positions:
+            if p.by in journal.partners:
+                of_kind[journal.partners[p.by].kind].append((r, p))
+                of_partner[p.by].append((r, p))
+    groups = [(f"{kind}-partners", f"{label} partners", of_kind[kind]) for kind, label in (("human", "Human"), ("ai", "AI"))]
+    groups += [(f"partner-{names[id].slug}", names[id].name, of_partner[id]) for id in journal.partners]
+    for key, label, taken in groups:
         sets.append(CountSet(f"positions-{key}", f"Positions taken: {label}",
                              [Counted(r.session, routes.anchor("disagreement", r.number), p.stance) for r, p in taken]))
         sets.append(CountSet(f"adopted-{key}", f"Positions adopted: {label}",
@@ -252,9 +262,9 @@ def handoffs(journal: Journal) -> Handoffs:
     names = public_partners(journal.partners)
     pairs = Counter((h.from_, h.to) for s in journal.sessions for h in s.handoffs
                     if h.from_ in journal.partners and h.to in journal.partners)  # fmt: skip
-    order = list(journal.partners)
+    order = partner_order(journal)
     flows = [Flow(a, b, _flow_key(names, a, b))
-             for (a, b), _ in sorted(pairs.items(), key=lambda kv: (-kv[1], order.index(kv[0][0]), order.index(kv[0][1])))]
+             for (a, b), _ in sorted(pairs.items(), key=lambda kv: (-kv[1], order[kv[0][0]], order[kv[0][1]]))]
     return Handoffs(flows)
 
 
@@ -557,8 +567,8 @@ def ledger(journal: Journal) -> Ledger:
             adopted = row.adopted == position.by
             by_kind[partner.kind] = by_kind[partner.kind].add(adopted, row.disagreement.held_up)
             by_partner[position.by] = by_partner.get(position.by, Tally()).add(adopted, row.disagreement.held_up)
-    order = list(journal.partners)
-    return Ledger(rows, by_outcome, by_kind, dict(sorted(by_partner.items(), key=lambda kv: order.index(kv[0]))))
+    order = partner_order(journal)
+    return Ledger(rows, by_outcome, by_kind, dict(sorted(by_partner.items(), key=lambda kv: order[kv[0]])))
 
 
 @dataclass(frozen=True)
@@ -688,19 +698,24 @@ MIN_SESSIONS = 4
 
 
 def partnerships(journal: Journal) -> list[Partnership]:
-    """Each case study, then each human and AI pair that shared at least MIN_SESSIONS sessions."""
+    """Each case study, then each human and AI pair that shared at least MIN_SESSIONS sessions.
+
+    Only partners in MIN_SESSIONS sessions or more are paired: a session of many partners has
+    humans times AIs pairs, and most of a journal of many partners would be pairs of one session."""
     found = [Partnership(f"case-study:{id}", sessions, case_study=id) for id, sessions in sessions_of_case(journal).items()]
+    taking_part = Counter(p.partner for s in journal.sessions for p in s.partners)
+    lasting = {id for id, n in taking_part.items() if n >= MIN_SESSIONS and id in journal.partners}
     pairs: dict[tuple[str, str], list[Session]] = defaultdict(list)
     for s in journal.sessions:
-        present = [p.partner for p in s.partners if p.partner in journal.partners]
+        present = [p.partner for p in s.partners if p.partner in lasting]
         humans = [id for id in present if journal.partners[id].kind == "human"]
         ais = [id for id in present if journal.partners[id].kind == "ai"]
         for pair in ((h, a) for h in humans for a in ais):
             pairs[pair].append(s)
-    order = list(journal.partners)
-    studied = [[s.id for s in p.sessions] for p in found]
-    for (h, a), sessions in sorted(pairs.items(), key=lambda kv: (order.index(kv[0][0]), order.index(kv[0][1]))):
-        if len(sessions) >= MIN_SESSIONS and [s.id for s in sessions] not in studied:  # a case study says it
+    order = partner_order(journal)
+    studied = {tuple(s.id for s in p.sessions) for p in found}
+    for (h, a), sessions in sorted(pairs.items(), key=lambda kv: (order[kv[0][0]], order[kv[0][1]])):
+        if len(sessions) >= MIN_SESSIONS and tuple(s.id for s in sessions) not in studied:  # a case study says it
             found.append(Partnership(f"pair:{h}:{a}", sessions, pair=(h, a)))
     return found
 

@@ -152,37 +152,51 @@ class Failure:
     later: Confidence  # and in the sessions after it
 
 
-def _pairs(journal: Journal, session: Session) -> set[tuple[str, str]]:
-    """The human and AI pairs that worked together in a session."""
+def _pairs(journal: Journal, session: Session, involved: frozenset[str]) -> list[tuple[str, str]]:
+    """The human and AI pairs that worked together in a session and include one of `involved`,
+    found from those partners (a session of many partners holds humans times AIs pairs)."""
     present = [p.partner for p in session.partners if p.partner in journal.partners]
-    return {(h, a) for h in present for a in present
-            if journal.partners[h].kind == "human" and journal.partners[a].kind == "ai"}  # fmt: skip
+    humans = [id for id in present if journal.partners[id].kind == "human"]
+    ais = [id for id in present if journal.partners[id].kind == "ai"]
+    return list(dict.fromkeys([(h, a) for h in humans if h in involved for a in ais] +
+                              [(h, a) for a in ais if a in involved for h in humans]))  # fmt: skip
 
 
 class Lines:
-    """Where each session stands in its partnerships, indexed once: a case study's sessions, and
-    each human and AI pair's, in date order (a failure looks only a few sessions either way)."""
+    """Where each session stands in its partnerships, in date order: a case study's sessions, and
+    each human and AI pair's (a failure looks only a few sessions either way). A pair's line is
+    made the first time a failure asks for it, from its two partners' sessions."""
 
     def __init__(self, journal: Journal) -> None:
         self.journal = journal
-        self.lines: dict[object, list[Session]] = defaultdict(list)
+        self.lines: dict[tuple[str, str], list[Session]] = defaultdict(list)
+        self.of_partner: dict[str, list[Session]] = defaultdict(list)
         for s in journal.sessions:
             if s.case_study is not None:
                 self.lines[("case", s.case_study)].append(s)
-            for pair in _pairs(journal, s):
-                self.lines[pair].append(s)
+            for p in s.partners:
+                self.of_partner[p.partner].append(s)
         self.at = {key: {s.id: i for i, s in enumerate(line)} for key, line in self.lines.items()}
         self.order = {s.id: i for i, s in enumerate(journal.sessions)}
+
+    def _line(self, key: tuple[str, str]) -> tuple[list[Session], dict[str, int]]:
+        """A partnership's sessions, and where each stands in them."""
+        if key not in self.at:
+            h, a = key
+            with_a = {s.id for s in self.of_partner[a]}
+            self.lines[key] = [s for s in self.of_partner[h] if s.id in with_a]
+            self.at[key] = {s.id: i for i, s in enumerate(self.lines[key])}
+        return self.lines[key], self.at[key]
 
     def around(self, session: Session, involved: frozenset[str]) -> tuple[list[Session], list[Session]]:
         """The WINDOW sessions of a session's partnership up to it (itself included) and the WINDOW after:
         its case study's, or (with none) those of the human and AI pairs in it that the failure concerns."""
-        keys = [("case", session.case_study)] if session.case_study is not None else [
-            pair for pair in _pairs(self.journal, session) if involved & set(pair)]  # fmt: skip
+        keys = [("case", session.case_study)] if session.case_study is not None else _pairs(self.journal, session, involved)
         before: dict[str, Session] = {session.id: session}
         after: dict[str, Session] = {}
         for key in keys:
-            line, i = self.lines[key], self.at[key][session.id]
+            line, at = self._line(key)
+            i = at[session.id]
             before.update((s.id, s) for s in line[max(0, i - WINDOW + 1) : i + 1])
             after.update((s.id, s) for s in line[i + 1 : i + 1 + WINDOW])
         return self._ordered(before)[-WINDOW:], self._ordered(after)[:WINDOW]
@@ -332,12 +346,14 @@ class Views:
     cases: dict[str, tuple[Scope, list[Practice]]]
     partners: dict[str, tuple[Scope, Practice]]
     failures: list[Failure]
+    of_case: dict[str, list[Failure]]  # the failures by case study, and by partner involved, in date order
+    of_partner: dict[str, list[Failure]]
 
     def failures_of_case(self, id: str) -> list[Failure]:
-        return [f for f in self.failures if f.case_study == id]
+        return self.of_case.get(id, [])
 
     def failures_of_partner(self, id: str) -> list[Failure]:
-        return [f for f in self.failures if id in f.involved]
+        return self.of_partner.get(id, [])
 
 
 def views(journal: Journal) -> tuple[Views, list[CountSet]]:
@@ -365,7 +381,14 @@ def views(journal: Journal) -> tuple[Views, list[CountSet]]:
         sets += more + done_sets
         partners[id] = (found, done)
     failed, more = failures(journal)
-    return Views(whole, cases, partners, failed), sets + more + walk(journal, failed)
+    of_case: dict[str, list[Failure]] = defaultdict(list)
+    of_partner: dict[str, list[Failure]] = defaultdict(list)
+    for f in failed:
+        if f.case_study is not None:
+            of_case[f.case_study].append(f)
+        for id in f.involved:
+            of_partner[id].append(f)
+    return Views(whole, cases, partners, failed, dict(of_case), dict(of_partner)), sets + more + walk(journal, failed)
 
 
 def _partners_in(sessions: list[Session], partners: dict[str, Partner]) -> list[str]:
