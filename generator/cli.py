@@ -203,18 +203,20 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("directory", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--engine", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs", show_default=True,
-              help="mkdocs: mkdocs.yml with the plugin (MkDocs or ProperDocs); zensical: zensical.toml.")  # fmt: skip
+@click.option("--engine", type=click.Choice(engines.NAMES),
+              help="mkdocs: mkdocs.yml with Material and the plugin; properdocs: properdocs.yml with ProperDocs' own "
+                   "theme; zensical: zensical.toml (default: the site's own config, else mkdocs, or properdocs when "
+                   "only ProperDocs is installed).")  # fmt: skip
 @click.option("--dry-run", is_flag=True, help="Show what would be written and changed (as diffs), and write nothing.")
-def init(directory: Path, engine: str, dry_run: bool) -> None:
+def init(directory: Path, engine: str | None, dry_run: bool) -> None:
     """Start a journal site in DIR, or add the journal to the MkDocs site there.
 
     A new site gets mkdocs.yml (Material theme and the journal plugin), docs/index.md,
     journal/ with two partners, a case study and a session that shows every kind of field,
     the records' JSON Schemas in journal/.schema/, .github/workflows/journal.yml (check,
     build and deploy to GitHub Pages), .gitignore and .vscode/settings.json (the schemas by
-    glob, for editors). In an existing repository, init adds the plugin to its mkdocs.yml
-    (keeping its comments and order), the site folder to its .gitignore and the schemas to
+    glob, for editors). In an existing repository, init adds the plugin to its properdocs.yml or
+    mkdocs.yml (keeping its comments and order), the site folder to its .gitignore and the schemas to
     its editor settings; it writes the sample journal, the schemas and the workflow only
     where there are none. It never overwrites a file, and lists what it wrote, changed and left.
 

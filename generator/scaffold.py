@@ -86,7 +86,11 @@ EDITOR_GLOBS: dict[SchemaKind, tuple[str, ...]] = {
 }
 WORKFLOW = ".github/workflows/journal.yml"
 EDITOR_SETTINGS = ".vscode/settings.json"
-CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
+#: The config files `init` adopts, in the order ProperDocs looks for them (MkDocs reads the last two).
+CONFIG_NAMES = ("properdocs.yml", "properdocs.yaml", "mkdocs.yml", "mkdocs.yaml")
+#: The theme of a new site by engine: ProperDocs' extra installs its own `mkdocs` theme, and Material,
+#: which needs MkDocs itself, can't be had beside it.
+THEMES = {"mkdocs": "material", "properdocs": "mkdocs"}
 Action = Literal["write", "change", "leave"]
 
 
@@ -104,13 +108,15 @@ class Step:
 
 @dataclass(frozen=True)
 class Site:
-    """What `init` found in the folder: mkdocs.yml (its name and text) and the settings it needs."""
+    """What `init` found in the folder: its config (properdocs.yml or mkdocs.yml: its name and text), the
+    settings it needs, and the engine that builds it (the one its config names, else the one chosen)."""
 
     folder: Path
     config_name: str
     config_text: str | None
     journal_dir: str
     site_dir: str
+    engine: str = "mkdocs"
 
 
 def _read(path: Path) -> str | None:
@@ -133,23 +139,28 @@ def _inside(folder: Path, relative: str) -> str | None:
     return None if posix.parts[:1] == ("..",) else posix.as_posix()
 
 
-def find_site(folder: Path) -> Site:
-    """The folder's mkdocs.yml, if any, and the journal and site folders it sets (or the defaults)."""
-    name = next((n for n in CONFIG_NAMES if (folder / n).is_file()), CONFIG_NAMES[0])
+def find_site(folder: Path, engine: str = "mkdocs") -> Site:
+    """The folder's properdocs.yml or mkdocs.yml, if any, and the journal and site folders it sets (or the
+    defaults); a new site's config is named for `engine`."""
+    found = next((n for n in CONFIG_NAMES if (folder / n).is_file()), None)
+    name = found or f"{engine}.yml"
+    engine = "properdocs" if name.startswith("properdocs") else engine
     text = _read(folder / name)
     config = read_config(text) if text is not None else {}
     options = plugin_options(config) or {}
     journal_dir = options.get("journal_dir") if isinstance(options.get("journal_dir"), str) else "journal"
     site_dir = config.get("site_dir") if isinstance(config.get("site_dir"), str) else "site"
-    return Site(folder, name, text, _inside(folder, journal_dir) or journal_dir, _inside(folder, site_dir) or "")
+    return Site(folder, name, text, _inside(folder, journal_dir) or journal_dir, _inside(folder, site_dir) or "", engine)
 
 
 def config_step(site: Site) -> Step:
-    """mkdocs.yml: a new one with Material and the plugin, or the plugin added to the site's own."""
+    """mkdocs.yml (or properdocs.yml): a new one with the engine's theme and the plugin, or the plugin added
+    to the site's own."""
     if site.config_text is None:
         name = site.folder.absolute().resolve().name or "My"
-        return Step(site.config_name, "write", "Material with the journal plugin",
-                    ENV.get_template("mkdocs.yml.j2").render(site_name=f"{name} journal"))  # fmt: skip
+        theme = THEMES[site.engine]
+        return Step(site.config_name, "write", f"the {theme} theme with the journal plugin",
+                    ENV.get_template("mkdocs.yml.j2").render(site_name=f"{name} journal", theme=theme))  # fmt: skip
     if plugin_options(read_config(site.config_text)) is not None:
         return Step(site.config_name, "leave", "it has the journal plugin already")
     options = {"journal_dir": site.journal_dir, "prefix": "journal"}
@@ -231,7 +242,8 @@ def workflow_step(site: Site, install: Install) -> Step:
             return Step(path, "leave", f"it builds the site: add {how} and `pjournal check --format github` to it")
     if not site.site_dir:
         return Step(WORKFLOW, "leave", "the site folder is outside the repository: no workflow written")
-    return Step(WORKFLOW, "write", "check, build and deploy to GitHub Pages", workflow_text(site.site_dir, install))
+    return Step(WORKFLOW, "write", "check, build and deploy to GitHub Pages",
+                workflow_text(site.site_dir, install, site.engine))
 
 
 def gitignore_step(site: Site) -> Step:
@@ -270,9 +282,17 @@ def editor_step(site: Site) -> Step:
     return Step(EDITOR_SETTINGS, "change", "added the schemas to yaml.schemas", merged, text)
 
 
-def init_plan(folder: Path, install: Install | None = None, engine: str = "mkdocs") -> list[Step]:
+def default_engine() -> str:
+    """The engine of a new site when none is chosen: MkDocs, else ProperDocs when only it is installed."""
+    from . import engines
+
+    return "properdocs" if engines.installed(engines.PROPERDOCS) and not engines.installed(engines.MKDOCS) else "mkdocs"
+
+
+def init_plan(folder: Path, install: Install | None = None, engine: str | None = None) -> list[Step]:
     """Every step of `pjournal init` in `folder`: a new site, or what an existing one lacks (for
     Zensical, the files of a new Zensical site, each written only where nothing is)."""
+    engine = engine or default_engine()
     if folder.exists() and not folder.is_dir():
         raise ScaffoldError(f"{folder} is a file, not a folder")
     if engine == "zensical":
@@ -282,7 +302,7 @@ def init_plan(folder: Path, install: Install | None = None, engine: str = "mkdoc
         files = site_files(f"{name} journal", install or running())
         return [Step(path, "leave", "exists") if (folder / path).exists() else Step(path, "write", "", text)
                 for path, text in files.items()]  # fmt: skip
-    site = find_site(folder)
+    site = find_site(folder, engine)
     index = index_step(site)
     return [
         config_step(site),

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from conftest import FIXTURES
@@ -103,6 +104,85 @@ def test_a_folder_of_ones_own_is_not_taken_for_a_mkdocs_site(tmp_path, monkeypat
     refused = runner.invoke(cli, ["build", "-q"])
     assert refused.exit_code == 1
     assert "is not empty and is not a site pjournal built" in refused.stderr
+
+
+
+# ProperDocs sites
+
+PROPERDOCS_YML = """\
+# The handbook, built with ProperDocs
+site_name: Handbook
+theme:
+  name: mkdocs   # ProperDocs' own theme
+nav:
+  - Home: index.md
+  - Guide: guide.md
+plugins:
+  - search
+"""
+
+
+def properdocs_site(folder: Path) -> Path:
+    """A ProperDocs site: properdocs.yml with its own theme and nav, two pages."""
+    write(folder / "properdocs.yml", PROPERDOCS_YML)
+    write(folder / "docs/index.md", "# Handbook\n")
+    write(folder / "docs/guide.md", "# Guide\n")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def properdocs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A virtualenv with the package's [properdocs] extra: ProperDocs and its theme, no MkDocs."""
+    from test_engines import make_venv
+
+    return make_venv(tmp_path_factory.mktemp("venv-properdocs"), "properdocs")
+
+
+def test_init_in_a_properdocs_site_edits_properdocs_yml(tmp_path, monkeypatch):
+    site = properdocs_site(tmp_path / "site")
+    monkeypatch.chdir(site)
+    done = CliRunner().invoke(cli, ["init", "."])
+    assert done.exit_code == 0, done.output
+    assert "Changed properdocs.yml: added the partnership-journal plugin" in done.stdout
+    assert not (site / "mkdocs.yml").exists()
+    assert (site / "properdocs.yml").read_text().startswith(PROPERDOCS_YML)
+    assert "partnership-journal[properdocs]" in (site / ".github/workflows/journal.yml").read_text()
+
+
+def test_init_engine_properdocs_writes_properdocs_yml_with_its_own_theme(tmp_path):
+    done = CliRunner().invoke(cli, ["init", "--engine", "properdocs", str(tmp_path / "new")])
+    assert done.exit_code == 0, done.output
+    config = yaml.safe_load((tmp_path / "new/properdocs.yml").read_text())
+    assert config["theme"] == {"name": "mkdocs"}
+    assert not (tmp_path / "new/mkdocs.yml").exists()
+
+
+@pytest.mark.build
+def test_a_properdocs_site_adopts_the_journal_and_builds_strict(properdocs, tmp_path):
+    from test_engines import run
+
+    site = properdocs_site(tmp_path / "site")
+    assert run(properdocs, "init", ".", cwd=site).returncode == 0
+    built = run(properdocs, "build", "--strict", cwd=site)
+    assert built.returncode == 0, built.stderr
+    assert (site / "site/journal/index.html").is_file()
+    own = subprocess.run([str(properdocs / "bin/properdocs"), "build", "--strict", "-d", str(tmp_path / "own")],
+                         cwd=site, capture_output=True, text=True)  # fmt: skip
+    assert own.returncode == 0, own.stderr
+    assert (tmp_path / "own/journal/index.html").is_file()
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("engine", [["--engine", "properdocs"], []], ids=["engine properdocs", "only properdocs installed"])
+def test_a_fresh_properdocs_journal_builds_on_its_first_try(engine, properdocs, tmp_path):
+    from test_engines import run
+
+    done = run(properdocs, "init", *engine, "new", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "new/properdocs.yml").is_file()
+    built = run(properdocs, "build", "--strict", cwd=tmp_path / "new")
+    assert built.returncode == 0, built.stderr
+    assert (tmp_path / "new/site/journal/index.html").is_file()
 
 
 # The YAML mistakes people make every day

@@ -32,18 +32,19 @@ SESSIONS = sorted(s.id for s in published(valid(ROOT / "journal"), False).sessio
 SESSION = "2025-09-09-first-week-of-nodule-flags"
 
 
+def make_venv(venv: Path, engine: str) -> Path:
+    """A virtualenv with the package (from this checkout) with the engine's extra and pins."""
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    done = subprocess.run([str(venv / "bin/pip"), "install", "-q", f"{ROOT}[{engine}]", *PINS[engine]],
+                          capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    return venv
+
+
 @pytest.fixture(scope="session")
 def venvs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """A virtualenv per engine, with the package (from this checkout) and the engine's pins; made once a run."""
-    made: dict[str, Path] = {}
-    for name, pins in PINS.items():
-        venv = tmp_path_factory.mktemp(f"venv-{name}")
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        done = subprocess.run([str(venv / "bin/pip"), "install", "-q", f"{ROOT}[{name}]", *pins],
-                              capture_output=True, text=True)  # fmt: skip
-        assert done.returncode == 0, done.stderr[-3000:]
-        made[name] = venv
-    return made
+    return {name: make_venv(tmp_path_factory.mktemp(f"venv-{name}"), name) for name in PINS}
 
 
 def run(venv: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
