@@ -96,6 +96,17 @@ def sessions_of_partner(journal: Journal) -> dict[str, list[Session]]:
     return result
 
 
+def roles(journal: Journal) -> dict[str, dict[str, str | None]]:
+    """Each partner's role in each session it took part in, by session id: read once, not by
+    looking through a session's partners for each of them."""
+    result: dict[str, dict[str, str | None]] = {id: {} for id in journal.partners}
+    for s in journal.sessions:
+        for p in s.partners:
+            if p.partner in result:
+                result[p.partner][s.id] = p.role
+    return result
+
+
 def contributions_of(sessions: Iterable[Session]) -> list[Contribution]:
     return [c for s in sessions for c in s.contributions]
 

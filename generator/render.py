@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+from collections import defaultdict
 import posixpath
 import re
 from dataclasses import dataclass
@@ -732,14 +733,18 @@ def case_study_pages(site: Site) -> Iterator[PageSpec]:
 
 def partner_pages(site: Site) -> Iterator[PageSpec]:
     j = site.journal
-    profiles = analyze.profiles(j)
+    profiles, roles = analyze.profiles(j), analyze.roles(j)
+    pairs: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for (h, a), (slug, _) in site.pairs.items():
+        pairs[h].append((slug, a))
+        pairs[a].append((slug, h))
     for id, partner in j.partners.items():
         public, profile = site.names[id], profiles[id]
         yield PageSpec(routes.partner(public.slug), "partner.html.j2", dict(
-            record=partner, public=public, sessions=site.partner_sessions[id], profile=profile,
+            record=partner, public=public, sessions=site.partner_sessions[id], roles=roles[id], profile=profile,
             positions=site.ledger.by_partner.get(id),
             calibration=site.calibration.get(id), min_claims=analyze.MIN_CLAIMS,
-            pairs=[(slug, h if h != id else a) for (h, a), (slug, _) in site.pairs.items() if id in (h, a)],
+            pairs=pairs[id],
             scope=site.framework[0].partners[id][0], practice=site.framework[0].partners[id][1],
             failed=site.framework[0].failures_of_partner(id),
             flow=_scope_flow(site, site.framework[0].partners[id][0], f"handoffs-{public.slug}", markup.text(public.name)),
