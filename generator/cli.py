@@ -234,7 +234,11 @@ def init(directory: Path, engine: str | None, dry_run: bool) -> None:
         click.echo(scaffold.step_line(step, display_path(directory / step.path, Path.cwd()), dry_run=dry_run))
         if dry_run and step.action == "change":
             click.echo(scaffold.step_diff(step), nl=False)
+        if step.notice:
+            click.echo(f"note: {step.notice}", err=True)
     if not dry_run:
+        if engine != "zensical" and (note := scaffold.ignored_journal(directory, engine)) is not None:
+            click.echo(f"warning: {note}", err=True)
         here = directory.absolute().resolve() == Path.cwd().resolve()
         click.echo(f"Next: {'' if here else f'cd {shlex.quote(str(directory))} && '}pjournal serve")
 

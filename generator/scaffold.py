@@ -17,6 +17,8 @@ import os
 import posixpath
 import re
 import shlex
+import shutil
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
@@ -104,6 +106,7 @@ class Step:
     note: str = ""
     content: str | None = None
     before: str | None = None
+    notice: str = ""  # what the user must know of it, said on a line of its own
 
 
 @dataclass(frozen=True)
@@ -246,17 +249,87 @@ def workflow_step(site: Site, install: Install) -> Step:
                 workflow_text(site.site_dir, install, site.engine))
 
 
+@dataclass(frozen=True)
+class Ignored:
+    """The rule that makes git ignore a path: the ignore file (as shown to the user), its line and the pattern."""
+
+    source: str
+    line: int
+    pattern: str
+
+    def __str__(self) -> str:
+        return f"`{self.pattern}` ({self.source}:{self.line})"
+
+
+def git_ignores(folder: Path, path: str) -> Ignored | None:
+    """The rule by which git ignores `path` (relative to `folder`); None when it does not, or when git or a
+    repository is not there. `git check-ignore` is asked, since only git knows every ignore file it reads
+    (nested .gitignore files, .git/info/exclude, core.excludesFile)."""
+    git = shutil.which("git")
+    if git is None or not folder.is_dir():
+        return None
+    try:
+        top = subprocess.run([git, "-C", str(folder), "rev-parse", "--show-toplevel"],
+                             capture_output=True, text=True, timeout=30)  # fmt: skip
+        if top.returncode != 0:
+            return None  # no repository
+        done = subprocess.run([git, "-C", str(folder), "check-ignore", "-v", "--", path],
+                              capture_output=True, text=True, timeout=30)  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    found = re.match(r"(.*):(\d+):(.*)\t", done.stdout)
+    if done.returncode != 0 or found is None:
+        return None  # not ignored
+    source = Path(top.stdout.strip(), found.group(1))  # git names a repository's ignore file from its top
+    return Ignored(os.path.relpath(source), int(found.group(2)), found.group(3))
+
+
+def _record_path(site: Site) -> str:
+    """A record's path in the site's journal, as git would be asked about it."""
+    return f"{site.journal_dir}/partners.yaml"
+
+
+def _negatable(site: Site) -> Ignored | None:
+    """The rule by which git ignores the journal folder itself, when a negation of that folder undoes it: git
+    can't see into a folder whose parent it ignores, and a rule on files (`*.yaml`) is not the folder's."""
+    if git_ignores(site.folder, _record_path(site)) is None:
+        return None
+    ignored = git_ignores(site.folder, f"{site.journal_dir}/")
+    parents = [p for p in PurePosixPath(site.journal_dir).parents if p.name]
+    return ignored if ignored and not any(git_ignores(site.folder, f"{p}/") for p in parents) else None
+
+
 def gitignore_step(site: Site) -> Step:
-    """.gitignore: the built site's folder, added to the repository's own file if it lacks it."""
+    """.gitignore: the built site's folder, added to the repository's own file if it lacks it; and, when git
+    would ignore the journal (a `**/journal/` rule), the line that makes it see the records again: the
+    negation is anchored to this folder's journal alone, so no other folder the rule meant is touched."""
     wanted = [f"{site.site_dir}/"] if site.site_dir else []
+    ignored = _negatable(site)
+    keep = [f"!/{site.journal_dir}/"] if ignored else []
     text = _read(site.folder / ".gitignore")
+    notice = (f"git ignored {site.journal_dir}/ by {ignored}, so its records would never be committed: "
+              f"`!/{site.journal_dir}/` in .gitignore makes git see them") if ignored else ""  # fmt: skip
     if text is None:
-        return Step(".gitignore", "write", "the built site", ENV.get_template("gitignore.j2").render(lines=wanted))
-    missing = missing_lines(text, wanted)
-    if not missing:
+        new = ENV.get_template("gitignore.j2").render(lines=wanted)
+        new = append_lines(new, "The journal's records, which a rule would ignore", keep) if keep else new
+        return Step(".gitignore", "write", "the built site", new, notice=notice)
+    missing, kept = missing_lines(text, wanted), missing_lines(text, keep)
+    if not missing and not kept:
         return Step(".gitignore", "leave", "it ignores the built site already")
-    changed = append_lines(text, "The built site (pjournal build)", missing)
-    return Step(".gitignore", "change", f"added {', '.join(missing)}", changed, text)
+    changed = append_lines(text, "The built site (pjournal build)", missing) if missing else text
+    changed = append_lines(changed, "The journal's records, which a rule above would ignore", kept) if kept else changed
+    return Step(".gitignore", "change", f"added {', '.join(missing + kept)}", changed, text, notice=notice)
+
+
+def ignored_journal(folder: Path, engine: str | None = None) -> str | None:
+    """After `init`: what to say when git still ignores the journal's records (a rule .gitignore's negation
+    can't undo, such as one ignoring a folder above the journal, or `*.yaml`); None when git sees them."""
+    site = find_site(folder, engine or "mkdocs")
+    ignored = git_ignores(folder, _record_path(site))
+    if ignored is None:
+        return None
+    return (f"git ignores {site.journal_dir}/ by {ignored}: its records would never be committed; change that "
+            "rule so that git sees them (a `!` line can't reach into a folder git ignores)")  # fmt: skip
 
 
 def editor_schemas(journal_dir: str) -> dict[str, list[str]]:

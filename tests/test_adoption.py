@@ -185,6 +185,69 @@ def test_a_fresh_properdocs_journal_builds_on_its_first_try(engine, properdocs, 
     assert (tmp_path / "new/site/journal/index.html").is_file()
 
 
+
+# Records git would never see
+
+
+def git(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True)
+
+
+def repository(folder: Path, ignore: str) -> Path:
+    """A repository on branch master with a MkDocs site and its own .gitignore."""
+    folder.mkdir(parents=True)
+    assert git(folder, "init", "-q", "-b", "master").returncode == 0
+    write(folder / ".gitignore", ignore)
+    write(folder / "mkdocs.yml", "site_name: Handbook\nplugins:\n  - search\n")
+    write(folder / "docs/index.md", "# Handbook\n")
+    return folder
+
+
+@pytest.mark.parametrize("rule", ["**/journal/", "journal", "/journal/", "journal/"])
+def test_init_makes_git_see_a_journal_its_gitignore_would_ignore(rule, tmp_path, monkeypatch):
+    repo = repository(tmp_path / "repo", f"node_modules/\n{rule}\n")
+    monkeypatch.chdir(repo)
+    done = CliRunner().invoke(cli, ["init", "."])
+    assert done.exit_code == 0, done.output
+    assert done.stderr.splitlines() == [
+        f"note: git ignored journal/ by `{rule}` (.gitignore:2), so its records would never be committed: "
+        "`!/journal/` in .gitignore makes git see them"]
+    assert (repo / ".gitignore").read_text().endswith("!/journal/\n")
+    assert git(repo, "check-ignore", "-q", "journal/partners.yaml").returncode == 1
+    assert git(repo, "add", "--dry-run", "journal").stdout.count("journal/") >= 3
+
+
+def test_a_site_in_a_subfolder_gets_the_negation_in_its_own_gitignore(tmp_path, monkeypatch):
+    repo = repository(tmp_path / "repo", "**/journal/\n")
+    write(repo / "webdoc/mkdocs.yml", "site_name: Web docs\n")
+    monkeypatch.chdir(repo / "webdoc")
+    done = CliRunner().invoke(cli, ["init", "."])
+    assert done.exit_code == 0, done.output
+    assert "by `**/journal/` (../.gitignore:1)" in done.stderr
+    assert git(repo, "check-ignore", "-q", "webdoc/journal/partners.yaml").returncode == 1
+
+
+def test_a_journal_under_an_ignored_folder_is_one_warning(tmp_path, monkeypatch):
+    repo = repository(tmp_path / "repo", "records/\n")
+    write(repo / "mkdocs.yml", "site_name: Handbook\nplugins:\n  - partnership-journal:\n"
+                               "      journal_dir: records/journal\n")  # fmt: skip
+    monkeypatch.chdir(repo)
+    done = CliRunner().invoke(cli, ["init", "."])
+    assert done.exit_code == 0, done.output
+    assert done.stderr.splitlines() == [
+        "warning: git ignores records/journal/ by `records/` (.gitignore:1): its records would never be committed; "
+        "change that rule so that git sees them (a `!` line can't reach into a folder git ignores)"]
+    assert "!" not in (repo / ".gitignore").read_text()
+
+
+def test_outside_a_repository_nothing_is_said_of_git(tmp_path, monkeypatch):
+    write(tmp_path / "site/.gitignore", "**/journal/\n")
+    monkeypatch.chdir(tmp_path / "site")
+    done = CliRunner().invoke(cli, ["init", "."])
+    assert done.exit_code == 0, done.output
+    assert done.stderr == ""
+
+
 # The YAML mistakes people make every day
 
 
