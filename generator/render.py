@@ -23,7 +23,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, se
 from markdown.extensions.toc import slugify
 from markupsafe import Markup, escape
 
-from . import analyze, attribution, charts, framework, markup, routes, stats
+from . import analyze, attribution, charts, framework, markup, routes, stats, story
 from .errors import JournalError, LocatedError
 from .load import display_path
 from .model import Journal, Session
@@ -125,6 +125,13 @@ def _count(context: Any, key: str, optional: bool = False) -> Markup:
         return Markup("0")
     href = f"{_url(context, routes.count(counted.page))}#{key}" if counted.page else f"{_url(context, routes.count(key))}#records"
     return Markup(f'<a class="pj-count" href="{escape(href)}">{len(counted.items)}</a>')
+
+
+@pass_context
+def _say(context: Any, sentence: story.Sentence) -> Markup:
+    """A generated sentence: its text escaped, each figure a count that opens its records."""
+    return Markup("").join(_count(context, part.key, optional=True) if isinstance(part, story.Figure) else escape(part)
+                           for part in sentence)  # fmt: skip
 
 
 @pass_context
@@ -269,7 +276,7 @@ def _environment() -> Environment:
     )  # fmt: skip
     env.globals.update(
         url=_url, routes=routes, kinds=analyze.KINDS, outcomes=analyze.OUTCOMES, used_kinds=_used_kinds, share=_share, share_of=_share_of,
-        partner=_partner, session_link=_session_link, held_up=_held_up, count=_count, record_link=_record_link, counted_items=_counted_items, case_link=_case_link, disagreement_link=_disagreement_link,
+        partner=_partner, say=_say, session_link=_session_link, held_up=_held_up, count=_count, record_link=_record_link, counted_items=_counted_items, case_link=_case_link, disagreement_link=_disagreement_link,
         right=Markup(' style="text-align: right;"'),  # a number column's cells, as Markdown tables align them
         min_items=stats.MIN_ITEMS, min_sessions=analyze.MIN_SESSIONS, deciders=framework.DECIDERS, side_names=analyze.SIDE_NAMES,
         window=framework.WINDOW, failures_shown=framework.FAILURES_SHOWN,
@@ -530,6 +537,9 @@ class Site:
                 title = f"The {words} sessions of {self._partnership_name(trend.partnership)}"
                 items = analyze.newest_first([analyze.Counted(s, "", s.title) for s in sessions])
                 more[key] = analyze.CountSet(key, title, items, "halves", "The halves each partnership is set against")
+        more.update((c.key, c) for c in story.lead_sets(self.journal))
+        for id, studied in self.case_sessions.items():
+            more.update((c.key, c) for c in story.case_sets(id, studied, self.framework[0].failures_of_case(id)))
         assert not sets.keys() & more.keys(), sets.keys() & more.keys()  # keys are made to differ
         return sets | more
 
@@ -538,6 +548,11 @@ class Site:
             return self.journal.case_studies[p.case_study].title
         h, a = p.pair  # type: ignore[misc]
         return f"{self.names[h].name} and {self.names[a].name}"
+
+    @functools.cached_property
+    def sizes(self) -> dict[str, int]:
+        """How many records each count set holds: what generated sentences say."""
+        return {key: len(c.items) for key, c in self.count_sets.items()}
 
     @functools.cached_property
     def trends(self) -> dict[str, analyze.Trend]:
@@ -560,6 +575,10 @@ def overview(site: Site) -> Iterator[PageSpec]:
     yield PageSpec(routes.OVERVIEW, "overview.html.j2", dict(
         counts=analyze.counts(j), latest=analyze.latest(j.sessions), case_sessions=site.case_sessions,
         prose=attribution.prose(j.sessions, j.partners), statement=attribution.statement(j.sessions, j.partners),
+        lead=story.lead(j, site.framework[0].journal, site.sizes),
+        case_prose={id: attribution.prose(studied, j.partners, j.case_studies[id].attribution)
+                    for id, studied in site.case_sessions.items()},
+        lessons=analyze.lessons_of(analyze.latest(j.sessions, LESSONS_SHOWN))[:LESSONS_SHOWN],
     ), nav=Nav(0))  # fmt: skip
 
 
@@ -728,6 +747,7 @@ def case_study_pages(site: Site) -> Iterator[PageSpec]:
                                 f"Contributions to {markup.text(study.title)} by partner and kind", matrix),
             prose=attribution.prose(studied, j.partners, study.attribution),
             statement=attribution.statement(studied, j.partners),
+            themes=story.case_themes(id, matrix, site.names, site.framework[0].cases[id][0], site.sizes),
         ), j.source("case-study", id), Nav(2, "Case studies"))  # fmt: skip
 
 

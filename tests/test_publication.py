@@ -1,0 +1,78 @@
+"""The journal as a publication: its lead, each case study's "What the records show", on the
+hand-worked fixture (tests/fixtures/figures), and the pages that show them."""
+
+from __future__ import annotations
+
+import re
+
+from generator import analyze, story
+from generator.render import Site, render_site
+from helpers import valid
+
+from conftest import FIXTURES
+
+
+def _site() -> Site:
+    return Site(valid(FIXTURES / "figures"), True)
+
+
+def _text(site: Site, sentence: story.Sentence) -> str:
+    """A sentence as a reader reads it, each figure its number."""
+    return "".join(str(site.sizes[p.key]) if isinstance(p, story.Figure) else p for p in sentence)
+
+
+def _figures(sentences) -> list[str]:
+    return [p.key for s in sentences for p in s if isinstance(p, story.Figure)]
+
+
+def test_the_lead_says_one_sentence_per_theme_each_figure_a_count():
+    site = _site()
+    said = story.lead(site.journal, site.framework[0].journal, site.sizes)
+    assert [_text(site, s) for s in said] == [
+        "Across 10 sessions, AI partners made 16 of the 25 contributions, most often drafting (8); human partners made 9.",
+        "15 of the 25 contributions came with a stated confidence, and 1 said what the partner was unsure of.",
+        "13 items of feedback went to an AI partner, and 7 came back from one.",
+        "Work changed hands 5 times, 2 human to AI and 3 AI to human.",
+        "4 contributions and decisions were found not to hold up; 4 of them were followed by feedback between the partners concerned.",
+        "Of the 9 disagreements, 6 were decided by a human partner and 1 by an AI partner.",
+    ]  # fmt: skip
+    assert set(_figures(said)) <= site.count_sets.keys(), "every figure opens its records"
+
+
+def test_a_case_study_paragraph_per_theme_and_no_most_often_from_a_tie():
+    site = _site()
+    id = "weekly-report"
+    matrix = analyze.contribution_matrix(analyze.contributions_of(site.case_sessions[id]))
+    themes = story.case_themes(id, matrix, site.names, site.framework[0].cases[id][0], site.sizes)
+    shown = {t.title: [_text(site, s) for s in t.sentences] for t in themes}
+    assert shown == {
+        "Who did what": ["Hugo Two made 6 contributions.",  # direction and another kind tie at 2: no "most often"
+                         "Assistant Three made 10 contributions, most often drafting (5)."],
+        "Where they disagreed, and who decided": [
+            "They disagreed 4 times: 2 decided by a human partner, 1 by an AI partner, 1 with no decider recorded.",
+            "An AI partner's position was passed over for another's 1 time; the decision then did not hold up in 1."],
+        "What feedback went each way": ["10 items of feedback went to the AI, most often about accuracy (4).",
+                                        "5 items of feedback went from the AI to a human, most often about process (3)."],
+        "Handoffs": ["Work changed hands 5 times: 2 human to AI, 3 AI to human."],
+        "What did not hold up, and what followed": [
+            "2 contributions and decisions were found not to hold up; 2 of them were followed by feedback between the "
+            "partners concerned in the next sessions."],
+    }  # fmt: skip
+    assert set(_figures(s for t in themes for s in t.sentences)) <= site.count_sets.keys()
+
+
+def test_case_study_reads_narrative_first_then_the_records_then_details_and_folds_the_reading():
+    pages = render_site(valid(FIXTURES / "figures"))
+    body = pages["case-studies/weekly-report.md"].body
+    order = [body.index(marker) for marker in ('class="pj-attribution"', 'id="what-the-records-show"', 'id="sessions"',
+                                               '<details class="pj-made">')]  # fmt: skip
+    assert order == sorted(order)
+    assert body.count("reads:") == 1 and body.index("reads:") > body.index('<details class="pj-made">')
+    assert re.search(r'They disagreed <a class="pj-count" href="[^"]+#case-weekly-report_story_disagreements">4</a> times', body)
+
+
+def test_front_page_leads_with_sentences_then_case_study_cards_then_counts():
+    body = render_site(valid(FIXTURES / "figures"))["index.md"].body
+    order = [body.index(m) for m in ('class="pj-lead"', 'class="pj-cards"', 'id="in-numbers"')]
+    assert order == sorted(order)
+    assert body.index('<details class="pj-made">') > body.index('id="across-the-journal"')
