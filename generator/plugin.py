@@ -79,6 +79,11 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         self.overrides = Overrides()
         self.kept: Kept | None = None  # in `serve`: what a rebuild need not make again
         self.is_serve = False
+        self.dirty = False  # in `pjournal serve`: MkDocs builds again only the pages whose file is modified
+        self.built: dict[str, tuple[Any, ...]] = {}  # in it: what each journal page was made of, as last built
+        self.making: dict[str, tuple[Any, ...]] = {}  # the same, for the build under way
+        self.carried: tuple[Any, ...] | None = None  # what every page carries (`_carried`), as last built
+        self.needs_full = False  # what every page carries changed in a dirty build: all must be built again
         self.prefix = ""
         self.pages: list[Page] = []
         self.exports: dict[str, str] = {}
@@ -90,6 +95,7 @@ class JournalPlugin(BasePlugin[PluginConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that MkDocs keeps this instance across `serve` rebuilds, and with it `kept`."""
         self.is_serve = command == "serve"
+        self.dirty = self.is_serve and dirty
         self.kept = Kept() if self.is_serve else None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -132,8 +138,14 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         the site at a journal page's address is an error naming both."""
         taken = {file.dest_uri: file for file in files}
         docs_dir = os.path.abspath(config.docs_dir)
+        if config.nav is not None:  # a nav may name a page by the file `render -o` writes it to, as docs/ says
+            names = {self._uri(routes.source_file(p.src_uri, True)): self._uri(p.src_uri) for p in self.pages}
+            config.nav = _renamed(config.nav, names)
+        carried = _carried(self.pages, self.problems, self.overrides)
+        self.needs_full = self.dirty and self.carried is not None and carried != self.carried
+        self.carried, self.making = carried, {}
         for page in self.pages:
-            file = File.generated(config, self._uri(page.src_uri), content=page.body)
+            file = JournalFile.generated(config, self._uri(page.src_uri), content=page.body)
             other = taken.get(file.dest_uri)
             if other is not None:
                 raise PluginError(f"'{other.src_uri}' in docs_dir is published at '{file.dest_uri}', where the journal "
@@ -143,6 +155,8 @@ class JournalPlugin(BasePlugin[PluginConfig]):
                 file.abs_src_path = str(page.source)
                 file.edit_uri = quote(Path(os.path.relpath(page.source, docs_dir)).as_posix())
             file.inclusion = InclusionLevel.NOT_IN_NAV  # on_nav places the few that belong in the sidebar
+            key = self.making[file.src_uri] = _made_of(page)
+            file.unchanged = self.dirty and not self.needs_full and self.built.get(file.src_uri) == key
             JournalPage(page, file, config)
             files.append(file)
         self.feeds, self.stylesheet = [], None
@@ -158,6 +172,10 @@ class JournalPlugin(BasePlugin[PluginConfig]):
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         """The journal's few top pages in one compact section; sessions stay out of the sidebar. A site
         whose own `nav:` lists journal pages keeps its nav, with its titles for them."""
+        if self.dirty:  # MkDocs reads no page it does not build again, yet the sidebar shows its title
+            for page in nav.pages:
+                if page.markdown is None and not page.file.is_modified():
+                    page.read_source(config)
         ours = {self._uri(p.src_uri) for p in self.pages if p.nav is not None}
         if config.nav is not None and any(_mentions(item, ours) for item in nav.items):
             for title, uri in _titled(config.nav):
@@ -170,6 +188,20 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         position = position if position is not None else len(items)
         items[position:position] = [section] if self.prefix else section.children
         return _navigation(items)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """In `pjournal serve`, the pages of the last build that this one no longer makes are removed
+        from the served folder (the tool wrote them there)."""
+        gone, self.built = self.built.keys() - self.making.keys(), self.making
+        if self.dirty:
+            site = Path(config.site_dir).resolve()
+            for uri in gone:
+                dest = (site / File(uri, None, str(site), config.use_directory_urls).dest_uri).resolve()
+                if dest.is_relative_to(site) and dest.is_file():
+                    dest.unlink()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.built, self.carried = {}, None  # the next build makes every page
 
     def on_page_markdown(self, markdown: str, *, page: MkPage, config: MkDocsConfig, files: Files) -> str:
         """A page of the site's own that names an anonymous partner is a located warning (fails --strict)."""
@@ -222,6 +254,17 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         return Section("Journal", [child for child in children if child is not None])
 
 
+class JournalFile(File):
+    """A journal page's file. In `pjournal serve`, whose builds after the first are dirty (MkDocs builds
+    again only the pages whose file is modified), it is modified when its page's content changed since
+    the last build, or its output is missing."""
+
+    unchanged = False
+
+    def is_modified(self) -> bool:
+        return not self.unchanged or not os.path.isfile(self.abs_dest_path)
+
+
 class JournalPage(MkPage):
     """A journal page, whose body arrives as HTML from our templates (as Material's blog publishes
     pages that are not Markdown files).
@@ -235,7 +278,7 @@ class JournalPage(MkPage):
 
     def __init__(self, page: Page, file: File, config: MkDocsConfig) -> None:
         self.journal_page = page
-        super().__init__(None, file, config)
+        super().__init__(page.meta.get("title"), file, config)  # the sidebar's, also when a dirty build reads no page
 
     def read_source(self, config: MkDocsConfig) -> None:
         self.markdown = self.journal_page.body  # what other plugins' on_page_markdown see and may change
@@ -286,6 +329,19 @@ _MD_LINK = re.compile(r'href="(?![a-z][a-z0-9+.-]*:|/|#)([^"#?]*\.md(?:#[^"]*)?)
 #: Where a journal page's body stands in Markdown another plugin added to it, for MkDocs' pass.
 _BODY = "pjournal-page-body-b8c1f0"
 _ID = re.compile(r'\sid="([^"]+)"')
+
+
+def _made_of(page: Page) -> tuple[Any, ...]:
+    """What a journal page's output is made of besides what every page carries: its front matter, body and record."""
+    return repr(page.meta), hash(page.body), len(page.body), str(page.source)
+
+
+def _carried(pages: list[Page], problems: list[LocatedError], overrides: Overrides) -> tuple[Any, ...]:
+    """What every page of the site carries from the journal: the sidebar's journal pages with their
+    titles, the errors shown at the top of every page, and the pages' tags (a tags index gathers them)."""
+    return (tuple((p.src_uri, p.meta.get("title"), p.nav) for p in pages if p.nav is not None),
+            tuple(map(str, problems)), overrides.config_problems,
+            tuple((p.src_uri, tuple(p.meta["tags"])) for p in pages if p.meta.get("tags")))  # fmt: skip
 
 
 #: The exports a journal page's head links to: (MIME type, title) by file name.
@@ -364,6 +420,17 @@ def _titled(nav: Any) -> Iterator[tuple[str, str]]:
                 yield title, value
             else:
                 yield from _titled(value)
+
+
+def _renamed(nav: Any, names: dict[str, str]) -> Any:
+    """A site's `nav` with each page path in `names` replaced by its value, every other entry as it was."""
+    if isinstance(nav, str):
+        return names.get(nav, nav)
+    if isinstance(nav, list):
+        return [_renamed(item, names) for item in nav]
+    if isinstance(nav, dict):
+        return {title: _renamed(value, names) for title, value in nav.items()}
+    return nav
 
 
 def _mentions(item: Any, uris: set[str]) -> bool:

@@ -248,6 +248,63 @@ def test_outside_a_repository_nothing_is_said_of_git(tmp_path, monkeypatch):
     assert done.stderr == ""
 
 
+
+# A hand-written nav: one name per page, for the plugin and for `render -o`
+
+NAV_SITE = """\
+site_name: Handbook
+nav:
+  - Home: index.md
+  - Our journal: journal/index.md
+  - Who decided: journal/ledger/index.md
+  - The partners: journal/partners/index.md
+  - First session: journal/sessions/2026-01-10-outline/index.md
+"""
+
+
+@pytest.mark.build
+def test_a_hand_written_nav_names_pages_as_render_o_writes_them_and_the_plugin_builds_it(tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    write(site / "mkdocs.yml", NAV_SITE + "plugins:\n  - search\n  - partnership-journal\n")
+    write(site / "docs/index.md", "# Handbook\n")
+    shutil.copytree(FIXTURES / "minimal", site / "journal")
+    monkeypatch.chdir(site)
+    built = CliRunner().invoke(cli, ["build", "--strict"])
+    assert built.exit_code == 0, built.output
+    html = (site / "site/journal/ledger/index.html").read_text(encoding="utf-8")
+    for title in ("Our journal", "Who decided", "The partners", "First session"):
+        assert title in html
+
+
+@pytest.mark.build
+def test_the_same_nav_builds_the_pages_render_o_wrote_without_the_plugin(tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    write(site / "mkdocs.yml", NAV_SITE)
+    write(site / "docs/index.md", "# Handbook\n")
+    done = CliRunner().invoke(cli, ["render", str(FIXTURES / "minimal"), "-o", str(site / "docs"), "--prefix",
+                                    "journal", "--force"])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    mkdocs = Path(sys.executable).with_name("mkdocs")
+    built = subprocess.run([str(mkdocs), "build", "--strict"], cwd=site, capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr
+    assert "Who decided" in (site / "site/journal/ledger/index.html").read_text(encoding="utf-8")
+
+
+def test_the_address_table_in_the_docs_is_the_routes_module():
+    from conftest import ROOT
+    from generator import routes
+
+    text = (ROOT / "docs/record-format.md").read_text(encoding="utf-8")
+    table = text.split("## Page names and addresses", 1)[1].split("\n## ")[0]
+    rows = [[cell.strip().strip("`") for cell in line.split("|")[2:-1]] for line in table.splitlines()
+            if line.startswith("| ") and "`journal/" in line]  # fmt: skip
+    assert len(rows) == 21
+    for name, address, made in rows:
+        uri = eval(f"routes.{made}")  # the routes expression the row names
+        assert name == f"journal/{routes.source_file(uri, True)}", made
+        assert address == f"journal/{routes.address(uri, True)}", made
+
+
 # The YAML mistakes people make every day
 
 
