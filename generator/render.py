@@ -23,7 +23,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, se
 from markdown.extensions.toc import slugify
 from markupsafe import Markup, escape
 
-from . import analyze, attribution, charts, framework, markup, routes, stats, story
+from . import analyze, attribution, charts, framework, lessons as lessons_, markup, routes, stats, story
 from .errors import JournalError, LocatedError
 from .load import display_path
 from .model import Journal, Session
@@ -601,9 +601,12 @@ def partner_index(site: Site) -> Iterator[PageSpec]:
 
 
 def lessons(site: Site) -> Iterator[PageSpec]:
-    """Each tag's newest lessons, and every lesson of a tag on the tag's own page."""
+    """Every lesson once, the most widely learned first, and every lesson of a tag on the tag's own page."""
     groups = analyze.lesson_groups(site.journal.sessions)
-    yield PageSpec(routes.LESSONS, "lessons.html.j2", dict(groups=groups, shown=LESSONS_SHOWN), nav=Nav(5))
+    yield PageSpec(routes.LESSONS, "lessons.html.j2", dict(
+        groups=groups, lessons=lessons_.merged(site.journal.sessions), tag_pages={g.tag: g.slug for g in groups},
+        min_words=lessons_.MIN_WORDS,
+    ), nav=Nav(5))  # fmt: skip
     for group in groups:
         yield PageSpec(routes.lesson_tag(group.slug), "lesson_tag.html.j2", dict(group=group))
 
@@ -742,7 +745,7 @@ def case_study_pages(site: Site) -> Iterator[PageSpec]:
             scope=site.framework[0].cases[id][0], practices=site.framework[0].cases[id][1],
             failed=site.framework[0].failures_of_case(id),
             flow=_scope_flow(site, site.framework[0].cases[id][0], f"handoffs-{id}", markup.text(study.title)),
-            lessons=analyze.lessons_of(studied),
+            lessons=lessons_.merged(studied),
             chart=_partner_bars(site, f"contributions-{id}",
                                 f"Contributions to {markup.text(study.title)} by partner and kind", matrix),
             prose=attribution.prose(studied, j.partners, study.attribution),

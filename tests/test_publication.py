@@ -76,3 +76,41 @@ def test_front_page_leads_with_sentences_then_case_study_cards_then_counts():
     order = [body.index(m) for m in ('class="pj-lead"', 'class="pj-cards"', 'id="in-numbers"')]
     assert order == sorted(order)
     assert body.index('<details class="pj-made">') > body.index('id="across-the-journal"')
+
+
+# Lessons learned, each once
+
+from generator import lessons as lessons_  # noqa: E402
+
+
+def test_the_merging_rule_joins_a_wording_held_whole_in_a_longer_one():
+    short, long = lessons_.words("Ask for trade-offs, not answers"), lessons_.words("Ask for trade-offs between angles, not for the answer")
+    assert short == {"ask", "trade", "off", "not", "answer"} and lessons_.same(short, long)
+    assert not lessons_.same(lessons_.words("Ask for answers"), lessons_.words("Ask for answers quickly")), "too short to merge"
+    assert not lessons_.same(lessons_.words("Check every source twice"), lessons_.words("Check every claim twice"))
+
+
+def test_lessons_are_merged_and_ordered_by_how_widely_they_were_learned(journal_copy):
+    from helpers import write
+
+    root = journal_copy("figures")
+    for name, lesson in (("w3", "Ask for trade-offs, not answers"), ("w1", "Ask for trade-offs between angles, not for the answer"),
+                         ("w2", "Ask for trade-offs, not answers"), ("w4", "Keep the first draft short")):  # fmt: skip
+        path = root / f"sessions/{name}.yaml"
+        write(path, path.read_text() + f"lessons:\n  - {lesson}\n")
+    journal = valid(root)
+    found = lessons_.merged(journal.sessions)
+    assert (found[0].wording, found[0].also, found[0].learned) == (
+        "Ask for trade-offs, not answers", ("Ask for trade-offs between angles, not for the answer",), "in 3 sessions")
+    assert [l.wording for l in found].count("Keep the first draft short") == 1
+    assert all(l.sessions == 1 for l in found[1:])
+    body = render_site(journal)["lessons.md"].body
+    assert body.count("<li><strong>") == len(found) and "Also worded as: “Ask for trade-offs between angles, not for the answer”" in body
+
+
+def test_the_example_journal_has_one_lesson_fewer_than_wordings():
+    from conftest import ROOT
+
+    journal = valid(ROOT / "journal")
+    assert sum(len(s.lesson_entries) for s in journal.sessions) == 58
+    assert len(lessons_.merged(journal.sessions)) == 57
