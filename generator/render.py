@@ -540,6 +540,7 @@ class Site:
         more.update((c.key, c) for c in story.lead_sets(self.journal))
         for id, studied in self.case_sessions.items():
             more.update((c.key, c) for c in story.case_sets(id, studied, self.framework[0].failures_of_case(id)))
+            more.update((c.key, c) for c in self.half_measures[id][1])
         assert not sets.keys() & more.keys(), sets.keys() & more.keys()  # keys are made to differ
         return sets | more
 
@@ -548,6 +549,13 @@ class Site:
             return self.journal.case_studies[p.case_study].title
         h, a = p.pair  # type: ignore[misc]
         return f"{self.names[h].name} and {self.names[a].name}"
+
+    @functools.cached_property
+    def half_measures(self) -> dict[str, tuple[list[story.HalfMeasure], list[analyze.CountSet]]]:
+        """Each case study's measures its narrative names, in its first and last sessions."""
+        j = self.journal
+        return {id: story.half_measures(id, studied, j, j.case_studies[id].narrative, analyze.MIN_SESSIONS)
+                for id, studied in self.case_sessions.items()}  # fmt: skip
 
     @functools.cached_property
     def sizes(self) -> dict[str, int]:
@@ -750,6 +758,7 @@ def case_study_pages(site: Site) -> Iterator[PageSpec]:
                                 f"Contributions to {markup.text(study.title)} by partner and kind", matrix),
             prose=attribution.prose(studied, j.partners, study.attribution),
             statement=attribution.statement(studied, j.partners),
+            measures=site.half_measures[id][0], halves=(len(studied) // 2, len(studied) - len(studied) // 2),
             themes=story.case_themes(id, matrix, site.names, site.framework[0].cases[id][0], site.sizes),
         ), j.source("case-study", id), Nav(2, "Case studies"))  # fmt: skip
 

@@ -17,7 +17,7 @@ from . import routes
 from .analyze import KINDS, SIDE_NAMES, Counted, CountSet, PublicPartner, newest_first
 from .framework import Failure, Scope
 from .model import Journal, Session
-from .stats import MIN_ITEMS
+from .stats import ALPHA, MIN_ITEMS, Rate, fisher_exact
 
 
 @dataclass(frozen=True)
@@ -178,3 +178,89 @@ def case_themes(id: str, matrix: dict[str, Counter[str]], names: dict[str, Publi
             Figure(f"{page}_story_followed"), " of them were followed by feedback between the partners concerned in the "
             "next sessions."),)))  # fmt: skip
     return themes
+
+
+# Measures a narrative names: a case study's first half of sessions against its last, for the
+# changes its narrative speaks of
+
+
+#: Which measure a narrative names, by the words it uses (lower-cased, matched as written): a
+#: measure is shown beside the narrative when one of its words occurs there. Feedback topics are
+#: named by their own word ("style feedback") or a word for it.
+NAMED_BY: dict[str, tuple[str, ...]] = {
+    "feedback-style": ("style feedback", "tone", "vocabulary"),
+    "feedback-accuracy": ("accuracy feedback", "factual errors"),
+    "feedback-usefulness": ("usefulness",),
+    "feedback-timing": ("timing",),
+    "feedback-process": ("process feedback",),
+    "stated": ("uncertain", "didn't know", "did not know", "confidence", "unsure"),
+}
+
+
+@dataclass(frozen=True)
+class HalfMeasure:
+    """A rate of a case study in its first and last sessions, with the keys of each half's records
+    (`parts`: the counted items; `wholes`: what they are a share of)."""
+
+    name: str
+    before: Rate
+    after: Rate
+    parts: tuple[str, str]
+    wholes: tuple[str, str]
+    p: float | None
+    changed: bool
+
+
+def named(narrative: str | None) -> list[str]:
+    """The measures a narrative names (NAMED_BY), in NAMED_BY's order."""
+    text = (narrative or "").lower()
+    return [m for m, words in NAMED_BY.items() if any(w in text for w in words)]
+
+
+def half_measures(id: str, sessions: list[Session], journal: Journal, narrative: str | None,
+                  min_sessions: int) -> tuple[list[HalfMeasure], list[CountSet]]:  # fmt: skip
+    """The measures a case study's narrative names, each half's counts as count sets (counts/case-ID):
+    feedback to the AI on a topic, of all feedback to the AI; the AI's contributions stating a
+    confidence or an uncertainty, of all its contributions. Fisher's exact test on the halves, the
+    bar shared among the measures shown (Bonferroni), and only with MIN_ITEMS in each half."""
+    wanted = named(narrative)
+    if len(sessions) < min_sessions or not wanted:
+        return [], []
+    half = len(sessions) // 2
+    page, title = f"case-{id}", "The records behind the case study"
+    partners = journal.partners
+    sets: list[CountSet] = []
+    rows = []
+    for name in wanted:
+        keys: list[tuple[str, str]] = []
+        rates = []
+        for which, part in (("first", sessions[:half]), ("last", sessions[half:])):
+            if name == "stated":
+                whole = [Counted(s, routes.anchor("contribution", i), c.summary) for s in part
+                         for i, c in enumerate(s.contributions, 1) if c.by in partners and partners[c.by].kind == "ai"]  # fmt: skip
+                hit = [w for w, c in zip(whole, [c for s in part for c in s.contributions
+                                                 if c.by in partners and partners[c.by].kind == "ai"])
+                       if c.confidence is not None or c.uncertainty]  # fmt: skip
+                label, of = "AI contributions stating a confidence or an uncertainty", "AI contributions"
+            else:
+                topic = name.removeprefix("feedback-")
+                pairs = [(Counted(s, routes.anchor("feedback", i), f.text), f.about) for s in part for i, f in enumerate(s.feedback, 1)
+                         if f.from_ in partners and f.to in partners and partners[f.from_].kind == "human"
+                         and partners[f.to].kind == "ai"]  # fmt: skip
+                whole, hit = [c for c, _ in pairs], [c for c, about in pairs if about == topic]
+                label, of = f"Feedback to the AI about {topic}", "Feedback to the AI"
+            part_key, whole_key = f"{page}_half-{name}-{which}", f"{page}_half-{name}-{which}-all"
+            sets += [CountSet(part_key, f"{label}, {which} sessions", newest_first(hit), page, title),
+                     CountSet(whole_key, f"{of}, {which} sessions", newest_first(whole), page, title)]
+            keys.append((part_key, whole_key))
+            rates.append(Rate(len(hit), len(whole)))
+        b, a = rates
+        p = fisher_exact(b.part, b.whole - b.part, a.part, a.whole - a.part) if b.enough and a.enough else None
+        rows.append((name, b, a, (keys[0][0], keys[1][0]), (keys[0][1], keys[1][1]), p))
+    measures = [HalfMeasure(_MEASURE_NAMES.get(name, name.replace("feedback-", "feedback to the AI about ")), b, a, parts,
+                            wholes, p, p is not None and p < ALPHA / len(rows))
+                for name, b, a, parts, wholes, p in rows]  # fmt: skip
+    return measures, sets
+
+
+_MEASURE_NAMES = {"stated": "the AI's contributions that state a confidence or an uncertainty"}

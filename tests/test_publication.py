@@ -114,3 +114,19 @@ def test_the_example_journal_has_one_lesson_fewer_than_wordings():
     journal = valid(ROOT / "journal")
     assert sum(len(s.lesson_entries) for s in journal.sessions) == 58
     assert len(lessons_.merged(journal.sessions)) == 57
+
+
+# Measures a narrative names
+
+
+def test_a_narrative_names_measures_by_their_words_and_the_halves_are_counted_not_read():
+    from conftest import ROOT
+    from generator.render import Site
+
+    assert story.named("Style feedback dried up; it got more specific about what it didn't know") == ["feedback-style", "stated"]
+    assert story.named("Nothing changed.") == []
+    site = Site(valid(ROOT / "journal"), True)
+    measures = {m.name: m for m in site.half_measures["writing-beyond-the-manifesto"][0]}
+    style = measures["feedback to the AI about style"]
+    assert (str(style.before), str(style.after), style.p, style.changed) == ("4 of 5 (80%)", "0 of 3 (0%)", None, False)
+    assert len(site.count_sets[style.parts[0]].items) == 4 and len(site.count_sets[style.wholes[1]].items) == 3
