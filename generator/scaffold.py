@@ -19,6 +19,7 @@ import re
 import shlex
 import shutil
 import subprocess
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
@@ -226,27 +227,101 @@ def _workflows(folder: Path) -> dict[str, str]:
     return {f".github/workflows/{p.name}": _read(p) or "" for p in found if p.suffix in (".yml", ".yaml")}
 
 
-def workflow_text(site_dir: str, install: Install, engine: str = "mkdocs") -> str:
-    """The CI workflow: check, build --strict, deploy to Pages from main; installs `install` with
-    the extra of the site's engine (partnership-journal[mkdocs]==...)."""
+@dataclass(frozen=True)
+class Workflow:
+    """What the CI workflow `init` writes depends on in the repository: the branch that publishes, the folder
+    of the site in it (None: its top), the site's own requirements, and whether it deploys to Pages itself."""
+
+    branch: str = "main"
+    working_directory: str | None = None
+    requirements: tuple[str, ...] = ()  # pip arguments, relative to the site's folder
+    deploy: bool = True
+    deployed_by: str = ""  # the repository's own workflow that deploys the site, when `deploy` is off
+
+
+def _git(folder: Path, *args: str) -> str | None:
+    """git's answer in `folder` (stripped), or None when git, a repository or the answer is not there."""
+    git = shutil.which("git")
+    if git is None or not folder.is_dir():
+        return None
+    try:
+        done = subprocess.run([git, "-C", str(folder), *args], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.strip() or None if done.returncode == 0 else None
+
+
+def default_branch(folder: Path) -> str:
+    """The branch a repository publishes from: origin's default (origin/HEAD), else the current branch (also
+    before the first commit), else git's init.defaultBranch, else main."""
+    remote = _git(folder, "symbolic-ref", "--short", "refs/remotes/origin/HEAD")
+    if remote is not None and "/" in remote:
+        return remote.split("/", 1)[1]
+    return _git(folder, "symbolic-ref", "--short", "HEAD") or _git(folder, "config", "init.defaultBranch") or "main"
+
+
+def repository_top(folder: Path) -> Path:
+    """The top of the git repository holding `folder` (where GitHub reads .github/), else the folder itself."""
+    top = _git(folder, "rev-parse", "--show-toplevel")
+    return Path(top) if top is not None else folder.absolute()
+
+
+def site_requirements(folder: Path) -> tuple[str, ...]:
+    """The site's own requirements as pip arguments: requirements*.txt and docs/requirements*.txt in its
+    folder, and its pyproject.toml's `docs` extra (the plugins and theme the site builds with)."""
+    files = [p for pattern in ("requirements*.txt", "docs/requirements*.txt") for p in sorted(folder.glob(pattern))]
+    found = [f"-r {shlex.quote(p.relative_to(folder).as_posix())}" for p in files if p.is_file()]
+    try:
+        extras = tomllib.loads((folder / "pyproject.toml").read_text(encoding="utf-8")).get("project", {})
+        extras = extras.get("optional-dependencies", {}) if isinstance(extras, dict) else {}
+    except (OSError, UnicodeDecodeError, ValueError):
+        extras = {}
+    if isinstance(extras, dict) and "docs" in extras:
+        found.append("'.[docs]'")
+    return tuple(found)
+
+
+#: What in a workflow deploys a site to GitHub Pages.
+_DEPLOYS = re.compile(r"\b(?:mkdocs|properdocs)\s+gh-deploy\b|actions/deploy-pages|peaceiris/actions-gh-pages"
+                      r"|JamesIves/github-pages-deploy-action")  # fmt: skip
+
+
+def workflow_text(site_dir: str, install: Install, engine: str = "mkdocs", workflow: Workflow = Workflow()) -> str:
+    """The CI workflow: check, build --strict, deploy to Pages from the repository's branch (unless it deploys
+    the site itself); installs the site's own requirements, then `install` with the extra of the site's engine
+    (partnership-journal[mkdocs]==...)."""
     return ENV.get_template("workflow.yml.j2").render(site_dir=site_dir, install=with_extra(install, engine),
-                                                      version=__version__, extra=engine)  # fmt: skip
+                                                      version=__version__, extra=engine, w=workflow)  # fmt: skip
 
 
 def workflow_step(site: Site, install: Install) -> Step:
-    """The CI workflow, unless the repository has one that builds the site or runs pjournal already."""
-    for path, text in _workflows(site.folder).items():
-        if path == WORKFLOW:
+    """The CI workflow, in the repository's top .github/workflows (with the site's folder as its working
+    directory), unless one builds the site with pjournal already; beside a workflow that deploys the site
+    itself, one that checks and builds without a second deploy."""
+    top = repository_top(site.folder)
+    path = os.path.relpath(top / WORKFLOW, site.folder.absolute()).replace(os.sep, "/")
+    deployed_by = shown_by = ""
+    for name, text in _workflows(top).items():
+        shown = os.path.relpath(top / name, site.folder.absolute()).replace(os.sep, "/")
+        if name == WORKFLOW:
             return Step(path, "leave", "exists")
         if "pjournal" in text or "partnership-journal" in text:
-            return Step(path, "leave", "it runs pjournal already")
-        if re.search(r"\bmkdocs\b|actions/deploy-pages", text):
-            how = f"pip install {shlex.quote(install.requirement)}" if install.requirement else "installing pjournal"
-            return Step(path, "leave", f"it builds the site: add {how} and `pjournal check --format github` to it")
+            return Step(shown, "leave", "it runs pjournal already")
+        if not deployed_by and (_DEPLOYS.search(text) or re.search(r"\b(?:mkdocs|properdocs)\b", text)):
+            deployed_by, shown_by = name, shown
     if not site.site_dir:
-        return Step(WORKFLOW, "leave", "the site folder is outside the repository: no workflow written")
-    return Step(WORKFLOW, "write", "check, build and deploy to GitHub Pages",
-                workflow_text(site.site_dir, install, site.engine))
+        return Step(path, "leave", "the site folder is outside the repository: no workflow written")
+    inside = os.path.relpath(site.folder.absolute(), top).replace(os.sep, "/")
+    workflow = Workflow(default_branch(site.folder), None if inside == "." else inside,
+                        site_requirements(site.folder), deploy=not deployed_by, deployed_by=deployed_by)  # fmt: skip
+    if deployed_by:
+        how = f"`pip install {shlex.quote(install.requirement)}`" if install.requirement else "a step installing pjournal"
+        return Step(path, "write", "check and build, no second deploy",
+                    workflow_text(site.site_dir, install, site.engine, workflow),
+                    notice=f"{shown_by} builds the site already, so {path} only checks and builds it: add {how} "
+                           f"to {shown_by}, so that the site it publishes has the journal")  # fmt: skip
+    return Step(path, "write", "check, build and deploy to GitHub Pages",
+                workflow_text(site.site_dir, install, site.engine, workflow))
 
 
 @dataclass(frozen=True)
@@ -265,22 +340,12 @@ def git_ignores(folder: Path, path: str) -> Ignored | None:
     """The rule by which git ignores `path` (relative to `folder`); None when it does not, or when git or a
     repository is not there. `git check-ignore` is asked, since only git knows every ignore file it reads
     (nested .gitignore files, .git/info/exclude, core.excludesFile)."""
-    git = shutil.which("git")
-    if git is None or not folder.is_dir():
+    top = _git(folder, "rev-parse", "--show-toplevel")
+    done = _git(folder, "check-ignore", "-v", "--", path) if top is not None else None  # None: not ignored
+    found = re.match(r"(.*):(\d+):(.*)\t", done or "")
+    if top is None or found is None:
         return None
-    try:
-        top = subprocess.run([git, "-C", str(folder), "rev-parse", "--show-toplevel"],
-                             capture_output=True, text=True, timeout=30)  # fmt: skip
-        if top.returncode != 0:
-            return None  # no repository
-        done = subprocess.run([git, "-C", str(folder), "check-ignore", "-v", "--", path],
-                              capture_output=True, text=True, timeout=30)  # fmt: skip
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    found = re.match(r"(.*):(\d+):(.*)\t", done.stdout)
-    if done.returncode != 0 or found is None:
-        return None  # not ignored
-    source = Path(top.stdout.strip(), found.group(1))  # git names a repository's ignore file from its top
+    source = Path(top, found.group(1))  # git names a repository's ignore file from its top
     return Ignored(os.path.relpath(source), int(found.group(2)), found.group(3))
 
 

@@ -143,14 +143,17 @@ def test_a_material_site_with_a_blog_adopts_the_journal_and_builds_strict(handbo
 
 
 def test_a_workflow_that_builds_the_site_is_left_and_the_note_says_what_to_add(handbook, runner):
-    write(handbook / ".github/workflows/docs.yml", "on: push\njobs:\n  d:\n    runs-on: ubuntu-latest\n"
-          "    steps:\n      - run: mkdocs gh-deploy --force\n")  # fmt: skip
+    own = "on: push\njobs:\n  d:\n    runs-on: ubuntu-latest\n    steps:\n      - run: mkdocs gh-deploy --force\n"
+    write(handbook / ".github/workflows/docs.yml", own)
     result = runner.invoke(cli, ["init", "."])
     assert result.exit_code == 0, result.output
-    note = next(line for line in result.stdout.splitlines() if "workflows" in line)
-    assert note.startswith("Left .github/workflows/docs.yml: it builds the site: add ")
-    assert note.endswith("and `pjournal check --format github` to it")
-    assert not (handbook / ".github/workflows/journal.yml").exists()
+    assert "Wrote .github/workflows/journal.yml" in result.stdout.splitlines()
+    note = next(line for line in result.stderr.splitlines() if "workflows" in line)
+    assert note.startswith("note: .github/workflows/docs.yml builds the site already, so .github/workflows/journal.yml "
+                           "only checks and builds it: add ")  # fmt: skip
+    assert note.endswith("to .github/workflows/docs.yml, so that the site it publishes has the journal")
+    assert (handbook / ".github/workflows/docs.yml").read_text() == own
+    assert "deploy" not in yaml.safe_load((handbook / ".github/workflows/journal.yml").read_text())["jobs"]
 
 
 def test_an_existing_journal_keeps_its_records_and_gets_its_schemas(handbook, runner):

