@@ -554,13 +554,16 @@ def build(strict: bool, drafts: bool, site_dir: Path | None, force: bool, config
 @cli.command()
 @_site_options
 @click.option("-a", "--dev-addr", metavar="IP:PORT", help="Address to serve on (default: 127.0.0.1:8000).")
-@click.option("--full", "--dirty", "_unused", is_flag=True, hidden=True)  # every rebuild is whole; kept for scripts
-def serve(drafts: bool, dev_addr: str | None, config_file: Path | None, journal_dir: Path | None, _unused: bool,
-          redact: tuple[str, ...], engine: str | None) -> None:  # fmt: skip
+@click.option("--full", is_flag=True, help="After an edit, build every page again (slower; by default only the pages it changed).")
+@click.option("--dirty", is_flag=True, hidden=True)  # the default; kept for scripts that pass it
+def serve(drafts: bool, dev_addr: str | None, config_file: Path | None, journal_dir: Path | None, full: bool,
+          dirty: bool, redact: tuple[str, ...], engine: str | None) -> None:  # fmt: skip
     """Preview the site, rebuilding and reloading the browser when a record changes.
 
-    An edit of a record, mkdocs.yml or a file of docs_dir rebuilds the site; a record's
-    page is made again only when the record or what it shows of others changed.
+    After an edit only the pages whose content it changed are built again, by MkDocs' own
+    dirty builds; every page is when what every page carries changed (the journal's sidebar,
+    its errors, page tags). The search index of a dirty build can keep stale entries of the
+    pages it changed; --full builds every page after every edit.
 
     Prints the address first, then builds the site and serves it there. A record with an
     error is shown at the top of every page while the last good pages stay served; so is
@@ -587,7 +590,7 @@ def serve(drafts: bool, dev_addr: str | None, config_file: Path | None, journal_
     _show_mkdocs_log(quiet=False)
     with _user_errors(), site_config(config_path, journal_dir or Path("journal")) as config:
         click.echo(f"Serving on {scaffold.serve_url(config, dev_addr)}")
-        serve_site(config, dev_addr=dev_addr, drafts=drafts, redact=redact)
+        serve_site(config, dev_addr=dev_addr, drafts=drafts, redact=redact, full=full)
 
 
 def _interrupt(_signum: int, _frame: object) -> None:

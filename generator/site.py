@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from . import engines
 from .engines import PLUGIN, mkdocs_api
 
 mkdocs_api()  # on ProperDocs without MkDocs, `mkdocs.*` below is ProperDocs
@@ -315,9 +316,15 @@ def _clean_leftovers(target: Path) -> None:
             remove_tree(path)
 
 
-def serve_site(config_file: Path, *, dev_addr: str | None, drafts: bool, redact: tuple[str, ...] = ()) -> None:
+def serve_site(config_file: Path, *, dev_addr: str | None, drafts: bool, redact: tuple[str, ...] = (),
+               full: bool = False) -> None:  # fmt: skip
     """`mkdocs serve`, with live reload on, made of MkDocs' public parts (`load_config`, `build`, its
     live-reload server) so that a broken config file does not stop the preview.
+
+    After the first build, each is dirty (MkDocs builds again only the pages whose file is modified:
+    the journal's pages whose content an edit changed, the site's pages that were edited), unless
+    `full`; when an edit changes what every page carries (the journal's sidebar, its errors, tags),
+    a whole build follows at once.
 
     Each rebuild reads the config file anew. While it has an error, the error is logged as one
     located line and the site is built from the last good config, the error at the top of every
@@ -348,10 +355,14 @@ def serve_site(config_file: Path, *, dev_addr: str | None, drafts: bool, redact:
                 broken = dataclasses.replace(overrides, config_problems=(str(e),))
                 made = _load(_named(good, config_file), broken, site_dir=str(site_dir), **options)
         made.site_url = serve_url
-        build(made, serve_url=serve_url)
+        build(made, serve_url=serve_url, dirty=first is None and not full)
+        if made.plugins[PLUGIN].needs_full:
+            builder(_load(_named(good, config_file), made.plugins[PLUGIN].overrides, site_dir=str(site_dir), **options))
 
     server = LiveReloadServer(builder=builder, host=host, port=port, root=str(site_dir), mount_path=mount_path)
-    config.plugins.on_startup(command="serve", dirty=False)
+    config.plugins.on_startup(command="serve", dirty=not full)
+    build_log = logging.getLogger(f"{engines.logger_name()}.commands.build")
+    build_log.addFilter(_no_dirty_warning)  # serve builds every page again when the sidebar changes
     try:
         builder(config)
         for path in (config.docs_dir, str(config_file), *config.watch):
@@ -366,8 +377,15 @@ def serve_site(config_file: Path, *, dev_addr: str | None, drafts: bool, redact:
     except (Abort, PluginError) as e:
         raise SiteError(str(e)) from None
     finally:
+        build_log.removeFilter(_no_dirty_warning)
         config.plugins.on_shutdown()
         remove_tree(site_dir)
+
+
+def _no_dirty_warning(record: logging.LogRecord) -> bool:
+    """MkDocs warns at each dirty build that the navigation may be stale; `serve_site` builds every
+    page again when the journal's part of it changes."""
+    return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
 def _config_text(config_file: Path) -> bytes:

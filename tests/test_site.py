@@ -12,7 +12,6 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 from mkdocs.__main__ import cli as mkdocs_cli
@@ -237,6 +236,82 @@ def test_journal_pages_link_their_feed_and_json_in_the_head(tmp_path, runner, mo
     assert 'rel="alternate"' not in (site / "site/guide/index.html").read_text(encoding="utf-8"), "journal pages only"
 
 
+def _served_folder(temp: Path) -> Path:
+    """The folder `pjournal serve` builds into (a folder of its own in TMPDIR)."""
+    found = [p for p in temp.iterdir() if (p / "index.html").is_file()]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def _pages(site: Path) -> dict[str, tuple[int, str]]:
+    return {p.relative_to(site).as_posix(): (p.stat().st_mtime_ns, p.read_text(encoding="utf-8")) for p in site.rglob("*.html")}
+
+
+def _texts(site: Path) -> dict[str, str]:
+    return {uri: html for uri, (_, html) in _pages(site).items()}
+
+
+def _full_build(project: Path, url: str) -> Path:
+    """The project built whole, as `serve` builds it (its site_url the server's address)."""
+    config = project / "mkdocs-full.yml"
+    config.write_text(f"INHERIT: mkdocs.yml\nsite_url: {url}\n", encoding="utf-8")
+    target = project / "full"
+    shutil.rmtree(target, ignore_errors=True)
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(target)],
+                            cwd=project, capture_output=True, text=True)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return target
+
+
+def test_serve_builds_again_only_the_pages_an_edit_changes_and_every_page_when_the_sidebar_does(tmp_path):
+    """serve's dirty builds (MkDocs' own, on which pages' files are modified): an edit builds again the
+    pages whose content it changed, each page as a whole build makes it; an edit of the sidebar builds
+    every page; a deleted session's page goes."""
+    shutil.copytree(ROOT / "journal", tmp_path / "journal")
+    shutil.copytree(ROOT / "docs", tmp_path / "docs")
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator.cli", "serve", "-a", f"127.0.0.1:{port}"], cwd=tmp_path,
+        env={**os.environ, "TMPDIR": str(temp)}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}/"
+    old, new = "Priya Nair", "Quintessa Marlowe"
+    try:
+        assert wait_for(lambda: old in fetch(base + "journal/partners/priya/"), 120)
+        site = _served_folder(temp)
+        before = _pages(site)
+        naming = sorted(uri for uri, (_, html) in before.items() if old in html)
+        assert 1 < len(naming) < len(before) / 2
+        edit(tmp_path / "journal/partners.yaml", f"name: {old}", f"name: {new}")
+        assert wait_for(lambda: new in fetch(base + "journal/partners/priya/"), 120)
+        assert wait_for(lambda: all(new in _texts(site)[uri] for uri in naming), 60)
+        after = _pages(site)
+        assert sorted(after) == sorted(before)
+        unchanged = [uri for uri in before if uri not in naming and after[uri] == before[uri]]
+        assert len(unchanged) > len(before) / 2, "pages that did not name the partner are not built again"
+        assert new in (site / "search/search_index.json").read_text(encoding="utf-8")
+        built = _texts(_full_build(tmp_path, base))
+        assert wait_for(lambda: _texts(site) == built, 60), "every page as a whole build makes it"
+
+        study = tmp_path / "journal/case-studies/writing-beyond-the-manifesto.yaml"
+        edit(study, 'title: Writing "Beyond the Manifesto"', "title: Writing the second manifesto")
+        assert wait_for(lambda: all("Writing the second manifesto" in html for html in _texts(site).values()
+                                    if "md-nav" in html), 120), "the sidebar changed: every page is built again"
+        session = next((tmp_path / "journal/sessions").rglob("*.yaml"))
+        session.unlink()
+        gone = f"journal/sessions/{session.stem}/"
+        assert wait_for(lambda: not (site / gone / "index.html").exists(), 120), "a deleted session's page goes"
+        built = _texts(_full_build(tmp_path, base))
+        assert wait_for(lambda: _texts(site) == built, 120), "once the builds an edit asked for are done"
+        assert server.poll() is None
+    finally:
+        output = stop(server)
+    assert "Traceback" not in output and "A 'dirty' build" not in output
+
+
 def leaves(value, path=()):
     """Every scalar in a YAML document, with its path."""
     if isinstance(value, dict):
@@ -294,32 +369,6 @@ def test_many_case_studies_leave_only_their_index_in_the_sidebar(tmp_path, runne
     links = sidebar_links((site / "site/index.html").read_text(), ".")
     assert "journal/case-studies/" in links
     assert not any(link.startswith("journal/case-studies/study-") for link in links)
-
-
-def _served_folder(temp: Path) -> Path:
-    """The folder `mkdocs serve` builds into (a mkdocs_* folder in TMPDIR)."""
-    found = [p for p in temp.iterdir() if p.name.startswith("mkdocs_")]
-    assert len(found) == 1, found
-    return found[0]
-
-
-def _pages(site: Path) -> dict[str, tuple[int, str]]:
-    return {p.relative_to(site).as_posix(): (p.stat().st_mtime_ns, p.read_text(encoding="utf-8")) for p in site.rglob("*.html")}
-
-
-def _texts(site: Path) -> dict[str, str]:
-    return {uri: html for uri, (_, html) in _pages(site).items()}
-
-
-def _full_build(project: Path, url: str) -> Path:
-    """The project built whole, as `serve` builds it (its site_url the server's address)."""
-    config = project / "mkdocs-full.yml"
-    config.write_text(f"INHERIT: mkdocs.yml\nsite_url: {url}\n", encoding="utf-8")
-    target = project / "full"
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(target)],
-                            cwd=project, capture_output=True, text=True)  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    return target
 
 
 def test_other_plugins_markdown_on_journal_pages_is_rendered_and_links_are_checked(tmp_path, monkeypatch, request):
