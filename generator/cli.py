@@ -216,12 +216,17 @@ def init(directory: Path, engine: str | None, dry_run: bool) -> None:
     the records' JSON Schemas in journal/.schema/, .github/workflows/journal.yml (check,
     build and deploy to GitHub Pages), .gitignore and .vscode/settings.json (the schemas by
     glob, for editors). In an existing repository, init adds the plugin to its properdocs.yml or
-    mkdocs.yml (keeping its comments and order), the site folder to its .gitignore and the schemas to
-    its editor settings; it writes the sample journal, the schemas and the workflow only
-    where there are none. It never overwrites a file, and lists what it wrote, changed and left.
+    mkdocs.yml (keeping its comments and order), the site folder to its .gitignore (and a
+    `!/journal/` line when git would ignore the records) and the schemas to its editor
+    settings; it writes the sample journal and the schemas only where there are none. The
+    workflow goes to the repository's top .github/workflows (a site in a subfolder is its
+    working directory), triggers on the repository's branch, installs the site's own
+    requirements, and does not deploy beside a workflow that deploys the site already.
+    It never overwrites a file, and lists what it wrote, changed and left.
 
-    With --engine zensical, zensical.toml (with the journal's nav) instead of mkdocs.yml:
-    `pjournal build` and `serve` render the journal into docs/journal for Zensical.
+    With --engine properdocs, properdocs.yml with ProperDocs' own theme. With --engine
+    zensical, zensical.toml (with the journal's nav) instead of mkdocs.yml: `pjournal build`
+    and `serve` render the journal into docs/journal for Zensical.
 
     Example: pjournal init my-journal
     """
