@@ -13,9 +13,8 @@ from pathlib import Path
 from typing import Iterator
 
 from .analyze import public_partners, published
-from .errors import LocatedError, UserError
+from .errors import LocatedError
 from .export import exports
-from .folders import shown
 from .load import Cache, load_journal
 from .model import Journal, Partner
 from .privacy import Redacted, compile_patterns, redact
@@ -63,9 +62,7 @@ class Publication:
 
 
 def checked_journal(options: Options, kept: Kept | None = None) -> Journal:
-    """The journal read and validated; a JournalError lists every problem."""
-    if not options.journal_dir.is_dir():
-        raise UserError(f"no journal folder '{shown(options.journal_dir)}'")
+    """The journal read and validated; a JournalError lists every problem (a missing folder too)."""
     raw = load_journal(options.journal_dir, kept.records if kept is not None else None)
     return validate(raw, release=kept is None)
 

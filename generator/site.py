@@ -15,6 +15,7 @@ import dataclasses
 import io
 import logging
 import socket
+import threading
 import ctypes
 import ctypes.util
 import glob
@@ -334,7 +335,7 @@ def serve_site(config_file: Path, *, dev_addr: str | None, drafts: bool, redact:
 
     overrides = Overrides(drafts, tuple(redact))
     options: dict[str, Any] = {"dev_addr": dev_addr} if dev_addr else {}
-    site_dir = temp_folder()
+    site_dir, changes = temp_folder(), temp_folder()
     good = _config_text(config_file)
     config = _load(_named(good, config_file), overrides, site_dir=str(site_dir), **options)
     host, port = config.dev_addr
@@ -368,11 +369,13 @@ def serve_site(config_file: Path, *, dev_addr: str | None, drafts: bool, redact:
         for path in (config.docs_dir, str(config_file), *config.watch):
             server.watch(path)
         server = config.plugins.on_serve(server, config=config, builder=builder)
+        watch = _FolderWatch(server, Path(config.plugins[PLUGIN].config.journal_dir), changes)
         try:
             server.serve()
         except KeyboardInterrupt:
             pass
         finally:
+            watch.stop()
             server.shutdown()
     except (Abort, PluginError) as e:
         raise SiteError(str(e)) from None
@@ -380,6 +383,42 @@ def serve_site(config_file: Path, *, dev_addr: str | None, drafts: bool, redact:
         build_log.removeFilter(_no_dirty_warning)
         config.plugins.on_shutdown()
         remove_tree(site_dir)
+        remove_tree(changes)
+
+
+class _FolderWatch:
+    """The journal folder watched also when it is deleted and comes back while serving.
+
+    MkDocs' server stops watching a folder that is deleted, and a folder's own events start no
+    build. Twice a second this looks whether the journal is there; when it went or came back, it is
+    watched anew (the server's `watch` and `unwatch`) and a build is asked for the way the server's
+    own watches ask: by a change in a folder it watches (`changes`, a temporary folder of this run's)."""
+
+    def __init__(self, server: Any, folder: Path, changes: Path) -> None:
+        self.server, self.folder, self.changes = server, folder.absolute(), changes
+        server.watch(str(changes))
+        self.there = self.watched = self.folder.is_dir()
+        self.asked = 0
+        self.stopped = threading.Event()
+        threading.Thread(target=self._run, name="pjournal-journal-watch", daemon=True).start()
+
+    def stop(self) -> None:
+        self.stopped.set()
+
+    def _run(self) -> None:
+        while not self.stopped.wait(0.5):
+            there = self.folder.is_dir()
+            if there == self.there:
+                continue
+            self.there = there
+            if self.watched:
+                self.server.unwatch(str(self.folder))
+                self.watched = False
+            if there:
+                self.server.watch(str(self.folder))
+                self.watched = True
+            self.asked += 1
+            (self.changes / "journal").write_text(str(self.asked), encoding="utf-8")
 
 
 def _no_dirty_warning(record: logging.LogRecord) -> bool:
