@@ -45,7 +45,7 @@ from .output import clean_prefix
 from .publish import Kept, Options, publish
 from .model import Partner
 from .privacy import page_warnings
-from .render import OWN_HEADING, Heading, Nav, Page, headings
+from .render import OWN_HEADING, Heading, Nav, Page, comments_block, headings
 
 log = get_plugin_logger(PLUGIN)
 
@@ -53,11 +53,23 @@ log = get_plugin_logger(PLUGIN)
 MAX_NAV_SECTION = 6
 
 
+class CommentsConfig(Config):
+    """giscus on case-study pages (https://giscus.app gives the four ids): off while they are unset."""
+
+    repo = c.Type(str, default="")
+    repo_id = c.Type(str, default="")
+    category = c.Type(str, default="")
+    category_id = c.Type(str, default="")
+    mapping = c.Choice(("pathname", "url", "title", "og:title"), default="pathname")
+    lang = c.Type(str, default="en")
+
+
 class PluginConfig(Config):
     journal_dir = c.Dir(exists=False, default="journal")  # a missing one is an error of the build, which serve outlives
     prefix = c.Type(str, default="journal")
     drafts = c.Type(bool, default=False)
     redact = c.ListOfItems(c.Type(str), default=[])
+    comments = c.SubConfig(CommentsConfig)
 
 
 @dataclass(frozen=True)
@@ -91,6 +103,7 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         self.partners: dict[str, Partner] = {}  # as written: what no other page of the site may name
         self.feeds: list[tuple[str, str, File]] = []  # (type, title, file) each journal page's head links to
         self.stylesheet: File | None = None  # the journal pages' stylesheet (export.STYLESHEET)
+        self.comments = ""  # the comments section of pages readers may comment on (`comments` option)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that MkDocs keeps this instance across `serve` rebuilds, and with it `kept`."""
@@ -105,6 +118,7 @@ class JournalPlugin(BasePlugin[PluginConfig]):
             config.watch.append(str(journal_dir))
         try:
             self.prefix = clean_prefix(self.config.prefix)
+            self.comments = comments_block(dict(self.config.comments))
             problem = site_folder_problem(config.config_file_path, Path(config.docs_dir), journal_dir,
                                           Path(config.site_dir), shown(Path(config.site_dir)))  # fmt: skip
             if problem is not None:
@@ -141,6 +155,7 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         if config.nav is not None:  # a nav may name a page by the file `render -o` writes it to, as docs/ says
             names = {self._uri(routes.source_file(p.src_uri, True)): self._uri(p.src_uri) for p in self.pages}
             config.nav = _renamed(config.nav, names)
+        whole = _partners_file(Path(self.config.journal_dir))
         carried = _carried(self.pages, self.problems, self.overrides)
         self.needs_full = self.dirty and self.carried is not None and carried != self.carried
         self.carried, self.making = carried, {}
@@ -154,6 +169,8 @@ class JournalPlugin(BasePlugin[PluginConfig]):
                 file.generated_by = None  # a source with a history: git plugins skip generated files
                 file.abs_src_path = str(page.source)
                 file.edit_uri = quote(Path(os.path.relpath(page.source, docs_dir)).as_posix())
+            elif whole is not None:  # a page of the whole journal, for plugins that read every page's file
+                file.abs_src_path = str(whole)
             file.inclusion = InclusionLevel.NOT_IN_NAV  # on_nav places the few that belong in the sidebar
             key = self.making[file.src_uri] = _made_of(page)
             file.unchanged = self.dirty and not self.needs_full and self.built.get(file.src_uri) == key
@@ -224,11 +241,14 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         return output.replace("</head>", links + "</head>", 1)
 
     def on_page_content(self, html: str, *, page: MkPage, config: MkDocsConfig, files: Files) -> str:
-        """While the journal or the site's config has errors (in `serve`), every page says so at the top."""
+        """While the journal or the site's config has errors (in `serve`), every page says so at the top;
+        a page readers may comment on ends with its comments, where the site turned them on."""
         if self.overrides.config_problems:
             html = markup.error_banner(list(self.overrides.config_problems), "site's config") + html
         if self.problems:
             html = markup.error_banner([str(p) for p in self.problems]) + html
+        if self.comments and isinstance(page, JournalPage) and page.journal_page.comments:
+            html += self.comments
         return html
 
     def _uri(self, uri: str) -> str:
@@ -329,6 +349,14 @@ _MD_LINK = re.compile(r'href="(?![a-z][a-z0-9+.-]*:|/|#)([^"#?]*\.md(?:#[^"]*)?)
 #: Where a journal page's body stands in Markdown another plugin added to it, for MkDocs' pass.
 _BODY = "pjournal-page-body-b8c1f0"
 _ID = re.compile(r'\sid="([^"]+)"')
+
+
+def _partners_file(journal_dir: Path) -> Path | None:
+    """The file a page made of the whole journal (the overview, the ledger, ...) names as its source:
+    partners.yaml, the one record every page shows. A plugin that reads each page's source file (git
+    authors' blame) reads it; the page stays generated, with no edit link."""
+    found = [journal_dir / name for name in ("partners.yaml", "partners.yml") if (journal_dir / name).is_file()]
+    return found[0].absolute() if found else None
 
 
 def _made_of(page: Page) -> tuple[Any, ...]:
