@@ -24,7 +24,7 @@ from markdown.extensions.toc import slugify
 from markupsafe import Markup, escape
 
 from . import analyze, attribution, charts, framework, lessons as lessons_, markup, routes, stats, story
-from .errors import JournalError, LocatedError
+from .errors import JournalError, LocatedError, UserError
 from .load import display_path
 from .model import Journal, Session
 from .routes import address, relative, unique_slug
@@ -48,6 +48,7 @@ class Page:
     headings: tuple[Heading, ...] = ()
     source: Path | None = None
     nav: Nav | None = None  # its place in the sidebar, for the few pages there
+    comments: bool = False  # a page readers may comment on, where a site turns comments on (`comments_block`)
 
     @property
     def front_matter(self) -> str:
@@ -251,6 +252,25 @@ def _held_up(context: Any, item: Any, session: Session) -> Markup:
     return text + found + note
 
 
+#: A page description's length at most: what link previews and search results show of it.
+DESCRIPTION_CHARS = 200
+
+
+def describe(*texts: str | None) -> str:
+    """A page's description for link previews (Material writes it as `<meta name="description">`,
+    its social cards print it): the texts as plain sentences, cut at a word within DESCRIPTION_CHARS,
+    inert in an attribute a theme prints unescaped (as `markup.plain` makes titles, quotes typographic)."""
+    said = " ".join(t.strip().rstrip(".") + "." for t in (markup.text(x) for x in texts if x) if t.strip())
+    said = " ".join(said.split())
+    if len(said) > DESCRIPTION_CHARS:
+        said = said[: DESCRIPTION_CHARS - 1].rsplit(" ", 1)[0].rstrip(",;:") + "\u2026"
+    return _CLOSING_QUOTE.sub("\u201d", _OPENING_QUOTE.sub("\u201c", markup.plain(said)))
+
+
+#: Straight double quotes as typographic ones: no '"' can end the attribute a theme prints the description in.
+_OPENING_QUOTE, _CLOSING_QUOTE = re.compile(r'(?:^|(?<=[\s(\[]))"'), re.compile('"')
+
+
 def _plural(count: int, singular: str, plural: str | None = None) -> str:
     return f"{count} {singular if count == 1 else plural or singular + 's'}"
 
@@ -272,7 +292,7 @@ def _environment() -> Environment:
     )
     env.filters.update(
         inline=_inline, block=_block, literal=_literal, plain=markup.plain, percent=_percent, verdict=_verdict, plural=_plural,
-        anchor=anchor, counted=_counted, link_text=lambda text: Markup(markup.unlinked(markup.inline(text))), first_upper=analyze.first_upper,
+        anchor=anchor, counted=_counted, describe=describe, link_text=lambda text: Markup(markup.unlinked(markup.inline(text))), first_upper=analyze.first_upper,
     )  # fmt: skip
     env.globals.update(
         url=_url, routes=routes, kinds=analyze.KINDS, outcomes=analyze.OUTCOMES, used_kinds=_used_kinds, share=_share, share_of=_share_of,
@@ -792,6 +812,23 @@ PAGE_KINDS: tuple[Callable[[Site], Iterable[PageSpec | Page]], ...] = (
 )
 
 
+#: giscus' settings a site must give for comments (from giscus.app's configuration page).
+COMMENT_KEYS = ("repo", "repo_id", "category", "category_id")
+
+
+def comments_block(settings: Mapping[str, str]) -> str:
+    """The comments section of a page readers may comment on: giscus, as Material's "Adding a comment
+    system" integrates it, every setting escaped. Off ("") while none of COMMENT_KEYS is set; some of
+    them without the others is an error, said at once rather than as a comment box that never loads."""
+    given = [k for k in COMMENT_KEYS if settings.get(k)]
+    if not given:
+        return ""
+    if len(given) < len(COMMENT_KEYS):
+        missing = ", ".join(k for k in COMMENT_KEYS if k not in given)
+        raise UserError(f"comments: giscus needs {', '.join(COMMENT_KEYS)}; missing: {missing} (see https://giscus.app)")
+    return ENV.get_template("comments.html.j2").render(**{k: settings.get(k, "") for k in (*COMMENT_KEYS, "mapping", "lang")})
+
+
 def _render(spec: PageSpec, site: Site) -> tuple[Page, frozenset[str]]:
     """A page from its template, which sets the page's `title` (and `tags`, if it has them) for its
     front matter; and the keys of the count sets it looked up."""
@@ -806,7 +843,10 @@ def _render(spec: PageSpec, site: Site) -> tuple[Page, frozenset[str]]:
         meta["tags"] = list(tags)
     if getattr(module, "unsearched", False):  # lists of records shown elsewhere: search finds the records
         meta["search"] = {"exclude": True}
-    return Page(spec.uri, meta, body, headings(body), spec.source, spec.nav), frozenset(sets.read)
+    if (description := getattr(module, "description", None)):  # link previews, Material's meta tag and social cards
+        meta["description"] = description
+    comments = bool(getattr(module, "comments", False))
+    return Page(spec.uri, meta, body, headings(body), spec.source, spec.nav, comments), frozenset(sets.read)
 
 
 def render_site(journal: Journal, cache: SessionCache | None = None, *, directory_urls: bool = True,

@@ -4,6 +4,7 @@ hand-worked fixture (tests/fixtures/figures), and the pages that show them."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from generator import analyze, story
 from generator.render import Site, render_site
@@ -130,3 +131,79 @@ def test_a_narrative_names_measures_by_their_words_and_the_halves_are_counted_no
     style = measures["feedback to the AI about style"]
     assert (str(style.before), str(style.after), style.p, style.changed) == ("4 of 5 (80%)", "0 of 3 (0%)", None, False)
     assert len(site.count_sets[style.parts[0]].items) == 4 and len(site.count_sets[style.wholes[1]].items) == 3
+
+
+# Comments, where a site turns them on
+
+import pytest  # noqa: E402
+
+from generator.errors import UserError  # noqa: E402
+from generator.render import COMMENT_KEYS, comments_block  # noqa: E402
+
+_GISCUS = {"repo": "owner/site", "repo_id": "R_1", "category": "Comments", "category_id": "DIC_1"}
+
+
+def test_comments_are_off_until_giscus_ids_are_given_and_every_value_is_escaped():
+    assert comments_block({}) == "" and comments_block({"mapping": "pathname", "lang": "en"}) == ""
+    block = comments_block({**_GISCUS, "category": 'Q&A "x"><script>', "mapping": "pathname", "lang": "en"})
+    assert 'data-repo="owner/site"' in block and 'data-category-id="DIC_1"' in block
+    assert 'data-category="Q&amp;A &#34;x&#34;&gt;&lt;script&gt;"' in block, "a setting can't leave its attribute"
+    assert block.count("<script") == 2 and '<h2 id="__comments">' in block
+    with pytest.raises(UserError, match="missing: repo_id, category_id"):
+        comments_block({k: v for k, v in _GISCUS.items() if k in ("repo", "category")})
+
+
+def test_only_case_study_pages_take_comments():
+    pages = render_site(valid(FIXTURES / "figures"))
+    assert [uri for uri, page in pages.items() if page.comments] == ["case-studies/weekly-report.md"]
+    assert set(COMMENT_KEYS) == {"repo", "repo_id", "category", "category_id"}
+
+
+def _built(tmp_path, plugin: str) -> Path:
+    """The design fixture built by MkDocs with Material and the plugin (its options in `plugin`)."""
+    import shutil
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from helpers import write
+
+    shutil.copytree(FIXTURES / "design", tmp_path / "journal")
+    write(tmp_path / "docs/index.md", "# Home\n")
+    write(tmp_path / "mkdocs.yml", f"site_name: Test\ntheme:\n  name: material\nplugins:\n  - partnership-journal:{plugin}\n")
+    config = load_config(str(tmp_path / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    config.plugins.on_startup(command="build", dirty=False)
+    build(config)
+    return tmp_path / "site/journal"
+
+
+@pytest.mark.build
+def test_a_site_that_turns_comments_on_gets_giscus_on_case_studies_only(tmp_path):
+    options = "".join(f"\n        {k}: {v}" for k, v in _GISCUS.items())
+    site = _built(tmp_path, f"\n      comments:{options}")
+    case = (site / "case-studies/writing-beyond-the-manifesto/index.html").read_text(encoding="utf-8")
+    session = (site / "sessions/2026-02-03-follow-up-post/index.html").read_text(encoding="utf-8")
+    assert case.count('src="https://giscus.app/client.js"') == 1 and 'data-repo-id="R_1"' in case
+    assert case.index('<details class="pj-made">') < case.index('id="__comments"'), "at the end of the page"
+    assert "giscus" not in session
+    off = _built(tmp_path / "off", "\n      prefix: journal")
+    assert "giscus" not in (off / "case-studies/writing-beyond-the-manifesto/index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.build
+def test_case_studies_and_sessions_have_a_description_in_their_head(tmp_path):
+    site = _built(tmp_path, "\n      prefix: journal")
+    case = (site / "case-studies/writing-beyond-the-manifesto/index.html").read_text(encoding="utf-8")
+    session = (site / "sessions/2026-02-03-follow-up-post/index.html").read_text(encoding="utf-8")
+    head = case[: case.index("</head>")]
+    assert '<meta name="description" content="How a blog post was written by a human and an AI together.">' in head
+    assert ('<meta name="description" content="Turn a manifesto into a practical follow-up post. '
+            'Published as “Beyond the Manifesto”.">') in session[: session.index("</head>")]
+
+
+def test_a_description_is_plain_short_and_cannot_leave_its_attribute():
+    from generator.render import DESCRIPTION_CHARS, describe
+
+    assert describe('Say "*no*" <script>', None, "Then stop.") == "Say “no” ‹script›. Then stop."
+    long = describe("word " * 100)
+    assert len(long) <= DESCRIPTION_CHARS and long.endswith("word…")
