@@ -21,7 +21,7 @@ from . import __version__, attribution, framework, markup, routes
 from .analyze import LOOPS, SIDES, TOPICS, PublicPartner, counts, sessions_of_case
 from .model import CaseStudy, Journal, Partner, PartnerKind, Session
 from .privacy import PARTNER_KEYS
-from .render import SessionCache, shared_key
+from .render import SessionCache, sentences, shared_key
 from .routes import address
 
 
@@ -247,7 +247,8 @@ def feed(journal: Journal, names: dict[str, PublicPartner], env: Environment, *,
     entries = [
         Entry(
             _entry_id(site_url, _path(prefix, routes.session(s.id))), markup.text(s.title), _timestamp(s.date),
-            base + address(routes.session(s.id), directory_urls), markup.text(s.goal), tuple(names[p.partner].name for p in s.partners if p.partner in names),
+            base + address(routes.session(s.id), directory_urls),
+            sentences(s.goal, s.outcome, attribution.prose([s], journal.partners, s.attribution)), tuple(names[p.partner].name for p in s.partners if p.partner in names),
             tuple(s.labels),
         )  # fmt: skip
         for s in journal.sessions
@@ -256,7 +257,8 @@ def feed(journal: Journal, names: dict[str, PublicPartner], env: Environment, *,
         day = max((s.date for s in grouped[id]), default=latest)
         entries.append(
             Entry(_entry_id(site_url, _path(prefix, routes.case_study(id))), markup.text(c.title),
-                  _timestamp(day), base + address(routes.case_study(id), directory_urls), markup.text(c.summary), (), tuple(c.labels))
+                  _timestamp(day), base + address(routes.case_study(id), directory_urls),
+                  sentences(c.summary, attribution.prose(grouped[id], journal.partners, c.attribution)), (), tuple(c.labels))
         )  # fmt: skip
     entries.sort(key=lambda e: (e.updated, e.id), reverse=True)
     host = urlsplit(site_url).netloc

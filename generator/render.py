@@ -256,12 +256,18 @@ def _held_up(context: Any, item: Any, session: Session) -> Markup:
 DESCRIPTION_CHARS = 200
 
 
+def sentences(*texts: str | None) -> str:
+    """Texts (inline or block Markdown) as plain sentences on one line, each ending in a full stop:
+    a page's description, a feed entry's summary."""
+    said = (" ".join(markup.text(t).split()) for t in texts if t)
+    return " ".join(t.rstrip(".") + "." for t in said if t)
+
+
 def describe(*texts: str | None) -> str:
     """A page's description for link previews (Material writes it as `<meta name="description">`,
     its social cards print it): the texts as plain sentences, cut at a word within DESCRIPTION_CHARS,
     inert in an attribute a theme prints unescaped (as `markup.plain` makes titles, quotes typographic)."""
-    said = " ".join(t.strip().rstrip(".") + "." for t in (markup.text(x) for x in texts if x) if t.strip())
-    said = " ".join(said.split())
+    said = sentences(*texts)
     if len(said) > DESCRIPTION_CHARS:
         said = said[: DESCRIPTION_CHARS - 1].rsplit(" ", 1)[0].rstrip(",;:") + "\u2026"
     return _CLOSING_QUOTE.sub("\u201d", _OPENING_QUOTE.sub("\u201c", markup.plain(said)))

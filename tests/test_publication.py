@@ -207,3 +207,20 @@ def test_a_description_is_plain_short_and_cannot_leave_its_attribute():
     assert describe('Say "*no*" <script>', None, "Then stop.") == "Say “no” ‹script›. Then stop."
     long = describe("word " * 100)
     assert len(long) <= DESCRIPTION_CHARS and long.endswith("word…")
+
+
+def test_feed_entries_carry_the_goal_outcome_or_summary_and_the_attribution_line():
+    from xml.etree import ElementTree
+
+    from generator.analyze import public_partners
+    from generator.export import feed
+    from generator.render import ENV
+
+    journal = valid(FIXTURES / "design")
+    xml = feed(journal, public_partners(journal.partners), ENV, site_name="Test", site_url="", prefix="journal")
+    atom = "{http://www.w3.org/2005/Atom}"
+    summaries = {e.findtext(f"{atom}title"): e.findtext(f"{atom}summary") for e in ElementTree.fromstring(xml).iter(f"{atom}entry")}
+    session, case = summaries["Drafting the follow-up post"], summaries['Writing "Beyond the Manifesto"']
+    assert session == ('Turn a manifesto into a practical follow-up post. Published as "Beyond the Manifesto". '
+                       "AI handling structure, human providing direction.")
+    assert case == "How a blog post was written by a human and an AI together. AI handling structure, human providing direction."
