@@ -17,12 +17,13 @@ from urllib.parse import urlsplit
 from jinja2 import Environment
 from pydantic import BaseModel, ConfigDict
 
-from . import __version__, attribution, framework, markup, routes
-from .analyze import LOOPS, SIDES, TOPICS, PublicPartner, counts, sessions_of_case
+from . import __version__, attribution, framework, markup, routes, story
+from .analyze import LOOPS, MIN_SESSIONS, SIDES, TOPICS, PublicPartner, counts, sessions_of_case, trends
 from .model import CaseStudy, Journal, Partner, PartnerKind, Session
 from .privacy import PARTNER_KEYS
 from .render import SessionCache, sentences, shared_key
 from .routes import address
+from .stats import Rate
 
 
 
@@ -106,6 +107,70 @@ def _framework(views: framework.Views) -> FrameworkOut:
     )  # fmt: skip
 
 
+class RateOut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    part: int
+    whole: int
+
+
+class MeasureOut(BaseModel):
+    """A rate in a partnership's first and last sessions, Fisher's exact test on them (None: too few
+    items in a half), and whether the page names it as a change (p under the shared bar)."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    first: RateOut
+    last: RateOut
+    p: float | None
+    changed: bool
+
+
+class CalibrationHalfOut(BaseModel):
+    """The AI partners' scored claims in one half, and their Brier score (None below 5 claims)."""
+
+    model_config = ConfigDict(extra="forbid")
+    claims: int
+    brier: float | None
+
+
+class PartnershipOut(BaseModel):
+    """A case study's sessions, or a human and an AI partner's shared ones, first half against last:
+    the measures of its "How it changed", those its narrative names (case studies), calibration."""
+
+    model_config = ConfigDict(extra="forbid")
+    case_study: str | None
+    pair: list[str] | None  # [human, AI], as published
+    first_sessions: list[str]
+    last_sessions: list[str]
+    measures: list[MeasureOut]
+    named_measures: list[MeasureOut]
+    calibration: dict[str, CalibrationHalfOut]  # "first", "last"
+
+
+def _measure(name: str, before: Rate, after: Rate, p: float | None, changed: bool) -> MeasureOut:
+    return MeasureOut(name=name, first=RateOut(part=before.part, whole=before.whole),
+                      last=RateOut(part=after.part, whole=after.whole), p=p, changed=changed)  # fmt: skip
+
+
+def _partnerships(journal: Journal, names: dict[str, PublicPartner]) -> list[PartnershipOut]:
+    """Every partnership with sessions enough to be set against itself, as its page shows it."""
+    grouped = sessions_of_case(journal)
+    found = []
+    for key, t in trends(journal).items():
+        study = t.partnership.case_study
+        named = story.half_measures(study, grouped[study], journal, journal.case_studies[study].narrative,
+                                    MIN_SESSIONS)[0] if study is not None else []  # fmt: skip
+        halves = story.calibration_halves(t, journal)[0]
+        found.append(PartnershipOut(
+            case_study=study, pair=[names[id].slug for id in t.partnership.pair] if t.partnership.pair else None,
+            first_sessions=[s.id for s in t.before], last_sessions=[s.id for s in t.after],
+            measures=[_measure(m.name, m.before, m.after, m.p, m.changed) for m in t.measures],
+            named_measures=[_measure(m.name, m.before, m.after, m.p, m.changed) for m in named],
+            calibration={h.which: CalibrationHalfOut(claims=h.claims, brier=h.brier) for h in halves},
+        ))  # fmt: skip
+    return found
+
+
 class JournalOut(BaseModel):
     """The whole published journal: partners (anonymous ones under their alias), case studies, sessions."""
 
@@ -114,6 +179,7 @@ class JournalOut(BaseModel):
     version: str
     counts: CountsOut
     framework: FrameworkOut
+    partnerships: list[PartnershipOut] = []
     partners: list[PartnerOut]
     case_studies: list[CaseStudyOut]
     sessions: list[SessionOut]
@@ -183,6 +249,7 @@ def write_journal_json(journal: Journal, names: dict[str, PublicPartner], out: T
     out.write(f'  "counts": {json.dumps(totals.model_dump())},\n')
     views = views or framework.views(journal)[0]
     out.write(f'  "framework": {json.dumps(_framework(views).model_dump())},\n')
+    lines("partnerships", (json.dumps(p.model_dump()) for p in _partnerships(journal, names)))
     lines("partners", (_inert(json.dumps(_partner(id, p, names), ensure_ascii=False)) for id, p in journal.partners.items()))
     lines("case_studies", (_inert(json.dumps(c, ensure_ascii=False)) for c in studies))
     lines("sessions", (session(s) for s in journal.sessions), last=True)

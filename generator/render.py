@@ -304,7 +304,7 @@ def _environment() -> Environment:
         url=_url, routes=routes, kinds=analyze.KINDS, outcomes=analyze.OUTCOMES, used_kinds=_used_kinds, share=_share, share_of=_share_of,
         partner=_partner, say=_say, session_link=_session_link, held_up=_held_up, count=_count, record_link=_record_link, counted_items=_counted_items, case_link=_case_link, disagreement_link=_disagreement_link,
         right=Markup(' style="text-align: right;"'),  # a number column's cells, as Markdown tables align them
-        min_items=stats.MIN_ITEMS, min_sessions=analyze.MIN_SESSIONS, deciders=framework.DECIDERS, side_names=analyze.SIDE_NAMES,
+        min_items=stats.MIN_ITEMS, min_sessions=analyze.MIN_SESSIONS, min_claims=analyze.MIN_CLAIMS, deciders=framework.DECIDERS, side_names=analyze.SIDE_NAMES,
         window=framework.WINDOW, failures_shown=framework.FAILURES_SHOWN,
     )  # fmt: skip
     return env
@@ -563,6 +563,7 @@ class Site:
                 title = f"The {words} sessions of {self._partnership_name(trend.partnership)}"
                 items = analyze.newest_first([analyze.Counted(s, "", s.title) for s in sessions])
                 more[key] = analyze.CountSet(key, title, items, "halves", "The halves each partnership is set against")
+            more.update((c.key, c) for c in self.calibration_halves[trend.partnership.key][1])
         more.update((c.key, c) for c in story.lead_sets(self.journal))
         for id, studied in self.case_sessions.items():
             more.update((c.key, c) for c in story.case_sets(id, studied, self.framework[0].failures_of_case(id)))
@@ -575,6 +576,11 @@ class Site:
             return self.journal.case_studies[p.case_study].title
         h, a = p.pair  # type: ignore[misc]
         return f"{self.names[h].name} and {self.names[a].name}"
+
+    @functools.cached_property
+    def calibration_halves(self) -> dict[str, tuple[tuple[story.CalibrationHalf, ...], list[analyze.CountSet]]]:
+        """Each partnership's calibration in its first and its last sessions, by partnership key."""
+        return {key: story.calibration_halves(t, self.journal) for key, t in self.trends.items()}
 
     @functools.cached_property
     def half_measures(self) -> dict[str, tuple[list[story.HalfMeasure], list[analyze.CountSet]]]:
@@ -738,7 +744,8 @@ def _year_pages(counted: analyze.CountSet, years: list[tuple[int, list[analyze.C
 def partnership_pages(site: Site) -> Iterator[PageSpec]:
     """Each human and AI pair that shared sessions enough (and is not a case study's): its change over them."""
     for (h, a), (slug, t) in site.pairs.items():
-        yield PageSpec(routes.partnership(slug), "partnership.html.j2", dict(human=h, ai=a, trend=t))
+        yield PageSpec(routes.partnership(slug), "partnership.html.j2", dict(human=h, ai=a, trend=t,
+                                                                               calibrated=site.calibration_halves[t.partnership.key][0]))  # fmt: skip
 
 
 def calibration(site: Site) -> Iterator[PageSpec]:
@@ -773,7 +780,7 @@ def case_study_pages(site: Site) -> Iterator[PageSpec]:
         matrix = analyze.contribution_matrix(analyze.contributions_of(studied))
         yield PageSpec(routes.case_study(id), "case_study.html.j2", dict(
             study=study, sessions=studied, matrix=matrix, rows=analyze.ledger_rows(studied),
-            trend=site.trends.get(f"case-study:{id}"),
+            trend=site.trends.get(f"case-study:{id}"), calibrated=site.calibration_halves.get(f"case-study:{id}", ((), []))[0],
             handoffs=[analyze.Counted(s, routes.anchor("handoff", i), h.what) for s in studied
                       for i, h in enumerate(s.handoffs, 1)],
             scope=site.framework[0].cases[id][0], practices=site.framework[0].cases[id][1],

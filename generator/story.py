@@ -9,12 +9,13 @@ of MIN_ITEMS items or more. A theme with nothing recorded says nothing.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Union
 
 from . import routes
-from .analyze import KINDS, SIDE_NAMES, Counted, CountSet, PublicPartner, newest_first
+from .analyze import KINDS, SIDE_NAMES, Calibration, Counted, CountSet, PublicPartner, Trend, calibration, newest_first
 from .framework import Failure, Scope
 from .model import Journal, Session
 from .stats import ALPHA, MIN_ITEMS, Rate, fisher_exact
@@ -264,3 +265,38 @@ def half_measures(id: str, sessions: list[Session], journal: Journal, narrative:
 
 
 _MEASURE_NAMES = {"stated": "the AI's contributions that state a confidence or an uncertainty"}
+
+
+# Calibration in each half of a partnership: did the AI partners say how sure they were, honestly,
+# in its first sessions and in its last?
+
+
+@dataclass(frozen=True)
+class CalibrationHalf:
+    """The AI partners' scored claims in one half of a partnership (analyze.calibration's rule), the
+    count set that holds them (`key`), and their Brier score (None below MIN_CLAIMS)."""
+
+    which: str  # "first" or "last"
+    key: str
+    claims: int
+    brier: float | None
+
+
+def calibration_halves(trend: Trend, journal: Journal) -> tuple[tuple[CalibrationHalf, ...], list[CountSet]]:
+    """A partnership's calibration in its first and its last sessions: the claims of its AI partners
+    (a pair's AI; every AI partner of a case study), scored as the calibration page scores them, one
+    Brier score a half from MIN_CLAIMS claims. The claims of each half are a count set (counts/halves)."""
+    pair = trend.partnership.pair
+    halves, sets = [], []
+    for which, key_of_half, part in zip(("first", "last"), trend.halves, (trend.before, trend.after)):
+        scored = calibration(dataclasses.replace(journal, sessions=part))
+        claims = [c for id, cal in scored.items() if (id == pair[1] if pair else journal.partners[id].kind == "ai")
+                  for c in cal.claims]  # fmt: skip
+        key = f"{key_of_half}-ai-claims"
+        sets.append(CountSet(key, f"{_HALF_TITLES[which]}: the AI's confidence, scored", newest_first(
+            [Counted(c.session, c.anchor, c.text) for c in claims]), "halves", "The halves each partnership is set against"))  # fmt: skip
+        halves.append(CalibrationHalf(which, key, len(claims), Calibration("ai", tuple(claims), (), (), ()).brier))
+    return tuple(halves), sets
+
+
+_HALF_TITLES = {"first": "The first sessions", "last": "The last sessions"}

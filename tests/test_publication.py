@@ -224,3 +224,40 @@ def test_feed_entries_carry_the_goal_outcome_or_summary_and_the_attribution_line
     assert session == ('Turn a manifesto into a practical follow-up post. Published as "Beyond the Manifesto". '
                        "AI handling structure, human providing direction.")
     assert case == "How a blog post was written by a human and an AI together. AI handling structure, human providing direction."
+
+
+# Calibration in each half, and every measure in journal.json
+
+
+def test_calibration_in_each_half_scores_the_ai_partners_claims_and_opens_them():
+    site = _site()
+    (first, last), sets = site.calibration_halves["case-study:weekly-report"]
+    assert (first.which, last.which) == ("first", "last")
+    assert [len(site.count_sets[h.key].items) for h in (first, last)] == [first.claims, last.claims]
+    scored = [c for id, cal in site.calibration.items() if site.journal.partners[id].kind == "ai" for c in cal.claims
+              if c.session.case_study == "weekly-report"]  # fmt: skip
+    assert first.claims + last.claims == len(scored), "each scored claim of the AI in one half"
+    for half in (first, last):
+        assert (half.brier is None) == (half.claims < analyze.MIN_CLAIMS)
+    body = render_site(site.journal)["case-studies/weekly-report.md"].body
+    assert first.claims and f'#{first.key}">{first.claims}</a>' in body
+    assert 'id="calibration-halves"' in body and body.index('id="calibration-halves"') > body.index('id="how-it-changed"')
+
+
+def test_journal_json_holds_each_partnerships_measures_named_measures_and_calibration_halves():
+    import json
+
+    from conftest import ROOT
+    from generator.analyze import public_partners
+    from generator.export import JournalOut, journal_json
+
+    journal = valid(ROOT / "journal")
+    data = json.loads(journal_json(journal, public_partners(journal.partners)))
+    JournalOut.model_validate(data)
+    writing = next(p for p in data["partnerships"] if p["case_study"] == "writing-beyond-the-manifesto")
+    style = next(m for m in writing["named_measures"] if m["name"] == "feedback to the AI about style")
+    assert (style["first"], style["last"], style["p"]) == ({"part": 4, "whole": 5}, {"part": 0, "whole": 3}, None)
+    assert writing["calibration"]["first"]["claims"] == 11 and writing["calibration"]["last"]["claims"] == 7
+    assert round(writing["calibration"]["last"]["brier"], 3) == 0.092
+    assert len(writing["measures"]) == len(Site(journal, True).trends["case-study:writing-beyond-the-manifesto"].measures)
+    assert [p["pair"] for p in data["partnerships"] if p["pair"]] == [["alexa", "assistant"]]
