@@ -438,8 +438,9 @@ def init_plan(folder: Path, install: Install | None = None, engine: str | None =
 
         name = folder.absolute().resolve().name or "My"
         files = site_files(f"{name} journal", install or running())
-        return [Step(path, "leave", "exists") if (folder / path).exists() else Step(path, "write", "", text)
-                for path, text in files.items()]  # fmt: skip
+        return [*(Step(path, "leave", "exists") if (folder / path).exists() else Step(path, "write", "", text)
+                  for path, text in files.items()),
+                editor_step(Site(folder, "zensical.toml", None, "journal", "site", "zensical"))]  # fmt: skip
     site = find_site(folder, engine)
     index = index_step(site)
     return [

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from conftest import FIXTURES
 from generator.cli import cli
 from helpers import write
+from test_engines import PINS, run, venvs  # noqa: F401  (venvs: the engines' virtualenvs, a fixture)
 
 # A site whose journal is not ./journal, commands run from its folders
 
@@ -130,12 +131,10 @@ def properdocs_site(folder: Path) -> Path:
     return folder
 
 
-@pytest.fixture(scope="session")
-def properdocs(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A virtualenv with the package's [properdocs] extra: ProperDocs and its theme, no MkDocs."""
-    from test_engines import make_venv
-
-    return make_venv(tmp_path_factory.mktemp("venv-properdocs"), "properdocs")
+@pytest.fixture
+def properdocs(venvs: dict[str, Path]) -> Path:
+    """The virtualenv with the package's [properdocs] extra: ProperDocs and its theme, no MkDocs."""
+    return venvs["properdocs"]
 
 
 def test_init_in_a_properdocs_site_edits_properdocs_yml(tmp_path, monkeypatch):
@@ -159,8 +158,6 @@ def test_init_engine_properdocs_writes_properdocs_yml_with_its_own_theme(tmp_pat
 
 @pytest.mark.build
 def test_a_properdocs_site_adopts_the_journal_and_builds_strict(properdocs, tmp_path):
-    from test_engines import run
-
     site = properdocs_site(tmp_path / "site")
     assert run(properdocs, "init", ".", cwd=site).returncode == 0
     built = run(properdocs, "build", "--strict", cwd=site)
@@ -175,8 +172,6 @@ def test_a_properdocs_site_adopts_the_journal_and_builds_strict(properdocs, tmp_
 @pytest.mark.build
 @pytest.mark.parametrize("engine", [["--engine", "properdocs"], []], ids=["engine properdocs", "only properdocs installed"])
 def test_a_fresh_properdocs_journal_builds_on_its_first_try(engine, properdocs, tmp_path):
-    from test_engines import run
-
     done = run(properdocs, "init", *engine, "new", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "new/properdocs.yml").is_file()
@@ -510,3 +505,24 @@ def test_the_drafts_setting_of_a_new_site_says_what_true_does(tmp_path):
     assert CliRunner().invoke(cli, ["init", str(tmp_path / "site")]).exit_code == 0
     line = next(line for line in (tmp_path / "site/mkdocs.yml").read_text().splitlines() if "drafts:" in line)
     assert line.split("#")[1].strip() == "true also publishes records with status: draft"
+
+
+# Zensical
+
+
+def test_init_engine_zensical_writes_the_editor_settings_as_the_mkdocs_path_does(tmp_path):
+    for engine in ("mkdocs", "zensical"):
+        done = CliRunner().invoke(cli, ["init", "--engine", engine, str(tmp_path / engine)])
+        assert done.exit_code == 0, done.output
+    settings = [(tmp_path / engine / ".vscode/settings.json").read_text() for engine in ("mkdocs", "zensical")]
+    assert settings[0] == settings[1]
+
+
+@pytest.mark.build
+def test_a_fresh_zensical_journal_builds_on_its_first_try(venvs, tmp_path):
+    venv = venvs["zensical"]
+    assert run(venv, "init", "--engine", "zensical", "new", cwd=tmp_path).returncode == 0
+    built = run(venv, "build", "--strict", cwd=tmp_path / "new")
+    assert built.returncode == 0, built.stderr
+    assert built.stdout.startswith(f"engine zensical {PINS['zensical'][0].split('==')[1]}")
+    assert (tmp_path / "new/site/journal/index.html").is_file()

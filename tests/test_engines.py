@@ -26,7 +26,7 @@ from helpers import broken_links, edit, fetch, free_port, stop, valid, wait_for,
 PINS = {
     "mkdocs": ["mkdocs==1.6.1", "mkdocs-material==9.8.2"],
     "properdocs": ["properdocs==1.6.7", "properdocs-theme-mkdocs==1.6.7"],
-    "zensical": ["zensical==0.0.73"],
+    "zensical": ["zensical==0.1.2"],
 }
 SESSIONS = sorted(s.id for s in published(valid(ROOT / "journal"), False).sessions)
 SESSION = "2025-09-09-first-week-of-nodule-flags"
@@ -41,10 +41,22 @@ def make_venv(venv: Path, engine: str) -> Path:
     return venv
 
 
+class _Venvs(dict):
+    """The engines' virtualenvs, each made when a test first asks for it (`-k zensical` makes one, not three)."""
+
+    def __init__(self, factory: pytest.TempPathFactory) -> None:
+        super().__init__()
+        self.factory = factory
+
+    def __missing__(self, name: str) -> Path:
+        self[name] = make_venv(self.factory.mktemp(f"venv-{name}"), name)
+        return self[name]
+
+
 @pytest.fixture(scope="session")
 def venvs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """A virtualenv per engine, with the package (from this checkout) and the engine's pins; made once a run."""
-    return {name: make_venv(tmp_path_factory.mktemp(f"venv-{name}"), name) for name in PINS}
+    return _Venvs(tmp_path_factory)
 
 
 def run(venv: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
