@@ -20,7 +20,8 @@ from .errors import UserError
 from .folders import Manifest, digest, hash_of, new_folder, read_manifest, remove_abandoned, remove_tree, write_manifest
 from .publish import Publication
 from . import routes
-from .render import OWN_HEADING, Page
+from .export import STYLESHEET
+from .render import OWN_HEADING, Page, stylesheet_link
 
 
 class OutputError(UserError):
@@ -35,13 +36,14 @@ def journal_files(publication: Publication, directory_urls: bool = True) -> dict
     and written where they resolve the same from the page's address or its file (routes.source_file).
     The exports (journal.json, its schema, the Atom feed) are those the plugin adds to a site.
     """
-    files = {routes.source_file(page.src_uri, directory_urls): markdown_file(page) for page in publication.pages}
+    files = {routes.source_file(page.src_uri, directory_urls): markdown_file(page, directory_urls) for page in publication.pages}
     return files | publication.exports
 
 
-def markdown_file(page: Page) -> str:
-    """A page as a Markdown file: its front matter, then its body with our headings as Markdown headings."""
-    return page.front_matter + markdown_headings(page.body)
+def markdown_file(page: Page, directory_urls: bool = True) -> str:
+    """A page as a Markdown file: its front matter, a link to the journal's stylesheet (no plugin puts it
+    in the head), then its body with our headings as Markdown headings."""
+    return page.front_matter + stylesheet_link(page.src_uri, STYLESHEET, directory_urls) + markdown_headings(page.body)
 
 
 #: What a Markdown engine could read as syntax in a heading's text (emphasis, links, emoji, ...).

@@ -83,6 +83,15 @@ def _here(context: Any) -> str:
     return page.rstrip("/") if context["directory_urls"] else posixpath.dirname(page)
 
 
+def stylesheet_link(src_uri: str, stylesheet: str, directory_urls: bool) -> str:
+    """A `<link>` to the journal's stylesheet, at the top of a page's body where no plugin puts it in
+    the head (`render -o`, for Zensical or any engine): relative to the page's address, as raw HTML's
+    links are not rewritten by MkDocs."""
+    page = address(src_uri, directory_urls)
+    here = page.rstrip("/") if directory_urls else posixpath.dirname(page)
+    return f'<link rel="stylesheet" href="{escape(relative(stylesheet, here))}">\n\n'
+
+
 @pass_context
 def _url(context: Any, target: str) -> str:
     """A link from the page being rendered to another generated page ("partners/a.md"), by final address."""

@@ -261,3 +261,38 @@ def test_journal_json_holds_each_partnerships_measures_named_measures_and_calibr
     assert round(writing["calibration"]["last"]["brier"], 3) == 0.092
     assert len(writing["measures"]) == len(Site(journal, True).trends["case-study:writing-beyond-the-manifesto"].measures)
     assert [p["pair"] for p in data["partnerships"] if p["pair"]] == [["alexa", "assistant"]]
+
+
+# The stylesheet of `render -o` output
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("directory_urls", [True, False])
+def test_render_output_built_by_mkdocs_links_its_stylesheet_from_every_page(tmp_path, runner, directory_urls):
+    import posixpath
+    import shutil
+    from urllib.parse import urljoin
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from generator.cli import cli
+    from helpers import write
+
+    shutil.copytree(FIXTURES / "design", tmp_path / "journal")
+    args = ["render", str(tmp_path / "journal"), "-o", str(tmp_path / "docs/journal")]
+    result = runner.invoke(cli, args if directory_urls else [*args, "--no-directory-urls"])
+    assert result.exit_code == 0, result.output
+    write(tmp_path / "docs/index.md", "# Home\n")
+    write(tmp_path / "mkdocs.yml", f"site_name: Test\nuse_directory_urls: {str(directory_urls).lower()}\n")
+    build(load_config(str(tmp_path / "mkdocs.yml"), site_dir=str(tmp_path / "site")))
+    site = tmp_path / "site"
+    pages = [p for p in (site / "journal").rglob("*.html")]
+    assert len(pages) > 10
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        found = re.findall(r'<link rel="stylesheet" href="([^"]*journal\.css)">', html)
+        assert len(found) == 1, page
+        address = "/" + page.relative_to(site).as_posix()
+        target = urljoin(address, found[0])
+        assert (site / posixpath.normpath(target).lstrip("/")).is_file(), (page, found[0])
