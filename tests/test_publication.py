@@ -296,3 +296,11 @@ def test_render_output_built_by_mkdocs_links_its_stylesheet_from_every_page(tmp_
         address = "/" + page.relative_to(site).as_posix()
         target = urljoin(address, found[0])
         assert (site / posixpath.normpath(target).lstrip("/")).is_file(), (page, found[0])
+
+
+def test_the_reading_page_states_every_word_that_names_a_measure():
+    from conftest import ROOT
+
+    page = (ROOT / "docs/reading.md").read_text(encoding="utf-8")
+    assert all(f'"{word}"' in page for words in story.NAMED_BY.values() for word in words)
+    assert all(key in page for key in COMMENT_KEYS)
