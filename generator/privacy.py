@@ -74,7 +74,8 @@ class Secret:
 
 #: Shapes of credentials that should never be in a record, each with the name a warning uses. A run
 #: that may repeat what starts a match (a JSON web token's, an address's) starts only where the run
-#: does (a lookbehind), so a long run is read once, not once from each of its characters.
+#: does (a lookbehind), so a long run is read once, not once from each of its characters; an
+#: address's domain is read once (possessive), its last label then looked at behind it.
 SECRETS: tuple[Secret, ...] = (
     Secret("a private key", _compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----"), ("-----begin",)),
     Secret("an AWS access key", _compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"), ("akia", "asia")),
@@ -89,7 +90,8 @@ SECRETS: tuple[Secret, ...] = (
            _compile(r"\b(?i:api[_-]?key|secret|token|password|passwd)\b\s*[:=]\s*['\"]?[^\s'\"]{8,}"),
            ("api", "secret", "token", "passw")),
     Secret("an e-mail address",
-           _compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"), ("@",)),
+           _compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*+(?<=\.[A-Za-z]{2,})\b"),
+           ("@",)),
 )  # fmt: skip
 
 
@@ -224,9 +226,9 @@ _WRITTEN = _compile(_CHARACTERS)
 #: bracket, a tag at '<'), or past the end of one of `load.joined`'s texts (\x00).
 _MARKDOWN = _compile(
     r"(?P<definition>^[ ]{0,3}\[[^\[\]\n\x00]*\]:[^\n\x00]*)"
-    r"|(?P<open>!?\[)|(?P<target>\]\((?:[^()\n\x00]|\([^()\n\x00]*\))*\))|(?P<label>\]\[[^\[\]\n\x00]*\])|(?P<close>\])"
-    r"|<(?P<autolink>(?:https?|mailto|ftp):[^<>\s\x00]*)>|(?P<tag></?[A-Za-z][^<>\n\x00]*>)"
-    r"|(?P<escape>\\[!-/:-@\[-`{-~])|(?P<space>_)|(?P<mark>[*`~])|" + _CHARACTERS,
+    r"|(?P<open>(?:!?\[)+)|(?P<target>\]\((?:[^()\n\x00]|\([^()\n\x00]*\))*\))|(?P<label>\]\[[^\[\]\n\x00]*\])"
+    r"|(?P<close>\]+(?![(\[]))|<(?P<autolink>(?:https?|mailto|ftp):[^<>\s\x00]*)>|(?P<tag></?[A-Za-z][^<>\n\x00]*>)"
+    r"|(?P<escape>(?:\\[!-/:-@\[-`{-~])+)|(?P<space>_+)|(?P<mark>[*`~]+)|" + _CHARACTERS,
     regex.MULTILINE,
 )
 
@@ -242,7 +244,7 @@ def _shown(m: regex.Match[str]) -> str:
         except UnicodeDecodeError:
             return m.group()
     if kind == "escape":
-        return m.group()[1]
+        return m.group()[1::2]
     if kind == "autolink":
         return m.group("autolink")
     return " " if kind == "space" else ""  # markup, and characters nobody sees
