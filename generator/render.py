@@ -279,11 +279,8 @@ def describe(*texts: str | None) -> str:
     said = sentences(*texts)
     if len(said) > DESCRIPTION_CHARS:
         said = said[: DESCRIPTION_CHARS - 1].rsplit(" ", 1)[0].rstrip(",;:") + "\u2026"
-    return _CLOSING_QUOTE.sub("\u201d", _OPENING_QUOTE.sub("\u201c", markup.plain(said)))
-
-
-#: Straight double quotes as typographic ones: no '"' can end the attribute a theme prints the description in.
-_OPENING_QUOTE, _CLOSING_QUOTE = re.compile(r'(?:^|(?<=[\s(\[]))"'), re.compile('"')
+    parts = markup.plain(said).split('"')  # quotes made typographic, opening and closing in turn
+    return "".join(p + "\u201c\u201d"[i % 2] for i, p in enumerate(parts[:-1])) + parts[-1]
 
 
 def _plural(count: int, singular: str, plural: str | None = None) -> str:
