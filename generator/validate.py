@@ -40,15 +40,16 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-#: The words people write for true and false: YAML 1.2, which editors and the JSON Schema follow, reads
-#: yes/no/on/off as text, and the loader keeps them so (load._TEXT_IN_YAML_1_2).
-_YES_NO = frozenset(("yes", "no", "on", "off", "true", "false"))
+#: The words YAML 1.1 read as true and false: YAML 1.2, which editors and the JSON Schema follow, reads
+#: them as text, and so does the loader (load._TEXT_IN_YAML_1_2).
+_YES_NO = frozenset(("yes", "no", "on", "off"))
 
 
 def _yes_no(kind: str, value: Any) -> str | None:
-    """What to say of a yes/no word where a true/false or a number belongs; None for any other error."""
-    word = str(value).lower() if isinstance(value, (bool, str)) else ""
-    if word not in _YES_NO:
+    """What to say of yes/no where true/false belongs, or of a yes/no or true/false where a number does;
+    None for any other error."""
+    word = str(value).lower() if isinstance(value, bool) or (isinstance(value, str) and value.lower() in _YES_NO) else ""
+    if not word:
         return None
     if kind == "bool_type" and isinstance(value, str):
         return f"write true or false, not {value}: YAML reads yes/no/on/off as text (editors and the JSON Schema refuse them)"
