@@ -420,7 +420,7 @@ class Anonymity:
     def mentions(self, text: str) -> list[Mention]:
         """Every place the text names an anonymous partner, in order; where two readings of it
         (as written, as a reader sees it) find overlapping places, one mention spans both."""
-        found = [m for reading in self._readings(text) for m in self._found(reading)]
+        found = [m for tokens, read in _readings(text) for m in self._found(text, tokens, read)]
         return _merged(found)
 
     def first(self, text: str) -> Mention | None:
@@ -428,28 +428,23 @@ class Anonymity:
         found = self.mentions(text) if self.wanted else []
         return found[0] if found else None
 
-    def _readings(self, text: str) -> list[_Read]:
-        written = _written(text)
-        seen = _seen(text)
-        return [written] if seen.text == written.text else [written, seen]
-
-    def _found(self, reading: _Read) -> list[Mention]:
-        """The mentions in one reading of a text, mapped back to the text as written. The folded
-        reading is made with its map only for a text that holds a key (rare)."""
-        folded = _fold(reading.text)
+    def _found(self, text: str, tokens: regex.Pattern[str], read: str) -> list[Mention]:
+        """The mentions in one reading of a text (`read`, made with `tokens`), as written. The reading
+        is made again with its map back to the text as written only for a text that holds a key (rare)."""
+        folded = _fold(read)
         candidates = [w for w in self.wanted if any(word in folded for word in w.words)]
         if not candidates:
             return []
         joined_text = _joined(folded)
         if not any(key in joined_text for w in candidates for key in w.keys):
             return []
+        reading = _read(text, tokens, _shown)
         mapped = reading.then(_folded(reading.text))
-        joins = _read(mapped.text, _JOINS, lambda m: " ")
-        keyed = mapped.then(joins)
+        keyed = mapped.then(_read(mapped.text, _JOINS, lambda m: " "))
         found = [Mention(*keyed.span(i, j), w.partner) for w in candidates for key in w.keys
                  for i, j in _occurrences(key, keyed.text)]  # fmt: skip
-        if not found and keyed.text != joined_text:  # folding one character at a time read differently
-            found = [Mention(0, (reading.ends or [len(reading.text)])[-1] if reading.text else 0, candidates[0].partner)]
+        if not found and keyed.text != _joined(_fold(reading.text)):  # folding one character at a time read differently
+            found = [Mention(0, len(text), candidates[0].partner)]
         return found
 
     def replaced(self, text: str, *, slugs: bool = False, in_place: bool = False) -> str:
@@ -472,6 +467,23 @@ class Anonymity:
             parts += [text[at : m.start], m.partner.slug if slugs or in_target else m.partner.name]
             at = m.end
         return "".join(parts) + text[at:]
+
+
+#: What `_MARKDOWN` reads in a text of ASCII characters with none of "[]<&%\\": emphasis marks, and `_`.
+_MARKS_ONLY = str.maketrans({"*": None, "`": None, "~": None, "_": " "})
+
+
+def _readings(text: str) -> list[tuple[regex.Pattern[str], str]]:
+    """Each way a text is read, with what it reads: as written, and as a reader sees its Markdown
+    (one reading where the two are the same). Most texts are ASCII with no link, tag or escape:
+    for them, no pattern needs to run."""
+    if text.isascii() and not any(c in text for c in "[]<&%\\"):
+        seen = text.translate(_MARKS_ONLY)
+        return [(_WRITTEN, text)] if seen == text else [(_WRITTEN, text), (_MARKDOWN, seen)]
+    written = _WRITTEN.sub(_shown, text)
+    if _MARKDOWN.search(text) is None:
+        return [(_WRITTEN, written)]
+    return [(_WRITTEN, written), (_MARKDOWN, _MARKDOWN.sub(_shown, text))]
 
 
 #: Markdown's structure: a mention written across any of it can't be replaced where it is written.

@@ -26,6 +26,8 @@ import importlib
 import multiprocessing
 import pkgutil
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -33,8 +35,13 @@ import pytest
 import regex
 
 import generator
-from generator.load import MAX_TEXT
+from generator import privacy
+from generator.errors import JournalError
+from generator.load import MAX_TEXT, load_journal
 from generator.model import LONG_TEXT_MAX as FIELD
+from generator.model import TEXT_MAX
+from generator.validate import validate
+from helpers import write
 
 #: The hard stop for one pattern on one input: far above a linear pattern's milliseconds, far
 #: below a quadratic one's hours.
@@ -420,3 +427,71 @@ def test_markdown_reads_the_target_of_a_link_that_never_closes_a_bounded_number_
     markup.block.cache_clear()
     markup.block(made(unit, 20_000))
     assert 0 < len(reads) <= markup.LINK_READING * 20_000 + markup._LINK_READING_MORE
+
+
+RECORD = """\
+title: Outlining the post
+date: 2026-01-10
+partners:
+  - partner: alexa
+  - partner: assistant
+goal: Agree on an outline
+contributions:
+  - by: assistant
+    kind: structure
+    summary: Proposed a five-part outline
+"""
+PARTNERS = """\
+- {id: alexa, name: Alexa, kind: human}
+- {id: assistant, name: Writing assistant, kind: ai}
+- {id: qz-reader, name: Quentin Zabriskie, kind: human, anonymous: true}
+"""
+LINES = {"brackets": "[", "angle brackets": "<", "a dotted run ending in @": ("", "a.", "@"), "link targets": "[a]("}
+
+
+def _check(root: Path) -> subprocess.CompletedProcess[str]:
+    """`pjournal check` in its own process, stopped if it runs for minutes (it reads a journal in a second)."""
+    return subprocess.run([sys.executable, "-m", "generator.cli", "check", str(root)], capture_output=True, text=True,
+                          timeout=120, cwd=root.parent)  # fmt: skip
+
+
+@pytest.mark.parametrize("name", LINES)
+def test_a_line_of_900_kb_in_notes_is_refused_where_it_is_before_any_scan(tmp_path, name):
+    root = tmp_path / "journal"
+    write(root / "partners.yaml", PARTNERS)
+    write(root / "sessions/2026-01-10-outline.yaml", RECORD + "notes: '" + made(LINES[name], 900_000) + "'\n")
+    run = _check(root)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert re.match(r"journal/sessions/2026-01-10-outline\.yaml:11:8: notes: string should have at most 200000 characters",
+                    run.stderr), run.stderr[:300]  # fmt: skip
+    assert "warning:" not in run.stderr and "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize("name", LINES)
+def test_texts_at_their_limits_are_scanned_to_the_end(tmp_path, name):
+    """The longest notes and as many of the longest lessons as a record may hold, all of one worst
+    line, and the anonymous partner named at the end of each: found, each."""
+    root = tmp_path / "journal"
+    write(root / "partners.yaml", PARTNERS)
+    line = made(LINES[name], FIELD - 20)
+    lessons = "".join(f"  - '{made(LINES[name], TEXT_MAX - 20)} qz-reader'\n" for _ in range(150))
+    write(root / "sessions/2026-01-10-outline.yaml", RECORD + f"notes: '{line} qz-reader'\nlessons:\n{lessons}")
+    run = _check(root)
+    assert run.returncode == 0, run.stdout + run.stderr[:500]
+    assert run.stderr.count("names the anonymous partner") == 151, run.stderr[:500]
+
+
+def test_a_text_over_its_limit_is_given_to_no_scan(tmp_path, monkeypatch):
+    seen: list[int] = []
+    read = privacy.Anonymity.mentions
+    monkeypatch.setattr(privacy, "secret_in", lambda text: seen.append(len(text)))
+    monkeypatch.setattr(privacy.Anonymity, "mentions", lambda self, text: seen.append(len(text)) or read(self, text))
+    root = tmp_path / "journal"
+    write(root / "partners.yaml", PARTNERS)
+    write(root / "sessions/2026-01-10-outline.yaml", RECORD + "notes: '" + "x" * (FIELD + 1) + "'\n")
+    write(root / "sessions/2026-01-11-outline.yaml", RECORD + "lessons: ['" + "x" * (TEXT_MAX + 1) + "']\n")
+    with pytest.raises(JournalError) as e:
+        validate(load_journal(root))
+    problems = [str(p) for p in e.value.errors]
+    assert len(problems) == 2 and all("string should have at most" in p for p in problems), problems
+    assert seen and max(seen) < TEXT_MAX, "texts of records within their limits are scanned; these two records are not"
