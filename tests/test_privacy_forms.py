@@ -28,18 +28,10 @@ from generator.cli import cli
 from generator.model import Partner
 from helpers import write
 
-PARTNERS = """\
-- id: alexa
-  name: Alexa
-  kind: human
-- id: assistant
-  name: Writing assistant
-  kind: ai
-- id: qz-reader
-  name: Quentin Zabriskie
-  kind: human
-  anonymous: true
-  alias: Second reader
+import test_privacy
+
+#: test_privacy's partners, the anonymous one named nowhere else, and a second anonymous partner.
+PARTNERS = test_privacy.PARTNERS.replace("  strengths: [reading as Quentin Zabriskie does]\n", "") + """\
 - id: maud-g
   name: Maud Griffin
   kind: human
