@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+from jinja2.bccache import Bucket, BytecodeCache
+
 from .analyze import public_partners, published
 from .errors import LocatedError
 from .export import exports
@@ -46,6 +48,21 @@ class Kept:
     sessions: SessionCache = field(default_factory=SessionCache)
     pages: PageMemo = field(default_factory=PageMemo)
     exported: SessionCache = field(default_factory=SessionCache)
+    compiled: Compiled = field(default_factory=lambda: Compiled())
+
+
+class Compiled(BytecodeCache):
+    """Templates compiled once, kept in memory (`serve` keeps an engine's theme templates here)."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.codes:
+            bucket.bytecode_from_string(self.codes[bucket.key])  # Jinja drops it if the source changed
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.codes[bucket.key] = bucket.bytecode_to_string()
 
 
 @dataclass(frozen=True)
