@@ -128,6 +128,7 @@ class JournalPlugin(BasePlugin[PluginConfig]):
             self.partners = publication.partners
             _log(publication.warnings)
             _log(_config_mentions(config, self.partners))
+            config.site_name = publication.site_name  # an anonymous partner in it: the public name, as everywhere
         except JournalError as e:
             _log(e.warnings)
             if not self.is_serve:

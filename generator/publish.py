@@ -19,7 +19,7 @@ from .errors import LocatedError
 from .export import exports
 from .load import Cache, load_journal
 from .model import Journal, Partner
-from .privacy import Redacted, compile_patterns, redact
+from .privacy import Anonymity, Redacted, compile_patterns, redact
 from .render import ENV, Page, PageMemo, SessionCache, site_pages
 from .validate import validate
 from . import framework
@@ -76,6 +76,7 @@ class Publication:
     exports: dict[str, str]
     warnings: list[LocatedError]
     partners: dict[str, Partner]
+    site_name: str  # as published: an anonymous partner it names replaced by the public name
 
 
 def checked_journal(options: Options, kept: Kept | None = None) -> Journal:
@@ -99,10 +100,11 @@ def publish(options: Options, kept: Kept | None = None, checked: Journal | None 
     checked = checked if checked is not None else checked_journal(options, kept)
     journal = published_journal(options, kept, checked)
     figures = framework.views(journal)
-    files = exports(journal, public_partners(journal.partners), ENV, site_name=options.site_name,
+    site_name = Anonymity(checked.partners).replaced(options.site_name)
+    files = exports(journal, public_partners(journal.partners), ENV, site_name=site_name,
                     site_url=options.site_url, prefix=options.prefix,
                     cache=kept.exported if kept is not None else None,
                     directory_urls=options.directory_urls, views=figures[0])  # fmt: skip
     pages = site_pages(journal, kept.sessions if kept is not None else None, directory_urls=options.directory_urls,
                        memo=kept.pages if kept is not None else None, figures=figures)  # fmt: skip
-    return Publication(journal, pages, files, journal.warnings, checked.partners)
+    return Publication(journal, pages, files, journal.warnings, checked.partners, site_name)

@@ -223,6 +223,9 @@ def test_a_page_or_config_of_the_site_that_names_an_anonymous_partner_fails_stri
     assert "docs/guide.md:4:2: names the anonymous partner published as 'Second reader'" in result.output
     assert "mkdocs.yml: site_name: names the anonymous partner published as 'Second reader'" in result.output
     assert "Jane" not in result.output.replace("docs/guide.md", ""), "the warning itself names the alias only"
+    assert runner.invoke(mkdocs_cli, ["build"]).exit_code == 0
+    home = (site / "site/journal/index.html").read_text(encoding="utf-8")
+    assert "Team docs with Second reader" in home and "Ｊａｎｅ" not in home, "the site's name is published with the alias"
 
 
 def test_journal_pages_link_their_feed_and_json_in_the_head(tmp_path, runner, monkeypatch):
