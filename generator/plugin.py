@@ -45,7 +45,7 @@ from .output import clean_prefix
 from .publish import Kept, Options, publish
 from .model import Partner
 from .privacy import page_warnings
-from .render import OWN_HEADING, Heading, Nav, Page, comments_block, headings
+from .render import Nav, Page, comments_block, headings, toc_tokens, with_permalinks
 
 log = get_plugin_logger(PLUGIN)
 
@@ -317,10 +317,10 @@ class JournalPage(MkPage):
         assert self.markdown is not None
         ours = self.journal_page
         options = config.mdx_configs.get("toc") or config.mdx_configs.get("markdown.extensions.toc") or {}
-        body = _with_permalinks(self._linked(ours.body, files), options)
+        body = with_permalinks(self._linked(ours.body, files), options)
         before, found, after = self.markdown.partition(ours.body)
         if found and not before.strip() and not after.strip():
-            self.content, self.toc = body, get_toc(_toc_tokens(ours.headings))
+            self.content, self.toc = body, get_toc(toc_tokens(ours.headings))
             self.present_anchor_ids, self.links_to_anchors = _ids(body), {}
             return
         # another plugin changed the page's Markdown: MkDocs' own pass renders what it added
@@ -330,7 +330,7 @@ class JournalPage(MkPage):
         self.markdown = added
         if found:
             self.content = (self.content or "").replace(f"<p>{_BODY}</p>", body, 1)
-            self.toc = get_toc([*_toc_tokens(ours.headings), *_tokens(self.toc)])
+            self.toc = get_toc([*toc_tokens(ours.headings), *_tokens(self.toc)])
             self.present_anchor_ids = (self.present_anchor_ids or set()) | _ids(body)
 
     def _linked(self, html: str, files: Files) -> str:
@@ -408,37 +408,6 @@ def _log(problems: list[LocatedError]) -> None:
     """Problems through MkDocs' log, so that `--strict` counts the warnings; the log adds the severity."""
     for problem in problems:
         (log.warning if problem.severity == "warning" else log.error)(problem.format(severity=False))
-
-
-def _with_permalinks(html: str, options: dict[str, Any]) -> str:
-    """Headings with the permalink the `toc` extension's options ask for (`permalink: true` and friends)."""
-    symbol = options.get("permalink")
-    if not symbol:
-        return html
-    text = "&para;" if symbol is True else escape(str(symbol))
-    css = escape(str(options.get("permalink_class", "headerlink")))
-    title = escape(str(options.get("permalink_title", "Permanent link")))
-
-    def link(m: re.Match[str]) -> str:
-        level, id, inner = m.groups()
-        a = f'<a class="{css}" href="#{id}" title="{title}">{text}</a>'
-        inner = a + inner if options.get("permalink_leading") else inner + a
-        return f'<h{level} id="{id}">{inner}</h{level}>'
-
-    return OWN_HEADING.sub(link, html)
-
-
-def _toc_tokens(heads: tuple[Heading, ...]) -> list[dict[str, Any]]:
-    """Headings nested by level, as Markdown's `toc` extension reports them to MkDocs."""
-    root: list[dict[str, Any]] = []
-    stack: list[tuple[int, list[dict[str, Any]]]] = [(0, root)]
-    for h in heads:
-        token: dict[str, Any] = {"level": h.level, "id": h.id, "name": h.name, "children": []}
-        while stack[-1][0] >= h.level:
-            stack.pop()
-        stack[-1][1].append(token)
-        stack.append((h.level, token["children"]))
-    return root
 
 
 def _tokens(toc: Any) -> list[dict[str, Any]]:

@@ -72,6 +72,37 @@ def headings(body: str) -> tuple[Heading, ...]:
     return tuple(Heading(int(level), id, _TAG.sub("", inner).strip()) for level, id, inner in OWN_HEADING.findall(body))
 
 
+def with_permalinks(html: str, options: dict[str, Any]) -> str:
+    """Headings with the permalink the `toc` extension's options ask for (`permalink: true` and friends)."""
+    symbol = options.get("permalink")
+    if not symbol:
+        return html
+    text = "&para;" if symbol is True else escape(str(symbol))
+    css = escape(str(options.get("permalink_class", "headerlink")))
+    title = escape(str(options.get("permalink_title", "Permanent link")))
+
+    def link(m: re.Match[str]) -> str:
+        level, id, inner = m.groups()
+        a = f'<a class="{css}" href="#{id}" title="{title}">{text}</a>'
+        inner = a + inner if options.get("permalink_leading") else inner + a
+        return f'<h{level} id="{id}">{inner}</h{level}>'
+
+    return OWN_HEADING.sub(link, html)
+
+
+def toc_tokens(heads: tuple[Heading, ...]) -> list[dict[str, Any]]:
+    """Headings nested by level, as Markdown's `toc` extension reports them to MkDocs."""
+    root: list[dict[str, Any]] = []
+    stack: list[tuple[int, list[dict[str, Any]]]] = [(0, root)]
+    for h in heads:
+        token: dict[str, Any] = {"level": h.level, "id": h.id, "name": h.name, "children": []}
+        while stack[-1][0] >= h.level:
+            stack.pop()
+        stack[-1][1].append(token)
+        stack.append((h.level, token["children"]))
+    return root
+
+
 def anchor(text: str) -> str:
     """An id made of a heading's text, as Markdown's table of contents makes it; never a theme's own "__" id."""
     return "h" + slug if (slug := slugify(markup.text(text), "-")).startswith("_") or not slug else slug
