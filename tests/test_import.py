@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import yaml
 from conftest import FIXTURES, needs_tool
 
 from generator.cli import cli
+from helpers import fetch, free_port, stop, wait_for
 
 IMPORTS = FIXTURES / "import"
 CLAUDE = IMPORTS / "claude-code" / "-home-alice-work-shop"
@@ -445,3 +447,20 @@ def test_an_imported_draft_renders_with_drafts_and_its_origin_stays_off_the_page
     assert "Fixing the flaky checkout test" in page and "draft" in page
     assert not any("imported_from" in text or "sha256:" in text for text in pages.values())
     assert '"imported_from"' in (site / "out/journal.json").read_text(encoding="utf-8")
+
+
+@pytest.mark.build
+def test_serve_with_drafts_shows_an_imported_draft_at_once(runner, site):
+    """The path README gives: import, then `pjournal serve --drafts` shows the draft as a page."""
+    run(runner, str(TRANSCRIPT), "--human", "alice")
+    [name] = [Path(p).stem for p in drafts(site)]
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "generator.cli", "serve", "--drafts", "-a", f"127.0.0.1:{port}"],
+                              cwd=site, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # fmt: skip
+    try:
+        page = f"http://127.0.0.1:{port}/sessions/{name}/"
+        assert wait_for(lambda: "Fixing the flaky checkout test" in fetch(page), 120)
+        assert "TODO(import)" in fetch(page), "what only a person knows is shown as still to write"
+    finally:
+        output = stop(server)
+    assert "Traceback" not in output
