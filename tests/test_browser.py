@@ -172,42 +172,6 @@ def test_search_finds_a_session_by_a_word_of_its_goal(reader):
     page.keyboard.press("Escape")
 
 
-SEARCH_QUERIES = ["winter", "recipe scaling", "priya", "held up", "calibration", "outline"]
-
-
-def _search_results(reader, query: str) -> list[str]:
-    """The links Material's search shows for a query, as paths below the site (with their #section)."""
-    page = reader.open("")
-    page.keyboard.press("/")
-    box = page.locator("input.md-search__input")
-    box.wait_for(state="visible")
-    box.press_sequentially(query)  # typed, as a reader does: Material searches on key events
-    page.wait_for_function("document.querySelector('.md-search-result__meta').textContent.match(/match/i)")
-    page.wait_for_timeout(300)
-    hrefs = page.eval_on_selector_all(".md-search-result__item a.md-search-result__link", LINKS_JS)
-    return [h.removeprefix(reader.base).split("?")[0] + ("#" + h.split("#", 1)[1] if "#" in h else "") for h in hrefs]
-
-
-def test_search_finds_the_same_pages_as_with_materials_own_parser(browser, base, tmp_path, monkeypatch):
-    from generator import plugin
-
-    monkeypatch.setattr(plugin, "_index_journal_pages", lambda config: None)  # Material's parser for every page
-    target = tmp_path / "site"
-    result = CliRunner().invoke(cli, ["build", "-q", "-f", str(ROOT / "mkdocs.yml"), "-d", str(target)])
-    assert result.exit_code == 0, result.output
-    served = Served(target)
-    ours, theirs = Reader(browser, base), Reader(browser, served.base)
-    try:
-        for query in SEARCH_QUERIES:
-            found = _search_results(ours, query)
-            assert found, query
-            assert found == _search_results(theirs, query), query
-    finally:
-        ours.close()
-        theirs.close()
-        served.close()
-
-
 # 4. Dark palette and a phone
 
 
