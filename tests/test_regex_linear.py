@@ -164,7 +164,7 @@ WORST: dict[str, Worst | NotUserText] = {
     r"^(?:an?|the) ": Worst("a secret's name", ("a",)),
     r"[\\/]+": Worst("a folder's path", ("/",)),
     r"(?<![\w.~])/(?:Users|home)/[^\s/\\\"'`:]+": Worst("a transcript's text", ("/home/", "/Users/a", " /home/")),
-    r"\b[A-Za-z]:(?:\\\\|\\|/)+Users(?:\\\\|\\|/)+[^\s\\/\"'`:]+": Worst("a transcript's text", (("C:", "\\", "x"), ("C:", "/", ""), "C:\\Users\\")),
+    r"\b[A-Za-z]:[\\/]++Users[\\/]++[^\s\\/\"'`:]+": Worst("a transcript's text", (("C:", "\\", "x"), ("C:", "/", ""), "C:\\Users\\")),
     r"[^A-Za-z0-9]": Worst("a folder's path", ("/",)),
     r"\(([^)]+)\)": Worst("a commit trailer", ("(", "(a")),
     r"\s*<[^>]*>\s*$": Worst("a commit trailer", ("<", " <", (" ", " ", "x"))),
@@ -191,12 +191,9 @@ SLOW_ELSEWHERE = {
     r"^\*\*\* (Add|Update|Delete) File: (.+?)\s*$": "lazy (.+?) then \\s*$: each extension rescans a run of spaces",
     r"\(([^)]+)\)": "each '(' reads to the next ')', which may be the end",
     r"\s*<[^>]*>\s*$": "each '<' reads to the next '>', which may be the end",
-    r"\b[A-Za-z]:(?:\\\\|\\|/)+Users(?:\\\\|\\|/)+[^\s\\/\"'`:]+": "(?:\\\\|\\)+ splits a run of backslashes "
-                                                                              "in exponentially many ways",
 }
 RESCANS_ELSEWHERE = {key: SLOW_ELSEWHERE[key] for key in (
-    r"<system-reminder>.*?</system-reminder>", r"\(([^)]+)\)", r"\s*<[^>]*>\s*$",
-    r"\b[A-Za-z]:(?:\\\\|\\|/)+Users(?:\\\\|\\|/)+[^\s\\/\"'`:]+")}
+    r"<system-reminder>.*?</system-reminder>", r"\(([^)]+)\)", r"\s*<[^>]*>\s*$")}
 
 #: Patterns known by their name where their source is long or built from parts.
 NAMED = {"_WRITTEN", "_MARKDOWN", "_PLACEHOLDER", "_DEPLOYS", "_NOT_TEXT", "_NOT_TEXT_BMP", "_IMPLICIT_DATE", "AI_NAMES",

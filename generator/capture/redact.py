@@ -108,7 +108,7 @@ def path_rules(folder: str) -> list[Rule]:
         rules.append(Rule("repository-path", re.compile(under + r"[\\/]+(?=\S)"), ""))
         rules.append(Rule("repository-path", re.compile(under + r"(?![\w.-])"), "."))
     rules.append(Rule("home-folder", re.compile(r"(?<![\w.~])/(?:Users|home)/[^\s/\\\"'`:]+"), "~"))
-    rules.append(Rule("home-folder", re.compile(r"\b[A-Za-z]:(?:\\\\|\\|/)+Users(?:\\\\|\\|/)+[^\s\\/\"'`:]+"), "~"))
+    rules.append(Rule("home-folder", re.compile(r"\b[A-Za-z]:[\\/]++Users[\\/]++[^\s\\/\"'`:]+"), "~"))
     return rules
 
 
