@@ -152,7 +152,8 @@ WORST: dict[str, Worst | NotUserText] = {
     r"^Removed: ([0-9a-f]{7,40})\b": Worst("a chat history's line", ("Removed: ",)),
     r"^(.*?\?)\s*\(Y\)es/\(N\)o.*?\[(Yes|No)\]:\s*(\S*)\s*$": Worst("a chat history's line", ("?", "? (Y)es/(N)o", ("a? (Y)es/(N)o [Yes]:", " ", "x"))),
     r"<system-reminder>.*?</system-reminder>": Worst("a transcript's message", ("<system-reminder>",)),
-    r"^\*\*\* (Add|Update|Delete) File: (.+?)\s*$": Worst("a patch in a transcript", (("*** Add File: a", " ", "x"), "*** Add File: a \n")),
+    r"^\*\*\* (Add|Update|Delete) File: (.*\S|.)\s*$": Worst("a patch in a transcript", (("*** Add File: a", " ", "x"), "*** Add File: a \n",
+                                                                                         ("*** Add File: a", " ", "\n*** Add File: b"))),
     r"^(?:Exit code:|Process exited with code)\s*(-?\d+)": Worst("a tool's output", (("Exit code:", " ", "x"),)),
     r"^# pjournal import checksum: ([0-9a-f]{16})\b.*\n": Worst("a draft record", ("# pjournal import checksum: 0123456789abcdef ",)),
     r"This reverts commit ([0-9a-f]{7,40})": Worst("a commit message", ("This reverts commit ", "This reverts commit 0")),
@@ -188,7 +189,6 @@ SLOW_ELSEWHERE = {
     r"^Applied edit to (.+?)\s*$": "lazy (.+?) then \\s*$: each extension rescans a run of spaces",
     r"^(.*?\?)\s*\(Y\)es/\(N\)o.*?\[(Yes|No)\]:\s*(\S*)\s*$": "each '?' reads the rest for '[Yes]:'",
     r"<system-reminder>.*?</system-reminder>": "each unclosed tag reads the rest of the message",
-    r"^\*\*\* (Add|Update|Delete) File: (.+?)\s*$": "lazy (.+?) then \\s*$: each extension rescans a run of spaces",
     r"\(([^)]+)\)": "each '(' reads to the next ')', which may be the end",
     r"\s*<[^>]*>\s*$": "each '<' reads to the next '>', which may be the end",
 }

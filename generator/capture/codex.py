@@ -30,7 +30,9 @@ REJECTED = frozenset({"exec command rejected by user", "patch rejected by user"}
 #: Text Codex puts into the conversation as the person's, which they did not type.
 INJECTED = ("<environment_context>", "<user_instructions>", "# AGENTS.md instructions", "<user_shell_command>",
             "<turn_aborted>")  # fmt: skip
-_PATCH_FILE = re.compile(r"^\*\*\* (Add|Update|Delete) File: (.+?)\s*$", re.M)
+#: A file a patch names, to the last non-space of its line: read greedily, as a lazy name followed
+#: by `\s*$` rescans the line's trailing spaces once for each character it grows.
+_PATCH_FILE = re.compile(r"^\*\*\* (Add|Update|Delete) File: (.*\S|.)\s*$", re.M)
 _EXIT = re.compile(r"^(?:Exit code:|Process exited with code)\s*(-?\d+)")
 _FUNCTIONS: dict[str, ToolKind] = {"update_plan": "plan", "view_image": "read", "web_search": "search"}
 
