@@ -33,10 +33,14 @@ from .read import Problems
 
 START = re.compile(r"^# aider chat started at (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\s*$")
 _MODEL = re.compile(r"^(?:Main model|Model|Models): (\S+)")
-_APPLIED = re.compile(r"^Applied edit to (.+?)\s*$")
+#: The file edited, to the last non-space of the line (greedy: a lazy name rescans trailing spaces).
+_APPLIED = re.compile(r"^Applied edit to (.*\S|.)\s*$")
 _COMMIT = re.compile(r"^Commit ([0-9a-f]{7,40})\b")
 _REMOVED = re.compile(r"^Removed: ([0-9a-f]{7,40})\b")
-_QUESTION = re.compile(r"^(.*?\?)\s*\(Y\)es/\(N\)o.*?\[(Yes|No)\]:\s*(\S*)\s*$")
+#: A question aider asked, to its `?`; the answer follows (`_asked`).
+_QUESTION = re.compile(r"^(.*?\?)\s*\(Y\)es/\(N\)o")
+#: The answer aider gives for a person who only pressed Enter: `[Yes]:`.
+_DEFAULT = re.compile(r"\[(Yes|No)\]:")
 _INTERRUPT = ("^C KeyboardInterrupt", "^C again to exit")
 #: The questions whose answer is a person's decision on the AI's work: its kind, and whether the
 #: line before it names the target (a command or a file).
@@ -52,6 +56,26 @@ QUESTIONS: dict[str, tuple[ToolKind, str]] = {
 _CONTEXT: dict[str, ToolKind] = {"/add": "read", "/read-only": "read", "/web": "fetch", "/paste": "read"}
 _RUN = ("/run", "/test", "!")
 _ASK = ("/ask", "/code", "/architect", "/chat")
+
+
+def _asked(line: str) -> tuple[str, str] | None:
+    """The question in one of aider's lines and the answer given: `Run shell command? (Y)es/(N)o
+    [Yes]: n` -> ("Run shell command?", "n"); the default when the answer is blank.
+
+    The answer is the line's last word if the word before it ends with the default (`[Yes]: n`),
+    else what follows the default's first mention in the last word (`[Yes]:n`, `[Yes]:`). Read
+    by words from the end: a pattern looking for the default after every `?` reads the rest of
+    the line from each."""
+    question = _QUESTION.match(line)
+    if question is None:
+        return None
+    words = line[question.end() :].split()
+    if len(words) > 1 and words[-2].endswith(("[Yes]:", "[No]:")):
+        return question.group(1), words[-1]
+    default = _DEFAULT.search(words[-1]) if words else None
+    if default is None:
+        return None
+    return question.group(1), words[-1][default.end() :] or default.group(1)
 
 
 def is_history(path: Path) -> bool:
@@ -180,12 +204,12 @@ class _Parser:
         elif (found := _REMOVED.match(text)) is not None and self.undoing is not None:
             self.add(Undo("undo", found.group(1), self.undoing))
             self.undoing = None
-        elif (found := _QUESTION.match(text)) is not None:
-            self.answer(found.group(1), found.group(3) or found.group(2), where)
+        elif (asked := _asked(text)) is not None:
+            self.answer(*asked, where)
         elif text.startswith(_INTERRUPT):
             if not (self.session.events and isinstance(self.session.events[-1], Interrupt)):
                 self.add(Interrupt(where))
-        if text and _QUESTION.match(text) is None:
+        if text and _asked(text) is None:
             self.above = text
 
     def answer(self, question: str, answer: str, where: Where) -> None:
