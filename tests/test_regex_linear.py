@@ -153,7 +153,6 @@ WORST: dict[str, Worst | NotUserText] = {
     r"\[(Yes|No)\]:": Worst("a chat history's line", ("[", "[Yes]", "[No")),
     r"^Commit ([0-9a-f]{7,40})\b": Worst("a chat history's line", ("Commit ",)),
     r"^Removed: ([0-9a-f]{7,40})\b": Worst("a chat history's line", ("Removed: ",)),
-    r"<system-reminder>.*?</system-reminder>": Worst("a transcript's message", ("<system-reminder>",)),
     r"^\*\*\* (Add|Update|Delete) File: (.*\S|.)\s*$": Worst("a patch in a transcript", (("*** Add File: a", " ", "x"), "*** Add File: a \n",
                                                                                          ("*** Add File: a", " ", "\n*** Add File: b"))),
     r"^(?:Exit code:|Process exited with code)\s*(-?\d+)": Worst("a tool's output", (("Exit code:", " ", "x"),)),
@@ -188,12 +187,11 @@ WORST: dict[str, Worst | NotUserText] = {
 #: Patterns this test found slow in code it does not own, by key: the hard stop, and the count, fail on
 #: them. Marked strict expected failures, so that each one made linear fails here until its line goes.
 SLOW_ELSEWHERE = {
-    r"<system-reminder>.*?</system-reminder>": "each unclosed tag reads the rest of the message",
     r"\(([^)]+)\)": "each '(' reads to the next ')', which may be the end",
     r"\s*<[^>]*>\s*$": "each '<' reads to the next '>', which may be the end",
 }
 RESCANS_ELSEWHERE = {key: SLOW_ELSEWHERE[key] for key in (
-    r"<system-reminder>.*?</system-reminder>", r"\(([^)]+)\)", r"\s*<[^>]*>\s*$")}
+    r"\(([^)]+)\)", r"\s*<[^>]*>\s*$")}
 
 #: Patterns known by their name where their source is long or built from parts.
 NAMED = {"_WRITTEN", "_MARKDOWN", "_PLACEHOLDER", "_DEPLOYS", "_NOT_TEXT", "_NOT_TEXT_BMP", "_IMPLICIT_DATE", "AI_NAMES",

@@ -56,7 +56,8 @@ _NOT_TYPED = re.compile(
     r"^\s*<(?:command-name|command-message|command-args|local-command-stdout|local-command-stderr|"
     r"local-command-caveat|bash-input|bash-stdout|bash-stderr|task-notification|user-memory-input)>"
 )
-_REMINDER = re.compile(r"<system-reminder>.*?</system-reminder>", re.S)
+#: What Claude Code adds to a person's message for the model alone: taken out (`_without_reminders`).
+_REMINDER = ("<system-reminder>", "</system-reminder>")
 
 #: Claude Code's tools: what each does, and the input that names its target.
 TOOLS: dict[str, tuple[ToolKind, str]] = {
@@ -121,6 +122,18 @@ def read(path: Path, shown: str, problems: Problems) -> list[Session]:
     return [session]
 
 
+def _without_reminders(text: str) -> str:
+    """The text without its reminders, each to the first closing tag after it (one never closed
+    stays). Found by `str.find` from where the last ended: a pattern looking for the closing tag
+    after every opening one reads the rest of the text from each that is never closed."""
+    opening, closing = _REMINDER
+    parts, at = [], 0
+    while (start := text.find(opening, at)) != -1 and (end := text.find(closing, start + len(opening))) != -1:
+        parts.append(text[at:start])
+        at = end + len(closing)
+    return "".join(parts) + text[at:]
+
+
 class _Reader:
     """Turns a transcript's lines into a session's events."""
 
@@ -172,7 +185,7 @@ class _Reader:
                 self.result(block, obj.get("toolUseResult"), where)
             elif block.get("type") == "text" and isinstance(block.get("text"), str):
                 typed.append(block["text"])
-        text = _REMINDER.sub("", "\n".join(typed)).strip()
+        text = _without_reminders("\n".join(typed)).strip()
         if not text or side or _NOT_TYPED.match(text):
             return
         events = self.session.events
