@@ -27,6 +27,29 @@ _REVERTS = re.compile(r"This reverts commit ([0-9a-f]{7,40})")
 _FORMAT = "%x1e%H%x1f%aI%x1f%(trailers:only,unfold)%x1f%B%x1d"
 
 
+def _without_address(value: str) -> str:
+    """A trailer's name without the `<address>` that ends it: from the first `<` after the `>`
+    before the last. Found by `str.rfind`, as a pattern reads from every `<` to the next `>`."""
+    body = value.rstrip()
+    if body.endswith(">"):
+        last = len(body) - 1
+        opened = body.find("<", body.rfind(">", 0, last) + 1, last)
+        if opened != -1:
+            return body[:opened].strip()
+    return value.strip()
+
+
+def _in_brackets(name: str) -> str:
+    """What the first `(...)` holding something in a name holds (`Claude (claude-opus-4)`), or "".
+    That `(` is the first one not closed at once, its `)` the next: each found once, as a pattern
+    reads from every `(` to the next `)`."""
+    opened = re.search(r"\([^)]", name)
+    if opened is None:
+        return ""
+    closed = name.find(")", opened.end())
+    return name[opened.start() + 1 : closed] if closed != -1 else ""
+
+
 class GitError(UserError):
     """`git log` could not read the range: its own message, in one line."""
 
@@ -73,11 +96,10 @@ def read(range_: str, folder: Path, ai_names: list[str]) -> Session:
             key, value = key.strip().lower(), value.strip()
             if key not in TRAILERS:
                 continue
-            name = re.sub(r"\s*<[^>]*>\s*$", "", value).strip()
-            inner = re.search(r"\(([^)]+)\)", name)
+            name = _without_address(value)
             if key != "co-authored-by" or AI_NAMES.search(value) or any(k in value.lower() for k in known):
                 ai = True
-                model = model or (inner.group(1) if inner else name)
+                model = model or _in_brackets(name) or name
         status = [line.split("\t", 1)[0][:1] for line in files.strip().splitlines() if "\t" in line]
         session.events.append(Commit(commit[:7], ai, where, model, status.count("A"), len(status) - status.count("A")))
         if model:
