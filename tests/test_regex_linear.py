@@ -43,6 +43,9 @@ from generator.model import TEXT_MAX
 from generator.validate import validate
 from helpers import write
 
+#: Corpora of adversarial texts at the longest lengths the loader allows: left out of the fast loop.
+pytestmark = pytest.mark.corpus
+
 #: The hard stop for one pattern on one input: far above a linear pattern's milliseconds, far
 #: below a quadratic one's hours.
 SECONDS = 5.0
