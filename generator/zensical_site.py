@@ -25,7 +25,7 @@ from jinja2 import PackageLoader
 from .install import Install
 from . import engines
 from .errors import JournalError, LocatedError, UserError
-from .folders import overlap, remove_tree, shown, temp_folder
+from .folders import remove_tree, shown, site_folder_problem, temp_folder
 from .load import load_journal
 from .markup import error_banner
 from .output import Written, clean_prefix, journal_files, sidebar, write_files
@@ -91,14 +91,6 @@ def nav_text(site: ZensicalSite) -> str:
     return "nav: " + json.dumps(items, ensure_ascii=False)  # JSON is YAML
 
 
-def _problem(site: ZensicalSite) -> str | None:
-    """Why the site folder would put sources at risk (Zensical replaces it): docs, the journal, the config's folder."""
-    why = overlap(site.site_dir, [(f"docs_dir ('{shown(site.docs_dir)}')", site.docs_dir, False),
-                                  (f"the journal folder ('{shown(site.journal_dir)}')", site.journal_dir, False),
-                                  (f"the folder of {site.config.name}", site.config.parent, True)])  # fmt: skip
-    return None if why is None else f"site folder '{shown(site.site_dir)}' {why}; choose a folder of its own, such as 'site'"
-
-
 def _options(site: ZensicalSite) -> Options:
     """The publication's options, from the site's config and the command line."""
     return Options(site.journal_dir, prefix=site.prefix, drafts=site.drafts, redact=site.redact,
@@ -149,7 +141,8 @@ def build(site: ZensicalSite, strict: bool, report: Callable[[str], None]) -> No
 
     Under `strict` a warning about a record stops the build before Zensical runs.
     """
-    problem = _problem(site)
+    problem = site_folder_problem(str(site.config), site.docs_dir, site.journal_dir, site.site_dir,
+                                  shown(site.site_dir))  # fmt: skip
     if problem is not None:
         raise UserError(problem)
     _written, warnings = render_into_docs(site)
