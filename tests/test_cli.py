@@ -6,6 +6,8 @@ import os
 import re
 from pathlib import Path
 
+import pytest
+
 from generator.cli import cli
 from helpers import edit, write
 
@@ -44,6 +46,7 @@ def test_check_of_a_missing_folder(tmp_path, runner, monkeypatch):
     assert result.stderr.startswith(f"{tmp_path / 'nowhere'}: journal folder not found\n")
 
 
+@pytest.mark.build
 def test_build_without_mkdocs_yml_uses_a_default_site(journal_copy, runner):
     journal_copy("design")
     result = runner.invoke(cli, ["build", "--strict"])
@@ -57,6 +60,7 @@ def test_build_without_mkdocs_yml_uses_a_default_site(journal_copy, runner):
     assert not list(Path(".").glob(".site-*")), "the staging folder is removed"
 
 
+@pytest.mark.build
 def test_build_keeps_the_last_good_site_when_a_record_breaks(journal_copy, runner):
     root = journal_copy("design")
     assert runner.invoke(cli, ["build", "-d", "public"]).exit_code == 0
@@ -71,6 +75,7 @@ def test_build_keeps_the_last_good_site_when_a_record_breaks(journal_copy, runne
     assert sorted(os.listdir(".")) == ["journal", "public"]
 
 
+@pytest.mark.build
 def test_strict_build_fails_on_a_warning(journal_copy, runner):
     root = journal_copy("minimal")
     edit(root / "partners.yaml", "kind: ai", "kind: human")
@@ -81,6 +86,7 @@ def test_strict_build_fails_on_a_warning(journal_copy, runner):
     assert "Aborted with 1 warnings in strict mode!" in result.stderr
 
 
+@pytest.mark.build
 def test_drafts_are_built_only_when_asked(journal_copy, runner):
     root = journal_copy("minimal")
     path = root / "sessions/2026-01-10-outline.yaml"
@@ -107,6 +113,7 @@ def test_build_in_a_folder_with_neither_site_nor_journal(tmp_path, runner, monke
     )
 
 
+@pytest.mark.build
 def test_redact_on_the_command_line_reaches_pages_json_and_feed(journal_copy, runner):
     journal_copy("design")
     assert runner.invoke(cli, ["build", "-q", "--redact", r"five-part \w+"]).exit_code == 0

@@ -57,6 +57,7 @@ def site(tmp_path: Path, runner, monkeypatch: pytest.MonkeyPatch) -> Path:
 # pjournal init
 
 
+@pytest.mark.build
 def test_init_writes_a_site_that_checks_clean_and_builds_strict(site, runner):
     assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()) == [
         ".github/workflows/journal.yml",
@@ -439,6 +440,7 @@ def build_plain_mkdocs(docs: Path, site: Path, directory_urls: bool = True) -> N
     build(load_config(str(config), strict=True))
 
 
+@pytest.mark.build
 def test_render_writes_the_pages_that_plain_mkdocs_builds(journal_copy, runner, tmp_path):
     root = journal_copy("design")
     result = runner.invoke(cli, ["render", "-o", "out"])
@@ -455,6 +457,7 @@ def test_render_writes_the_pages_that_plain_mkdocs_builds(journal_copy, runner, 
     assert broken_links(tmp_path / "built") == []
 
 
+@pytest.mark.build
 def test_render_for_a_site_without_directory_urls(journal_copy, runner, tmp_path):
     journal_copy("design")
     result = runner.invoke(cli, ["render", "-o", "out", "--no-directory-urls"])
@@ -467,6 +470,7 @@ def test_render_for_a_site_without_directory_urls(journal_copy, runner, tmp_path
     assert "sessions/2026-02-03-follow-up-post.html" in Path("out/feed.xml").read_text()
 
 
+@pytest.mark.build
 def test_render_with_a_prefix(journal_copy, runner, tmp_path):
     journal_copy("design")
     result = runner.invoke(cli, ["render", "journal", "-o", "docs", "--prefix", "/journal/"])
@@ -571,6 +575,7 @@ def test_shell_completion_script(runner):
     assert "_pjournal_completion" in result.stdout
 
 
+@pytest.mark.build
 def test_build_is_quiet_under_ci_unless_verbose(journal_copy, runner):
     journal_copy("design")
     # MkDocs' own messages; not "Documentation built in ...", which MkDocs' CLI, once run in this
@@ -584,6 +589,7 @@ def test_build_is_quiet_under_ci_unless_verbose(journal_copy, runner):
     assert runner.invoke(cli, ["build", "-q"], env={"CI": None}).stderr == ""
 
 
+@pytest.mark.build
 def test_serve_says_where_it_serves_before_starting(site):
     port = free_port()
     config = site / "mkdocs.yml"

@@ -246,6 +246,7 @@ def design_once(journal_copy, tmp_path: Path) -> Path:
     return root if root.is_dir() else journal_copy("design")
 
 
+@pytest.mark.corpus
 @settings(max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_fuzzed_session_records_get_located_errors_never_a_crash(data, journal_copy, runner, tmp_path):
@@ -270,6 +271,7 @@ TOKENS = st.sampled_from([
 ])  # fmt: skip
 
 
+@pytest.mark.corpus
 @settings(max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_fuzzed_session_text_gets_located_errors_never_a_crash(data, journal_copy, runner, tmp_path):
@@ -309,6 +311,7 @@ def test_a_title_of_100k_characters_is_refused_with_a_located_message(journal_co
     assert build_listing(build) == [line]
 
 
+@pytest.mark.build
 def test_notes_of_100k_characters_are_published(journal_copy, runner):
     root = journal_copy("minimal")
     path = root / SESSION
@@ -341,6 +344,7 @@ def test_a_unicode_file_name_without_an_id_is_a_located_error(journal_copy, runn
     ]
 
 
+@pytest.mark.build
 def test_a_unicode_file_name_with_an_id_is_published_under_the_id(journal_copy, runner):
     root = journal_copy("minimal")
     path = root / SESSION
@@ -351,6 +355,7 @@ def test_a_unicode_file_name_with_an_id_is_published_under_the_id(journal_copy, 
     assert Path("site/sessions/cafe/index.html").is_file()
 
 
+@pytest.mark.build
 def test_a_case_study_no_session_refers_to_is_published_empty(journal_copy, runner):
     root = journal_copy("minimal")
     write(root / "case-studies/lonely.yaml", "title: Lonely\nsummary: No session refers to it\n")

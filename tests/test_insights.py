@@ -381,6 +381,7 @@ def every_file(site: Path) -> dict[str, str]:
             for p in site.rglob("*") if p.is_file() and p.suffix in {".html", ".json", ".xml", ".md", ".txt"}}  # fmt: skip
 
 
+@pytest.mark.build
 def test_anonymous_partner_appears_nowhere_in_the_built_site(site):
     files = every_file(site)
     assert "journal/search/search_index.json" in files or "search/search_index.json" in files
@@ -390,6 +391,7 @@ def test_anonymous_partner_appears_nowhere_in_the_built_site(site):
     assert "Human partner 2" in files["journal/partners/human-partner-2/index.html"]
 
 
+@pytest.mark.build
 def test_redacted_text_appears_nowhere(site):
     files = every_file(site)
     assert [name for name, text in files.items() if "Gathered sources" in text] == []
@@ -397,6 +399,7 @@ def test_redacted_text_appears_nowhere(site):
     assert "[redacted]" in files["journal/journal.json"]
 
 
+@pytest.mark.build
 def test_journal_json_follows_its_schema(site):
     data = json.loads((site / "journal/journal.json").read_text())
     schema = json.loads((site / "journal/journal.schema.json").read_text())
@@ -410,6 +413,7 @@ def test_journal_json_follows_its_schema(site):
         jsonschema.validate(broken, schema, cls=jsonschema.Draft202012Validator)
 
 
+@pytest.mark.build
 def test_atom_feed_is_valid_with_stable_ids_and_record_dates(site):
     text = (site / "journal/feed.xml").read_text()
     parsed = feedparser.parse(text)
@@ -436,6 +440,7 @@ def test_atom_feed_is_valid_with_stable_ids_and_record_dates(site):
     assert parsed.entries[0].link == at + "sessions/w7/"
 
 
+@pytest.mark.build
 def test_the_case_study_page_shows_its_evolution_with_one_sentence(site):
     """The weekly report's trend as its page shows it: each rate with its counts and Wilson interval in
     whole percent (worked in test_the_case_studys_evolution_names_only_the_change_beyond_chance), and
@@ -453,6 +458,7 @@ def test_the_case_study_page_shows_its_evolution_with_one_sentence(site):
     assert len(re.findall(r" (?:rose|fell) from ", text)) == 1
 
 
+@pytest.mark.build
 def test_every_figure_on_the_insight_pages_links_to_records(site):
     ledger = (site / "journal/ledger/index.html").read_text()
     year = (site / "journal/ledger/2025/index.html").read_text()
@@ -470,6 +476,7 @@ def test_every_figure_on_the_insight_pages_links_to_records(site):
     assert 'href="../years/2025/"' in (site / "journal/sessions/index.html").read_text()
 
 
+@pytest.mark.build
 def test_check_warns_about_secrets_and_addresses_with_their_location(journal_copy, runner):
     root = journal_copy("minimal")
     path = root / "sessions/2026-01-10-outline.yaml"

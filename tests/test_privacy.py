@@ -136,6 +136,7 @@ def test_references_to_the_partner_are_not_mentions(journal, runner):
     assert result.exit_code == 0 and "warning:" not in result.output, result.output
 
 
+@pytest.mark.build
 def test_build_strict_fails_on_a_mention(journal, runner):
     result = runner.invoke(cli, ["build", "--strict", "-d", "site"])
     assert result.exit_code == 1, result.output
@@ -143,6 +144,7 @@ def test_build_strict_fails_on_a_mention(journal, runner):
     assert not (journal.parent / "site").exists()
 
 
+@pytest.mark.build
 def test_build_publishes_the_alias_everywhere(journal, runner):
     result = runner.invoke(cli, ["build", "-d", "site"])
     assert result.exit_code == 0, result.output
@@ -163,6 +165,7 @@ def test_build_publishes_the_alias_everywhere(journal, runner):
     assert [p["name"] for p in export["partners"]] == ["Alexa", "Writing assistant", "Second reader"]
 
 
+@pytest.mark.build
 def test_a_file_name_naming_the_partner_gets_no_edit_link(journal, tmp_path, runner):
     write(tmp_path / "mkdocs.yml", "site_name: S\nrepo_url: https://example.com/r\nedit_uri: edit/main/docs/\n"
           "theme: {name: material, features: [content.action.edit]}\n"
@@ -205,6 +208,7 @@ def test_a_redacted_id_is_published_under_a_neutral_address(tmp_path, runner, mo
     assert not any("acme" in p.read_text(encoding="utf-8").lower() for p in (tmp_path / "out").rglob("*") if p.is_file())
 
 
+@pytest.mark.build
 def test_a_pattern_that_backtracks_without_end_stops_the_build_naming_it(journal_copy, tmp_path):
     root = journal_copy("minimal")
     record = root / "sessions/2026-01-10-outline.yaml"

@@ -205,6 +205,7 @@ def test_the_matcher_finds_each_form_where_it_is_written():
     assert privacy.anonymous_mentions("Quentin, Zabriskie and Maud met the readers of qz-readers", partners) == []
 
 
+@pytest.mark.build
 def test_build_strict_fails_on_a_name_in_a_file_name(tmp_path, runner, monkeypatch):
     root = journal_with(tmp_path / "journal", {"2026-03-03-quentin-zabriskie-interview.yaml": SESSION})
     monkeypatch.chdir(tmp_path)

@@ -148,6 +148,7 @@ ANY_TEXT = st.one_of(
 )  # fmt: skip
 
 
+@pytest.mark.corpus
 @settings(max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=ANY_TEXT)
 def test_whatever_text_passes_check_makes_a_well_formed_feed(text, tmp_path):
@@ -426,6 +427,7 @@ RECORD_FILES = {
 }
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("kind", ["session", "partners", "case-study"])
 @settings(max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
@@ -636,6 +638,7 @@ def test_a_new_session_warns_of_its_placeholders_until_they_are_replaced(journal
     ])  # fmt: skip
 
 
+@pytest.mark.build
 def test_placeholders_fail_a_strict_build_of_a_new_site(tmp_path, runner, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert runner.invoke(cli, ["init", "demo"]).exit_code == 0
