@@ -13,6 +13,7 @@ works in any position in `plugins:`.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import itertools
 import os
 import posixpath
@@ -42,8 +43,8 @@ from .errors import JournalError, LocatedError, UserError
 from .export import STYLESHEET
 from .folders import shown, site_folder_problem
 from .output import clean_prefix
-from .publish import Kept, Options, publish
-from .model import Partner
+from .publish import Kept, Options, edited_sessions, publish
+from .model import Journal, Partner
 from .privacy import page_warnings
 from .render import Nav, Page, comments_block, headings, toc_tokens, with_permalinks
 
@@ -104,6 +105,11 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         self.feeds: list[tuple[str, str, File]] = []  # (type, title, file) each journal page's head links to
         self.stylesheet: File | None = None  # the journal pages' stylesheet (export.STYLESHEET)
         self.comments = ""  # the comments section of pages readers may comment on (`comments` option)
+        # in `serve`: what `show_edited_sessions` needs of the last build
+        self.published: tuple[Options, Journal] | None = None
+        self.files: Files | None = None
+        self.toc_options: dict[str, Any] = {}
+        self.spots: dict[str, _Spot] = {}  # journal page -> where its content stands in its built file
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that MkDocs keeps this instance across `serve` rebuilds, and with it `kept`."""
@@ -123,7 +129,9 @@ class JournalPlugin(BasePlugin[PluginConfig]):
                                           Path(config.site_dir), shown(Path(config.site_dir)))  # fmt: skip
             if problem is not None:
                 raise UserError(problem)
-            publication = publish(self._options(config), self.kept)
+            options = self._options(config)
+            publication = publish(options, self.kept)
+            self.published = (options, publication.journal) if self.dirty else None
             self.pages, self.exports, self.problems = list(publication.pages), publication.exports, []
             self.partners = publication.partners
             _log(publication.warnings)
@@ -178,6 +186,7 @@ class JournalPlugin(BasePlugin[PluginConfig]):
             JournalPage(page, file, config)
             files.append(file)
         self.feeds, self.stylesheet = [], None
+        self.files, self.toc_options = (files, _toc_options(config)) if self.dirty else (None, {})
         for name, content in self.exports.items():
             file = File.generated(config, self._uri(name), content=content)
             files.append(file)
@@ -238,9 +247,17 @@ class JournalPlugin(BasePlugin[PluginConfig]):
 
     def on_post_page(self, output: str, *, page: MkPage, config: MkDocsConfig) -> str:
         """A journal page's head links its Atom feed and journal.json, for feed readers to find, and
-        the journal's stylesheet (phones, print)."""
+        the journal's stylesheet (phones, print). In `pjournal serve`, where its content stands in the
+        page is noted, for `show_edited_sessions`."""
         if not isinstance(page, JournalPage) or "</head>" not in output:
             return output
+        output = self._linked_head(output, page, config)
+        if self.dirty:
+            self._spot(page, output)
+        return output
+
+    def _linked_head(self, output: str, page: JournalPage, config: MkDocsConfig) -> str:
+        """The page with the links of its head added."""
         # "alternate feed", not "alternate" alone: Material fetches sitemap.xml beside every
         # link[rel=alternate] (its language versions), a 404 on each journal page for the feed's folder.
         links = "".join(f'<link rel="alternate feed" type="{kind}" title="{escape(f"{config.site_name} {title}")}" '
@@ -248,6 +265,51 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         if self.stylesheet is not None:  # the journal's own layout for phones and print, after the theme's
             links += f'<link rel="stylesheet" href="{escape(self.stylesheet.url_relative_to(page.file))}">'
         return output.replace("</head>", links + "</head>", 1)
+
+    def _spot(self, page: JournalPage, output: str) -> None:
+        """Where the page's content stands in the file MkDocs writes (`output`, as UTF-8), when it is the
+        content we made, once: no other plugin changed it, no banner or comments were added."""
+        self.spots.pop(page.file.src_uri, None)
+        made = page.made
+        if made is None or page.content != made or output.count(made) != 1:
+            return
+        start, content = len(output[: output.index(made)].encode("utf-8")), made.encode("utf-8")
+        self.spots[page.file.src_uri] = _Spot(page.file.abs_dest_path, start, len(content), _digest(content))
+
+    def show_edited_sessions(self) -> list[str]:
+        """In `pjournal serve`, after an edit that changed only some sessions' records: their pages'
+        new content put at once into the pages served, where the last build left it (`spots`). The
+        build that makes every page the edit changed is the caller's, after. The pages' addresses;
+        none, with nothing written, when the edit changed more than that, or a page's file is not
+        as we built it."""
+        if self.published is None or self.files is None or self.kept is None or self.problems:
+            return []
+        options, last = self.published
+        update = edited_sessions(options, self.kept, last)
+        if update is None:
+            return []
+        journal, pages = update
+        writes, shown = [], []
+        for page in pages:
+            file, spot = self.files.get_file_from_path(self._uri(page.src_uri)), self.spots.get(self._uri(page.src_uri))
+            if file is None or spot is None:
+                return []
+            try:
+                built = Path(spot.path).read_bytes()
+            except OSError:
+                return []
+            if _digest(built[spot.start : spot.start + spot.length]) != spot.digest:
+                return []
+            content = with_permalinks(_linked(page.body, page.source, file, self.files), self.toc_options).encode("utf-8")
+            writes.append((spot, built[: spot.start] + content + built[spot.start + spot.length :], content))
+            shown.append(file.url)
+        for spot, data, content in writes:
+            _replace(Path(spot.path), data)
+            spot.length, spot.digest = len(content), _digest(content)
+        self.published = (options, journal)
+        edited = {page.src_uri: page for page in pages}  # the last good pages, should the next edit break a record
+        self.pages = [edited.get(page.src_uri, page) for page in self.pages]
+        return shown
 
     def on_page_content(self, html: str, *, page: MkPage, config: MkDocsConfig, files: Files) -> str:
         """While the journal or the site's config has errors (in `serve`), every page says so at the top;
@@ -305,6 +367,8 @@ class JournalPage(MkPage):
     of the site made into links to those pages (one that names no page is a warning).
     """
 
+    made: str | None = None  # the content as this class made it, when no other plugin added to the page
+
     def __init__(self, page: Page, file: File, config: MkDocsConfig) -> None:
         self.journal_page = page
         super().__init__(page.meta.get("title"), file, config)  # the sidebar's, also when a dirty build reads no page
@@ -316,11 +380,10 @@ class JournalPage(MkPage):
     def render(self, config: MkDocsConfig, files: Files) -> None:
         assert self.markdown is not None
         ours = self.journal_page
-        options = config.mdx_configs.get("toc") or config.mdx_configs.get("markdown.extensions.toc") or {}
-        body = with_permalinks(self._linked(ours.body, files), options)
+        body = with_permalinks(_linked(ours.body, ours.source, self.file, files), _toc_options(config))
         before, found, after = self.markdown.partition(ours.body)
         if found and not before.strip() and not after.strip():
-            self.content, self.toc = body, get_toc(toc_tokens(ours.headings))
+            self.content, self.toc, self.made = body, get_toc(toc_tokens(ours.headings)), body
             self.present_anchor_ids, self.links_to_anchors = _ids(body), {}
             return
         # another plugin changed the page's Markdown: MkDocs' own pass renders what it added
@@ -333,23 +396,51 @@ class JournalPage(MkPage):
             self.toc = get_toc([*toc_tokens(ours.headings), *_tokens(self.toc)])
             self.present_anchor_ids = (self.present_anchor_ids or set()) | _ids(body)
 
-    def _linked(self, html: str, files: Files) -> str:
-        """A record's relative links to `.md` pages of the site, read from docs_dir as a page at the site's
-        root would read them, made into links to those pages; one that names no page is a warning."""
 
-        def link(m: re.Match[str]) -> str:
-            target = urlsplit(m.group(1).replace("&amp;", "&"))
-            path = posixpath.normpath(target.path.lstrip("/"))
-            file = files.get_file_from_path(path)
-            if file is None or file.page is None:
-                where = shown(self.journal_page.source) if self.journal_page.source else self.file.src_uri
-                log.warning(f"{where}: a link to '{target.path}' names no page of the site (links to pages of the "
-                            "site are read from docs_dir, as from its index page)")  # fmt: skip
-                return m.group(0)
-            url = file.url_relative_to(self.file) + (f"#{target.fragment}" if target.fragment else "")
-            return f'href="{escape(url)}"'
 
-        return _MD_LINK.sub(link, html)
+def _linked(html: str, source: Path | None, page: File, files: Files) -> str:
+    """A record's relative links to `.md` pages of the site, read from docs_dir as a page at the site's
+    root would read them, made into links to those pages; one that names no page is a warning."""
+
+    def link(m: re.Match[str]) -> str:
+        target = urlsplit(m.group(1).replace("&amp;", "&"))
+        path = posixpath.normpath(target.path.lstrip("/"))
+        file = files.get_file_from_path(path)
+        if file is None or file.page is None:
+            log.warning(f"{shown(source) if source else page.src_uri}: a link to '{target.path}' names no page of "
+                        "the site (links to pages of the site are read from docs_dir, as from its index page)")  # fmt: skip
+            return m.group(0)
+        url = file.url_relative_to(page) + (f"#{target.fragment}" if target.fragment else "")
+        return f'href="{escape(url)}"'
+
+    return _MD_LINK.sub(link, html)
+
+
+def _toc_options(config: MkDocsConfig) -> dict[str, Any]:
+    """The site's `toc` extension options (its permalinks)."""
+    return config.mdx_configs.get("toc") or config.mdx_configs.get("markdown.extensions.toc") or {}
+
+
+@dataclass
+class _Spot:
+    """Where a journal page's content stands in its built file: the path, the first byte, the length
+    and a digest of the bytes there as built (a file changed since is left alone)."""
+
+    path: str
+    start: int
+    length: int
+    digest: bytes
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """The file's bytes replaced at once (the server may be reading it): written beside it, then moved."""
+    temporary = path.with_name(path.name + ".pjournal-new")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
 
 
 #: A relative link to a Markdown file, as a record's text is rendered (`markup`): never our own links,

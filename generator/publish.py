@@ -15,12 +15,12 @@ from typing import Iterator
 from jinja2.bccache import Bucket, BytecodeCache
 
 from .analyze import public_partners, published
-from .errors import LocatedError
+from .errors import JournalError, LocatedError
 from .export import exports
 from .load import Cache, load_journal
 from .model import Journal, Partner
 from .privacy import Anonymity, Redacted, compile_patterns, redact
-from .render import ENV, Page, PageMemo, SessionCache, site_pages
+from .render import ENV, Page, PageMemo, SessionCache, own_pages, shared_key, site_pages
 from .validate import validate
 from . import framework
 
@@ -108,3 +108,28 @@ def publish(options: Options, kept: Kept | None = None, checked: Journal | None 
     pages = site_pages(journal, kept.sessions if kept is not None else None, directory_urls=options.directory_urls,
                        memo=kept.pages if kept is not None else None, figures=figures)  # fmt: skip
     return Publication(journal, pages, files, journal.warnings, checked.partners, site_name)
+
+
+#: The most sessions an edit may change for `edited_sessions` to make their pages alone (a branch
+#: switch changes many: then every page is built together).
+MAX_EDITED = 5
+
+
+def edited_sessions(options: Options, kept: Kept, last: Journal) -> tuple[Journal, list[Page]] | None:
+    """The journal read again and the own pages of the sessions changed since `last` (the journal as
+    last published), when that is all an edit changed: no error, the same warnings, the same
+    sessions, partners and case-study titles. Otherwise None: the edit needs a whole publication.
+    A record read again unchanged keeps its model (`kept`), so a changed session is a new object."""
+    try:
+        checked = checked_journal(options, kept)
+    except JournalError:
+        return None
+    journal = published_journal(options, kept, checked)
+    before = {s.id: s for s in last.sessions}
+    if ([s.id for s in journal.sessions] != list(before) or journal.warnings != last.warnings
+            or shared_key(journal) != shared_key(last)):  # fmt: skip
+        return None
+    changed = [s for s in journal.sessions if s is not before[s.id]]
+    if not changed or len(changed) > MAX_EDITED:
+        return None
+    return journal, own_pages(journal, changed, directory_urls=options.directory_urls)

@@ -810,6 +810,13 @@ def session_pages(site: Site, sessions: Iterable[Session] | None = None) -> Iter
         ), j.source("session", session.id), session=session)  # fmt: skip
 
 
+def own_pages(journal: Journal, sessions: list[Session], *, directory_urls: bool = True) -> list[Page]:
+    """Some sessions' own pages, made alone as `render_site` makes them (a session's page shows nothing
+    of other records but what `shared_key` holds): what `serve` shows first after an edit of them."""
+    site = Site(journal, directory_urls)
+    return list(_made(site, session_pages(site, sessions)))
+
+
 def case_study_pages(site: Site) -> Iterator[PageSpec]:
     j = site.journal
     for id, study in j.case_studies.items():

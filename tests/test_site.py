@@ -299,6 +299,10 @@ def test_serve_builds_again_only_the_pages_an_edit_changes_and_every_page_when_t
         built = _texts(_full_build(tmp_path, base))
         assert wait_for(lambda: _texts(site) == built, 60), "every page as a whole build makes it"
 
+        edited = tmp_path / "journal/sessions/2025/2025-10-14-hot-sauce-label-directions.yaml"
+        write(edited, re.sub(r"^title: .*$", "title: Shown before the build", edited.read_text(), count=1, flags=re.M))
+        assert wait_for(lambda: "Shown before the build" in fetch(base + f"journal/sessions/{edited.stem}/"), 60), "shown first"
+
         study = tmp_path / "journal/case-studies/writing-beyond-the-manifesto.yaml"
         edit(study, 'title: Writing "Beyond the Manifesto"', "title: Writing the second manifesto")
         assert wait_for(lambda: all("Writing the second manifesto" in html for html in _texts(site).values()
@@ -313,6 +317,63 @@ def test_serve_builds_again_only_the_pages_an_edit_changes_and_every_page_when_t
     finally:
         output = stop(server)
     assert "Traceback" not in output and "A 'dirty' build" not in output
+    assert f"Edited session pages shown: journal/sessions/{edited.stem}/; building the pages they change" in output
+
+
+def _serving(project: Path, site_dir: Path):
+    """The project's config as `pjournal serve` loads it, its plugins started for serve, built once."""
+    from mkdocs.commands.build import build
+    from generator.plugin import Overrides
+    from generator.site import _load
+
+    config = _load(project / "mkdocs.yml", Overrides(), site_dir=str(site_dir))
+    config.plugins.on_startup(command="serve", dirty=True)
+    build(config, serve_url="http://127.0.0.1:8000/", dirty=False)
+    return config
+
+
+def test_an_edited_sessions_page_is_shown_before_the_pages_it_changes_are_built(tmp_path):
+    """In serve, an edit of a session's record alone is put into its served page at once, as the
+    build that follows makes it; an edit of anything else, or of a page another plugin changed, waits
+    for the build, and nothing is written."""
+    from mkdocs.commands.build import build
+    from generator.engines import PLUGIN
+
+    for folder in ("journal", "docs"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    served = tmp_path / "served"
+    config = _serving(tmp_path, served)
+    plugin = config.plugins[PLUGIN]
+    record = tmp_path / "journal/sessions/2025/2025-10-14-hot-sauce-label-directions.yaml"
+    page, year = served / "journal/sessions/2025-10-14-hot-sauce-label-directions/index.html", served / "journal/years/2025/index.html"
+    old = re.search(r"^title: (.*)$", record.read_text(encoding="utf-8"), re.M).group(1)
+
+    edit(record, f"title: {old}", "title: Label directions, edited")
+    assert plugin.show_edited_sessions() == ["journal/sessions/2025-10-14-hot-sauce-label-directions/"]
+    assert "Label directions, edited" in page.read_text(encoding="utf-8")
+    assert "Label directions, edited" not in year.read_text(encoding="utf-8"), "the year's list waits for the build"
+    assert plugin.show_edited_sessions() == [], "nothing more to show"
+    build(config, serve_url="http://127.0.0.1:8000/", dirty=True)
+    assert "Label directions, edited" in year.read_text(encoding="utf-8")
+    assert page.read_text(encoding="utf-8") == _texts(served)["journal/sessions/2025-10-14-hot-sauce-label-directions/index.html"]
+
+    before = _pages(served)
+    edit(tmp_path / "journal/partners.yaml", "name: Priya Nair", "name: Quintessa Marlowe")
+    edit(record, "title: Label directions, edited", "title: Label directions, again")
+    assert plugin.show_edited_sessions() == [], "a partner's name is on other pages: all wait for the build"
+    edit(tmp_path / "journal/partners.yaml", "name: Quintessa Marlowe", "name: Priya Nair")
+    write(record, record.read_text(encoding="utf-8") + "contributions: 3\n")
+    assert plugin.show_edited_sessions() == [], "a record with an error waits for the build, which shows it"
+    assert _pages(served) == before, "nothing was written"
+
+    hooked = tmp_path / "hooks.py"
+    write(hooked, "def on_page_markdown(markdown, page, **kwargs):\n    return markdown + '\\n\\nAdded by a hook.'\n")
+    write(tmp_path / "mkdocs.yml", (ROOT / "mkdocs.yml").read_text(encoding="utf-8") + "hooks:\n  - hooks.py\n")
+    shutil.copy(ROOT / "journal" / record.relative_to(tmp_path / "journal"), record)
+    config = _serving(tmp_path, tmp_path / "hooked")
+    edit(record, f"title: {old}", "title: Label directions, hooked")
+    assert config.plugins[PLUGIN].show_edited_sessions() == [], "a page a hook added to is built, not patched"
 
 
 def leaves(value, path=()):
