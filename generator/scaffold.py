@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from . import __version__
+from . import __version__, engines
 from .adopt import AdoptError, add_plugin, append_lines, merge_schemas, missing_lines, plugin_options, read_config
 from .analyze import slugify
 from .errors import JournalError, LocatedError, UserError
@@ -37,6 +37,7 @@ from .load import Cache, RawJournal, display_path, load_journal
 from .model import PLACEHOLDERS, CaseStudy, Partner
 from .validate import validate
 from .schema import KINDS, SchemaKind, schema_path, schema_text
+from .zensical_site import sample_nav
 
 #: The sample session of a new site is dated, so that `init` always writes the same files.
 SAMPLE_DATE = dt.date(2026, 2, 3)
@@ -422,8 +423,6 @@ def editor_step(site: Site) -> Step:
 
 def default_engine() -> str:
     """The engine of a new site when none is chosen: MkDocs, else ProperDocs when only it is installed."""
-    from . import engines
-
     return "properdocs" if engines.installed(engines.PROPERDOCS) and not engines.installed(engines.MKDOCS) else "mkdocs"
 
 
@@ -434,10 +433,8 @@ def init_plan(folder: Path, install: Install | None = None, engine: str | None =
     if folder.exists() and not folder.is_dir():
         raise ScaffoldError(f"{folder} is a file, not a folder")
     if engine == "zensical":
-        from .zensical_site import site_files
-
         name = folder.absolute().resolve().name or "My"
-        files = site_files(f"{name} journal", install or running())
+        files = zensical_files(f"{name} journal", install or running())
         return [*(Step(path, "leave", "exists") if (folder / path).exists() else Step(path, "write", "", text)
                   for path, text in files.items()),
                 editor_step(Site(folder, "zensical.toml", None, "journal", "site", "zensical"))]  # fmt: skip
@@ -451,6 +448,20 @@ def init_plan(folder: Path, install: Install | None = None, engine: str | None =
         gitignore_step(site),
         editor_step(site),
     ]
+
+
+def zensical_files(site_name: str, install: Install) -> dict[str, str]:
+    """A new Zensical site: zensical.toml with the journal's nav, the sample journal and its schemas,
+    the home page, and a workflow installing pjournal with Zensical."""
+    journal = {**sample_journal(), **schema_files()}
+    files = {"docs/index.md": ENV.get_template("index.md.j2").render(),
+             **{f"journal/{path}": text for path, text in journal.items()}}  # fmt: skip
+    env = ENV.overlay(loader=PackageLoader("generator", "templates/scaffold/zensical"))
+    env.filters["toml"] = json.dumps  # a TOML basic string is written as JSON writes a string
+    files["zensical.toml"] = env.get_template("zensical.toml.j2").render(site_name=site_name, nav=sample_nav(journal))
+    files[".gitignore"] = env.get_template("gitignore.j2").render()
+    files[WORKFLOW] = workflow_text("site", install, engine="zensical")
+    return files
 
 
 def apply(folder: Path, steps: list[Step]) -> None:

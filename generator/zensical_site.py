@@ -20,9 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from jinja2 import PackageLoader
 
-from .install import Install
 from . import engines
 from .errors import JournalError, LocatedError, UserError
 from .folders import remove_tree, shown, site_folder_problem, temp_folder
@@ -216,34 +214,15 @@ def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
     return found
 
 
-# pjournal init --engine zensical
-
-
-def site_files(site_name: str, install: Install) -> dict[str, str]:
-    """A new Zensical site: zensical.toml with the journal's nav, the sample journal and its schemas,
-    the home page, and a workflow installing pjournal with Zensical."""
-    from . import scaffold
-
-    files = {"docs/index.md": scaffold.ENV.get_template("index.md.j2").render(),
-             **{f"journal/{path}": text for path, text in scaffold.sample_journal().items()},
-             **{f"journal/{path}": text for path, text in scaffold.schema_files().items()}}  # fmt: skip
-    env = scaffold.ENV.overlay(loader=PackageLoader("generator", "templates/scaffold/zensical"))
-    env.filters["toml"] = json.dumps  # a TOML basic string is written as JSON writes a string
-    files["zensical.toml"] = env.get_template("zensical.toml.j2").render(site_name=site_name, nav=_sample_nav(files))
-    files[".gitignore"] = env.get_template("gitignore.j2").render()
-    files[scaffold.WORKFLOW] = scaffold.workflow_text("site", install, engine="zensical")
-    return files
-
-
-def _sample_nav(files: dict[str, str]) -> str:
-    """The journal's nav section for the sample journal of a new site (its places don't depend on the records)."""
+def sample_nav(journal: dict[str, str]) -> str:
+    """The journal's nav section, as TOML, for a new site's sample journal (its files by path below
+    the journal folder; the pages' places in the nav don't depend on the records)."""
     folder = temp_folder()
     try:
-        for path, text in files.items():
-            if path.startswith("journal/"):
-                (folder / path).parent.mkdir(parents=True, exist_ok=True)
-                (folder / path).write_text(text, encoding="utf-8")
-        pages = render_site(validate(load_journal(folder / "journal")))
+        for path, text in journal.items():
+            (folder / path).parent.mkdir(parents=True, exist_ok=True)
+            (folder / path).write_text(text, encoding="utf-8")
+        pages = render_site(validate(load_journal(folder)))
     finally:
         remove_tree(folder)
     return ", ".join(toml_value(item) for item in sidebar(pages, "journal", True))
