@@ -110,6 +110,7 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         self.files: Files | None = None
         self.toc_options: dict[str, Any] = {}
         self.spots: dict[str, _Spot] = {}  # journal page -> where its content stands in its built file
+        self.placed: set[str] = set()  # the journal pages on_nav placed in the sidebar, until a page shows it
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that MkDocs keeps this instance across `serve` rebuilds, and with it `kept`."""
@@ -204,6 +205,7 @@ class JournalPlugin(BasePlugin[PluginConfig]):
                 if page.markdown is None and not page.file.is_modified():
                     page.read_source(config)
         ours = {self._uri(p.src_uri) for p in self.pages if p.nav is not None}
+        self.placed = ours
         if config.nav is not None and any(_mentions(item, ours) for item in nav.items):
             for title, uri in _titled(config.nav):
                 file = files.get_file_from_path(uri)
@@ -215,6 +217,16 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         position = position if position is not None else len(items)
         items[position:position] = [section] if self.prefix else section.children
         return _navigation(items)
+
+    def on_page_context(self, context: Any, *, page: MkPage, config: MkDocsConfig, nav: Navigation) -> Any:
+        """The sidebar as the theme shows it, after every plugin's `on_nav`: if none of the journal's top
+        pages is in it, a plugin or hook after this one replaced it; said once a build, in one line."""
+        if self.placed and not any(p.file.src_uri in self.placed for p in nav.pages):
+            log.warning("the sidebar shows none of the journal's pages: a plugin or hook listed after "
+                        f"'{PLUGIN}' in plugins: replaced the navigation; list '{PLUGIN}' after it, or name "
+                        "the journal's pages in the site's nav")  # fmt: skip
+        self.placed = set()
+        return context
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """In `pjournal serve`, the pages of the last build that this one no longer makes are removed

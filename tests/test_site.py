@@ -239,6 +239,27 @@ def test_journal_pages_link_their_feed_and_json_in_the_head(tmp_path, runner, mo
     assert 'rel="alternate"' not in (site / "site/guide/index.html").read_text(encoding="utf-8"), "journal pages only"
 
 
+def test_a_hook_that_replaces_the_sidebar_after_the_plugin_is_one_warning(tmp_path, runner, monkeypatch):
+    """Hooks run after every plugin: one whose on_nav drops the journal's section is named in one line."""
+    write(tmp_path / "hooks.py", "from mkdocs.structure.nav import Navigation\n\n"
+          "def on_nav(nav, config, files):\n"
+          "    kept = [p for p in nav.pages if not p.file.src_uri.startswith('journal/')]\n"
+          "    return Navigation(kept, kept)\n")  # fmt: skip
+    site = stranger_site(tmp_path, extra="hooks: [hooks.py]\n")
+    monkeypatch.chdir(site)
+    result = runner.invoke(mkdocs_cli, ["build"])
+    assert result.exit_code == 0, result.output
+    warned = [line for line in result.output.splitlines() if "sidebar" in line]
+    assert warned == ["WARNING -  partnership-journal: the sidebar shows none of the journal's pages: a plugin or "
+                      "hook listed after 'partnership-journal' in plugins: replaced the navigation; list "
+                      "'partnership-journal' after it, or name the journal's pages in the site's nav"]  # fmt: skip
+    assert runner.invoke(mkdocs_cli, ["build", "--strict"]).exit_code == 1
+    write(site / "keeping.py", "def on_nav(nav, config, files):\n    return nav\n")  # a new name: MkDocs keeps a hook once loaded
+    edit(site / "mkdocs.yml", "hooks: [hooks.py]", "hooks: [keeping.py]")
+    kept = runner.invoke(mkdocs_cli, ["build", "--strict"])
+    assert kept.exit_code == 0, kept.output
+
+
 def _served_folder(temp: Path) -> Path:
     """The folder `pjournal serve` builds into (a folder of its own in TMPDIR)."""
     found = [p for p in temp.iterdir() if (p / "index.html").is_file()]
