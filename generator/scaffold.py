@@ -434,7 +434,8 @@ def init_plan(folder: Path, install: Install | None = None, engine: str | None =
         raise ScaffoldError(f"{folder} is a file, not a folder")
     if engine == "zensical":
         name = folder.absolute().resolve().name or "My"
-        files = zensical_files(f"{name} journal", install or running())
+        there = next(p for p in (folder.absolute(), *folder.absolute().parents) if p.is_dir())  # a new folder's repository
+        files = zensical_files(f"{name} journal", install or running(), default_branch(there))
         return [*(Step(path, "leave", "exists") if (folder / path).exists() else Step(path, "write", "", text)
                   for path, text in files.items()),
                 editor_step(Site(folder, "zensical.toml", None, "journal", "site", "zensical"))]  # fmt: skip
@@ -450,9 +451,9 @@ def init_plan(folder: Path, install: Install | None = None, engine: str | None =
     ]
 
 
-def zensical_files(site_name: str, install: Install) -> dict[str, str]:
+def zensical_files(site_name: str, install: Install, branch: str = "main") -> dict[str, str]:
     """A new Zensical site: zensical.toml with the journal's nav, the sample journal and its schemas,
-    the home page, and a workflow installing pjournal with Zensical."""
+    the home page, and a workflow installing pjournal with Zensical, run on pushes to `branch`."""
     journal = {**sample_journal(), **schema_files()}
     files = {"docs/index.md": ENV.get_template("index.md.j2").render(),
              **{f"journal/{path}": text for path, text in journal.items()}}  # fmt: skip
@@ -460,7 +461,7 @@ def zensical_files(site_name: str, install: Install) -> dict[str, str]:
     env.filters["toml"] = json.dumps  # a TOML basic string is written as JSON writes a string
     files["zensical.toml"] = env.get_template("zensical.toml.j2").render(site_name=site_name, nav=sample_nav(journal))
     files[".gitignore"] = env.get_template("gitignore.j2").render()
-    files[WORKFLOW] = workflow_text("site", install, engine="zensical")
+    files[WORKFLOW] = workflow_text("site", install, engine="zensical", workflow=Workflow(branch))
     return files
 
 

@@ -228,3 +228,13 @@ def _glob(path: Path, glob: str) -> bool:
 
     pattern = re.escape(glob).replace(r"\*\*/", "(?:.*/)?").replace(r"\*", "[^/]*")
     return re.fullmatch(pattern, path.as_posix()) is not None
+
+
+def test_a_new_zensical_site_runs_its_workflow_on_the_branch_of_its_repository(tmp_path, runner, monkeypatch):
+    """`init --engine zensical` of a new folder inside a repository on `trunk`: its workflow runs on pushes there."""
+    assert subprocess.run(["git", "init", "-q", "-b", "trunk", str(tmp_path)], capture_output=True).returncode == 0
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, ["init", "--engine", "zensical", "handbook"])
+    assert result.exit_code == 0, result.output
+    workflow = yaml.safe_load((tmp_path / "handbook/.github/workflows/journal.yml").read_text(encoding="utf-8"))
+    assert workflow[True]["push"]["branches"] == ["trunk"]  # PyYAML reads the key `on` as True
