@@ -3,6 +3,7 @@ shapes) through the command line into a journal in tmp_path, and what the drafts
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -16,7 +17,7 @@ import yaml
 from conftest import FIXTURES, needs_tool
 
 from generator.cli import cli
-from helpers import fetch, free_port, stop, wait_for
+from helpers import fetch, free_port, stop, wait_for, write
 
 IMPORTS = FIXTURES / "import"
 CLAUDE = IMPORTS / "claude-code" / "-home-alice-work-shop"
@@ -464,3 +465,24 @@ def test_serve_with_drafts_shows_an_imported_draft_at_once(runner, site):
     finally:
         output = stop(server)
     assert "Traceback" not in output
+
+
+def test_what_claude_code_adds_to_a_persons_message_for_the_model_is_not_their_words(runner, site, tmp_path):
+    """A `<system-reminder>` Claude Code puts into a person's message is taken out, to its closing tag;
+    one never closed stays (it may be the person's own text)."""
+    lines = TRANSCRIPT.read_text(encoding="utf-8").splitlines()
+    first = next(i for i, line in enumerate(lines) if '"uuid":"u-0001"' in line)
+    entry = json.loads(lines[first])
+    typed = entry["message"]["content"]
+    entry["message"]["content"] = [
+        {"type": "text", "text": "<system-reminder>Plan mode is off. REMINDER-FOR-THE-MODEL</system-reminder>"},
+        {"type": "text", "text": "<system-reminder>unclosed, so the person's own. " + typed},
+    ]
+    lines[first] = json.dumps(entry)
+    copied = tmp_path / "transcripts" / TRANSCRIPT.name
+    write(copied, "\n".join(lines) + "\n")
+    result = run(runner, str(copied), "--human", "alice")
+    assert result.exit_code == 0, result.output
+    text = (site / DRAFT).read_text(encoding="utf-8")
+    assert "REMINDER-FOR-THE-MODEL" not in text and "Plan mode is off" not in text
+    assert "“<system-reminder>unclosed, so the person's own. The checkout test" in text
