@@ -14,10 +14,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from conftest import FIXTURES
+from conftest import FIXTURES, PINS
 from generator.cli import cli
 from helpers import write
-from test_engines import PINS, run, venvs  # noqa: F401  (venvs: the engines' virtualenvs, a fixture)
+from test_engines import run
 
 # A site whose journal is not ./journal, commands run from its folders
 
@@ -132,8 +132,8 @@ def properdocs_site(folder: Path) -> Path:
 
 
 @pytest.fixture
-def properdocs(venvs: dict[str, Path]) -> Path:
-    """The virtualenv with the package's [properdocs] extra: ProperDocs and its theme, no MkDocs."""
+def properdocs(venvs) -> Path:
+    """The python of the virtualenv with the package's [properdocs] extra: ProperDocs and its theme, no MkDocs."""
     return venvs["properdocs"]
 
 
@@ -163,7 +163,7 @@ def test_a_properdocs_site_adopts_the_journal_and_builds_strict(properdocs, tmp_
     built = run(properdocs, "build", "--strict", cwd=site)
     assert built.returncode == 0, built.stderr
     assert (site / "site/journal/index.html").is_file()
-    own = subprocess.run([str(properdocs / "bin/properdocs"), "build", "--strict", "-d", str(tmp_path / "own")],
+    own = subprocess.run([str(properdocs.parent / "properdocs"), "build", "--strict", "-d", str(tmp_path / "own")],
                          cwd=site, capture_output=True, text=True)  # fmt: skip
     assert own.returncode == 0, own.stderr
     assert (tmp_path / "own/journal/index.html").is_file()
@@ -520,9 +520,9 @@ def test_init_engine_zensical_writes_the_editor_settings_as_the_mkdocs_path_does
 
 @pytest.mark.build
 def test_a_fresh_zensical_journal_builds_on_its_first_try(venvs, tmp_path):
-    venv = venvs["zensical"]
-    assert run(venv, "init", "--engine", "zensical", "new", cwd=tmp_path).returncode == 0
-    built = run(venv, "build", "--strict", cwd=tmp_path / "new")
+    python = venvs["zensical"]
+    assert run(python, "init", "--engine", "zensical", "new", cwd=tmp_path).returncode == 0
+    built = run(python, "build", "--strict", cwd=tmp_path / "new")
     assert built.returncode == 0, built.stderr
     assert built.stdout.startswith(f"engine zensical {PINS['zensical'][0].split('==')[1]}")
     assert (tmp_path / "new/site/journal/index.html").is_file()

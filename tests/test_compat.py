@@ -1,9 +1,9 @@
 """The plugin beside what real sites run: plugin order, Material versions, popular plugins, ProperDocs.
 
-Sites other than the suite's own environment build in virtualenvs made once per session, all at
-once in the background while the first tests run. A venv that only adds packages to the suite's
-(another Material, the plugins) reads the suite's site-packages after its own (a `.pth` line), so
-it installs only what differs and runs this working tree's code; ProperDocs gets a venv of its own,
+Sites other than the suite's own environment build in virtualenvs (conftest's `venvs`, described in
+its VENVS), made once a run in the background from the first test on. A venv that only adds packages
+to the suite's (another Material, the plugins) reads the suite's site-packages after its own, so it
+installs only what differs and runs this working tree's code; ProperDocs gets a venv of its own,
 since it must run without MkDocs.
 """
 
@@ -15,13 +15,10 @@ import os
 import re
 import shutil
 import subprocess
-import sys
-import sysconfig
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, needs_tool
+from conftest import needs_tool
 from helpers import edit, write
 from mkdocs.__main__ import cli as mkdocs_cli
 from test_site import sidebar_links, stranger_site
@@ -34,87 +31,18 @@ SECTIONS = ("partners", "contributions", "feedback")
 #: The journal's top pages, which the sidebar's compact "Journal" section lists.
 TOP = ("journal/", "journal/sessions/", "journal/ledger/")
 
-#: The current release of each plugin tested beside ours, pinned so a new release is a deliberate change.
-PLUGINS = (
-    "mkdocs-git-revision-date-localized-plugin==1.7.2",
-    "mkdocs-git-authors-plugin==0.10.0",
-    "mkdocs-macros-plugin==1.5.0",
-    "mkdocs-awesome-nav==3.3.0",
-    "mkdocs-literate-nav==0.6.3",
-    "mkdocs-redirects==1.2.3",
-    "mkdocs-minify-plugin==0.8.0",
-    "mkdocs-glightbox==0.5.3",
-    "mkdocstrings==1.0.8",
-    "mkdocstrings-python==2.0.11",
-)
-#: Each venv: whether it layers on the suite's packages, and what it installs. The oldest Material
-#: allowed is the first 9.5 (it installs with MkDocs 1.6); 9.6.18 is what a real site pins.
-VENVS: dict[str, tuple[bool, tuple[str, ...]]] = {
-    "material_95": (True, ("mkdocs-material==9.5.0",)),
-    "material_96": (True, ("mkdocs-material==9.6.18",)),
-    "plugins": (True, PLUGINS),
-    "properdocs": (False, (f"{ROOT}[properdocs]",)),
-}
 #: No MkDocs 2 notice from the plugins that print one, in a subprocess's output.
 QUIET = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 
 
-def make_venv(folder: Path, layered: bool, packages: tuple[str, ...]) -> Path | str:
-    """A venv with `packages` installed: its python, or why it could not be made."""
-    # a layered venv runs the suite's pip (through the .pth line), which installs into the venv
-    subprocess.run([sys.executable, "-m", "venv", *(["--without-pip"] if layered else []), str(folder)], check=True)
-    python = folder / "bin/python"
-    if layered:  # read after its own packages: what it installs shadows the suite's
-        purelib = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                                 capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
-        suite = sysconfig.get_paths()["purelib"]
-        (Path(purelib) / "zz_suite.pth").write_text(f"import site; site.addsitedir({suite!r})\n")
-    pip = [python, "-m", "pip", "install", "-q", "--no-compile", "--disable-pip-version-check"]
-    run = subprocess.run([*pip, *packages], check=False, capture_output=True, text=True, timeout=600)
-    if run.returncode:
-        return f"pip install {' '.join(packages)} failed: {run.stderr.strip()[-600:]}"
-    return python
-
-
-@pytest.fixture(scope="session", autouse=True)
-def installs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
-    """Every venv the selected tests need, made at once in the background from the first test on."""
-    wanted = sorted({n for item in request.session.items for n in _names(item) if n in VENVS})
-    with ThreadPoolExecutor(max(len(wanted), 1)) as pool:
-        yield {name: pool.submit(make_venv, tmp_path_factory.mktemp(name), *VENVS[name]) for name in wanted}
-
-
-def _names(item: pytest.Item) -> list[str]:
-    """The fixtures a test uses, and the names it is parametrized with (a venv it asks for by name)."""
-    params = getattr(getattr(item, "callspec", None), "params", {})
-    return [*getattr(item, "fixturenames", ()), *(v for v in params.values() if isinstance(v, str))]
-
-
-def ready(installs: dict[str, Future], name: str) -> Path:
-    made = installs[name].result()
-    if isinstance(made, str):
-        needs_tool(made)
-    return made
+@pytest.fixture(scope="session")
+def plugins(venvs):
+    return venvs["plugins"]
 
 
 @pytest.fixture(scope="session")
-def material_95(installs):
-    return ready(installs, "material_95")
-
-
-@pytest.fixture(scope="session")
-def material_96(installs):
-    return ready(installs, "material_96")
-
-
-@pytest.fixture(scope="session")
-def plugins(installs):
-    return ready(installs, "plugins")
-
-
-@pytest.fixture(scope="session")
-def properdocs(installs):
-    return ready(installs, "properdocs")
+def properdocs(venvs):
+    return venvs["properdocs"]
 
 
 def build(python: Path, site: Path, engine: str = "mkdocs", env: dict[str, str] | None = None) -> str:
@@ -188,9 +116,9 @@ def test_plugin_order(tmp_path, runner, monkeypatch, order):
 
 
 @pytest.mark.parametrize("venv, version", [("material_95", "9.5.0"), ("material_96", "9.6.18")])
-def test_material_versions(request, tmp_path, venv, version):
+def test_material_versions(venvs, tmp_path, venv, version):
     site = plugins_site(tmp_path, "  - search\n  - partnership-journal")
-    build(request.getfixturevalue(venv), site)
+    build(venvs[venv], site)
     assert f"mkdocs-material-{version}" in read(site, SESSION), "built by the Material asked for"
     assert_journal(site)
 

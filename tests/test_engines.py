@@ -1,5 +1,6 @@
-"""The journal on each engine, each installed in a virtualenv of its own: MkDocs, ProperDocs (no MkDocs
-installed), Zensical. Built, rendered with both URL styles, and served."""
+"""The journal on each engine, each in a virtualenv of its own (conftest's `venvs`): MkDocs (the suite's
+own, at the pinned versions), ProperDocs (no MkDocs installed), Zensical (no MkDocs either). Built,
+rendered with both URL styles, and served."""
 
 from __future__ import annotations
 
@@ -16,60 +17,33 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT
+from conftest import PINS, ROOT
 from generator import engines
 from generator.analyze import published
 from generator.output import markdown_headings
 from helpers import broken_links, edit, fetch, free_port, stop, valid, wait_for, write
 
-#: The versions that install here, one place: each engine's virtualenv gets these and the package.
-PINS = {
-    "mkdocs": ["mkdocs==1.6.1", "mkdocs-material==9.8.2"],
-    "properdocs": ["properdocs==1.6.7", "properdocs-theme-mkdocs==1.6.7"],
-    "zensical": ["zensical==0.1.2"],
-}
 SESSIONS = sorted(s.id for s in published(valid(ROOT / "journal"), False).sessions)
 SESSION = "2025-09-09-first-week-of-nodule-flags"
 
 
-def make_venv(venv: Path, engine: str) -> Path:
-    """A virtualenv with the package (from this checkout) with the engine's extra and pins."""
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    done = subprocess.run([str(venv / "bin/pip"), "install", "-q", f"{ROOT}[{engine}]", *PINS[engine]],
-                          capture_output=True, text=True)  # fmt: skip
-    assert done.returncode == 0, done.stderr[-3000:]
-    return venv
+def pjournal(python: Path) -> list[str]:
+    """pjournal with a virtualenv's python, on this checkout's code (PYTHONPATH): the module, since a venv
+    layered on the suite's packages has no console script of its own."""
+    return [str(python), "-m", "generator.cli"]
 
 
-class _Venvs(dict):
-    """The engines' virtualenvs, each made when a test first asks for it (`-k zensical` makes one, not three)."""
-
-    def __init__(self, factory: pytest.TempPathFactory) -> None:
-        super().__init__()
-        self.factory = factory
-
-    def __missing__(self, name: str) -> Path:
-        self[name] = make_venv(self.factory.mktemp(f"venv-{name}"), name)
-        return self[name]
-
-
-@pytest.fixture(scope="session")
-def venvs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """A virtualenv per engine, with the package (from this checkout) and the engine's pins; made once a run."""
-    return _Venvs(tmp_path_factory)
-
-
-def run(venv: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def run(python: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """pjournal of a virtualenv, on this checkout's code."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1", "CI": "true"}
-    return subprocess.run([str(venv / "bin/pjournal"), *args], cwd=cwd, env=env, capture_output=True, text=True)
+    return subprocess.run([*pjournal(python), *args], cwd=cwd, env=env, capture_output=True, text=True)
 
 
-def example_site(engine: str, venv: Path, folder: Path) -> Path:
+def example_site(engine: str, python: Path, folder: Path) -> Path:
     """The example journal as a site of each kind: the repository's mkdocs.yml (MkDocs), a properdocs.yml
     with ProperDocs' own theme (Material needs MkDocs), a site from `pjournal init --engine zensical`."""
     if engine == "zensical":
-        assert run(venv, "init", "--engine", "zensical", str(folder), cwd=folder.parent).returncode == 0
+        assert run(python, "init", "--engine", "zensical", str(folder), cwd=folder.parent).returncode == 0
         shutil.rmtree(folder / "journal")
     else:
         shutil.copytree(ROOT / "docs", folder / "docs")
@@ -122,7 +96,7 @@ def test_pjournal_build_publishes_the_example_on_each_engine(engine, venvs, tmp_
     assert result.stdout.splitlines()[0] == f"engine {engine} {version}"
     check_site(site / "site")
     if engine == "properdocs":  # MkDocs is not installed: ProperDocs answers the plugin's imports
-        plugin = subprocess.run([str(venvs[engine] / "bin/python"), "-c", "import generator.plugin, mkdocs; "
+        plugin = subprocess.run([str(venvs[engine]), "-c", "import generator.plugin, mkdocs; "
                                  "print(mkdocs.__name__)"], env={**os.environ, "PYTHONPATH": str(ROOT)},
                                 capture_output=True, text=True)  # fmt: skip
         assert plugin.stdout == "properdocs\n", plugin.stderr
@@ -161,10 +135,10 @@ def test_zensical_build_refuses_a_docs_folder_it_did_not_write(venvs, tmp_path):
 @pytest.mark.parametrize("engine", list(PINS))
 def test_render_output_builds_on_each_engine_with_both_url_styles(engine, directory_urls, venvs, tmp_path):
     """render -o's pages with no plugin, under the nav output.sidebar gives: one contract for every engine."""
-    venv = venvs[engine]
+    python = venvs[engine]
     style = [] if directory_urls else ["--no-directory-urls"]
     write(tmp_path / "docs/index.md", "# Home\n")
-    result = run(venv, "render", str(ROOT / "journal"), "-o", "docs", "--prefix", "journal", *style, cwd=tmp_path)
+    result = run(python, "render", str(ROOT / "journal"), "-o", "docs", "--prefix", "journal", *style, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     nav = subprocess.run([sys.executable, "-c", "import json, sys; from pathlib import Path; "
                           "from generator.output import sidebar; from generator.render import render_site; "
@@ -176,7 +150,7 @@ def test_render_output_builds_on_each_engine_with_both_url_styles(engine, direct
               "theme": {"name": "mkdocs" if engine == "properdocs" else "material"},
               "markdown_extensions": [{"toc": {"permalink": True}}, "attr_list", "tables"]}  # fmt: skip
     write(tmp_path / "mkdocs.yml", yaml.safe_dump(config))
-    build = [str(venv / "bin/python"), "-m", {"zensical": "zensical.main"}.get(engine, engine), "build"]
+    build = [str(python), "-m", {"zensical": "zensical.main"}.get(engine, engine), "build"]
     done = subprocess.run(build, cwd=tmp_path, capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"})
     assert done.returncode == 0, done.stderr[-3000:]
     site = tmp_path / "site"
@@ -194,8 +168,8 @@ def test_serve_follows_a_record_edit_on_each_engine(engine, venvs, tmp_path):
     site = example_site(engine, venvs[engine], tmp_path / "example")
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
-    server = subprocess.Popen([str(venvs[engine] / "bin/pjournal"), "serve", "-a", f"127.0.0.1:{port}"], cwd=site,
-                              env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)  # fmt: skip
+    server = subprocess.Popen([*pjournal(venvs[engine]), "serve", "-a", f"127.0.0.1:{port}"], cwd=site, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)  # fmt: skip
     url = f"http://127.0.0.1:{port}/journal/sessions/{SESSION}/"
     record = next((site / "journal/sessions").rglob(f"{SESSION}.yaml"))
     try:
