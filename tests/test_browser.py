@@ -7,6 +7,7 @@ Screenshots for a person to look at go to tests/artifacts/ (git-ignored).
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from importlib.metadata import version
@@ -95,7 +96,20 @@ def contrast(a: tuple, b: tuple) -> float:
 LINKS_JS = "els => els.map(a => a.href).filter(h => h)"
 
 
-def test_every_journal_page_loads_without_errors_and_no_internal_link_is_broken(reader, site):
+def test_every_journal_page_loads_without_errors_and_no_internal_link_is_broken(browser, base, site):
+    """Every page of the journal, opened in turn. Material's search worker builds its index from
+    search_index.json on every page it opens; the first page gets the real index, the others the same
+    settings with no entries, so that the walk does not build it 140 times (search has tests of its own)."""
+    reader = Reader(browser, base)
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    served = []
+
+    def search_index(route) -> None:
+        body = index if not served else {**index, "docs": []}
+        served.append(route.request.url)
+        route.fulfill(status=200, content_type="application/json", body=json.dumps(body))
+
+    reader.context.route(base + "search/search_index.json", search_index)
     pages = [""] + sorted(str(p.parent.relative_to(site)) + "/" for p in (site / "journal").rglob("index.html"))
     assert len(pages) > 30, pages
     errors: dict[str, list[str]] = {}
@@ -114,6 +128,8 @@ def test_every_journal_page_loads_without_errors_and_no_internal_link_is_broken(
     )
     outside = {u for u in reader.outside if not u.startswith(THEME_FONTS)}
     assert outside == set(), "the pages fetch nothing from other sites except the theme's font stylesheet"
+    assert served, "the search index was asked for"
+    reader.close()
 
     ids: dict[Path, set[str]] = {}
     broken = []
