@@ -120,7 +120,7 @@ def test_ci_runs_exactly_the_readmes_test_command_in_a_venv():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     fresh = readme.split("## On a fresh machine", 1)[1].split("\n## ", 1)[0]
     build, test = re.findall(r"^    (python3 -m venv .*)$", fresh, re.M)
-    assert build.endswith("&& .venv/bin/pjournal build") and test.endswith("&& .venv/bin/python -m pytest -n auto --dist loadfile")
+    assert build.endswith("&& .venv/bin/pjournal build") and test.endswith("&& .venv/bin/python -m pytest -n auto --dist worksteal")
     assert "--break-system-packages" not in fresh
     ci = (ROOT / ".ci/run").read_text(encoding="utf-8").strip().splitlines()
     assert ci[-1] == test
