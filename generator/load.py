@@ -196,7 +196,7 @@ def load_journal(root: Path, cache: Cache | None = None) -> RawJournal:
     if not root.is_dir():
         journal.errors.append(LocatedError(str(root), message="journal folder not found"))
         return journal
-    partners_path = _first_existing(root, "partners")
+    partners_path = first_existing(root, "partners")
     if partners_path is None:
         journal.errors.append(
             LocatedError(display_path(root / "partners.yaml", root), message="missing: every journal needs a partners.yaml listing its partners")
@@ -209,7 +209,7 @@ def load_journal(root: Path, cache: Cache | None = None) -> RawJournal:
     return journal
 
 
-def _first_existing(root: Path, stem: str) -> Path | None:
+def first_existing(root: Path, stem: str) -> Path | None:
     """`stem`.yaml or .yml, whatever it is (a folder or a pipe of that name is refused by `_read`)."""
     for suffix in (".yaml", ".yml"):
         if (root / f"{stem}{suffix}").exists():

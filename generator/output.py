@@ -14,7 +14,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from .errors import UserError
 from .folders import Manifest, digest, hash_of, new_folder, read_manifest, remove_abandoned, remove_tree, write_manifest
@@ -83,6 +83,30 @@ def sidebar(pages: dict[str, Page], prefix: str, directory_urls: bool) -> list[A
         title = section or str(pages[uri].meta["title"])
         items.append(path if uri == routes.OVERVIEW else {title: path})
     return [{"Journal": items}]
+
+
+def nav_titles(nav: Any) -> Iterator[tuple[str, str]]:
+    """(title, path) of every page a site's `nav` names with a title of its own."""
+    if isinstance(nav, list):
+        for item in nav:
+            yield from nav_titles(item)
+    elif isinstance(nav, dict):
+        for title, value in nav.items():
+            if isinstance(value, str):
+                yield title, value
+            else:
+                yield from nav_titles(value)
+
+
+def nav_renamed(nav: Any, names: dict[str, str]) -> Any:
+    """A site's `nav` with each page path in `names` replaced by its value, every other entry as it was."""
+    if isinstance(nav, str):
+        return names.get(nav, nav)
+    if isinstance(nav, list):
+        return [nav_renamed(item, names) for item in nav]
+    if isinstance(nav, dict):
+        return {title: nav_renamed(value, names) for title, value in nav.items()}
+    return nav
 
 
 def clean_prefix(prefix: str) -> str:

@@ -12,8 +12,6 @@ works in any position in `plugins:`.
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
 import itertools
 import os
 import posixpath
@@ -21,7 +19,7 @@ import re
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 from .engines import PLUGIN, mkdocs_api
@@ -42,11 +40,13 @@ from . import markup, routes
 from .errors import JournalError, LocatedError, UserError
 from .export import STYLESHEET
 from .folders import shown, site_folder_problem
-from .output import clean_prefix
-from .publish import Kept, Options, edited_sessions, publish
+from .load import first_existing
+from .output import clean_prefix, nav_renamed, nav_titles
+from .publish import Kept, Options, carried_by_every_page, edited_sessions, made_of, publish
 from .model import Journal, Partner
-from .privacy import page_warnings
+from .privacy import config_warnings, page_warnings
 from .render import Nav, Page, comments_block, headings, toc_tokens, with_permalinks
+from .served import Spot
 
 log = get_plugin_logger(PLUGIN)
 
@@ -95,7 +95,7 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         self.dirty = False  # in `pjournal serve`: MkDocs builds again only the pages whose file is modified
         self.built: dict[str, tuple[Any, ...]] = {}  # in it: what each journal page was made of, as last built
         self.making: dict[str, tuple[Any, ...]] = {}  # the same, for the build under way
-        self.carried: tuple[Any, ...] | None = None  # what every page carries (`_carried`), as last built
+        self.carried: tuple[Any, ...] | None = None  # what every page carries, as last built
         self.needs_full = False  # what every page carries changed in a dirty build: all must be built again
         self.prefix = ""
         self.pages: list[Page] = []
@@ -109,7 +109,7 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         self.published: tuple[Options, Journal] | None = None
         self.files: Files | None = None
         self.toc_options: dict[str, Any] = {}
-        self.spots: dict[str, _Spot] = {}  # journal page -> where its content stands in its built file
+        self.spots: dict[str, Spot | None] = {}  # journal page -> where its content stands in its built file
         self.placed: set[str] = set()  # the journal pages on_nav placed in the sidebar, until a page shows it
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -136,7 +136,8 @@ class JournalPlugin(BasePlugin[PluginConfig]):
             self.pages, self.exports, self.problems = list(publication.pages), publication.exports, []
             self.partners = publication.partners
             _log(publication.warnings)
-            _log(_config_mentions(config, self.partners))
+            _log(config_warnings(shown(Path(config.config_file_path)) if config.config_file_path else "mkdocs.yml",
+                                 config, self.partners))  # fmt: skip
             config.site_name = publication.site_name  # an anonymous partner in it: the public name, as everywhere
         except JournalError as e:
             _log(e.warnings)
@@ -164,9 +165,12 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         docs_dir = os.path.abspath(config.docs_dir)
         if config.nav is not None:  # a nav may name a page by the file `render -o` writes it to, as docs/ says
             names = {self._uri(routes.source_file(p.src_uri, True)): self._uri(p.src_uri) for p in self.pages}
-            config.nav = _renamed(config.nav, names)
-        whole = _partners_file(Path(self.config.journal_dir))
-        carried = _carried(self.pages, self.problems, self.overrides)
+            config.nav = nav_renamed(config.nav, names)
+        # A page of the whole journal (the overview, the ledger, ...) names partners.yaml as its source, the
+        # one record every page shows: a plugin that reads each page's file (git authors' blame) reads it.
+        whole = first_existing(Path(self.config.journal_dir), "partners")
+        whole = whole.absolute() if whole is not None and whole.is_file() else None
+        carried = (carried_by_every_page(self.pages, self.problems), self.overrides.config_problems)
         self.needs_full = self.dirty and self.carried is not None and carried != self.carried
         self.carried, self.making = carried, {}
         for page in self.pages:
@@ -179,10 +183,10 @@ class JournalPlugin(BasePlugin[PluginConfig]):
                 file.generated_by = None  # a source with a history: git plugins skip generated files
                 file.abs_src_path = str(page.source)
                 file.edit_uri = quote(Path(os.path.relpath(page.source, docs_dir)).as_posix())
-            elif whole is not None:  # a page of the whole journal, for plugins that read every page's file
+            elif whole is not None:  # the page stays generated, with no edit link
                 file.abs_src_path = str(whole)
             file.inclusion = InclusionLevel.NOT_IN_NAV  # on_nav places the few that belong in the sidebar
-            key = self.making[file.src_uri] = _made_of(page)
+            key = self.making[file.src_uri] = made_of(page)
             file.unchanged = self.dirty and not self.needs_full and self.built.get(file.src_uri) == key
             JournalPage(page, file, config)
             files.append(file)
@@ -207,7 +211,7 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         ours = {self._uri(p.src_uri) for p in self.pages if p.nav is not None}
         self.placed = ours
         if config.nav is not None and any(_mentions(item, ours) for item in nav.items):
-            for title, uri in _titled(config.nav):
+            for title, uri in nav_titles(config.nav):
                 file = files.get_file_from_path(uri)
                 if file is not None and isinstance(file.page, JournalPage):
                     file.page.title = title
@@ -260,33 +264,21 @@ class JournalPlugin(BasePlugin[PluginConfig]):
     def on_post_page(self, output: str, *, page: MkPage, config: MkDocsConfig) -> str:
         """A journal page's head links its Atom feed and journal.json, for feed readers to find, and
         the journal's stylesheet (phones, print). In `pjournal serve`, where its content stands in the
-        page is noted, for `show_edited_sessions`."""
+        file is noted for `show_edited_sessions`: content as we made it (no other plugin changed it, no
+        banner or comments were added), once in the page."""
         if not isinstance(page, JournalPage) or "</head>" not in output:
             return output
-        output = self._linked_head(output, page, config)
-        if self.dirty:
-            self._spot(page, output)
-        return output
-
-    def _linked_head(self, output: str, page: JournalPage, config: MkDocsConfig) -> str:
-        """The page with the links of its head added."""
         # "alternate feed", not "alternate" alone: Material fetches sitemap.xml beside every
         # link[rel=alternate] (its language versions), a 404 on each journal page for the feed's folder.
         links = "".join(f'<link rel="alternate feed" type="{kind}" title="{escape(f"{config.site_name} {title}")}" '
                         f'href="{escape(file.url_relative_to(page.file))}">' for kind, title, file in self.feeds)
         if self.stylesheet is not None:  # the journal's own layout for phones and print, after the theme's
             links += f'<link rel="stylesheet" href="{escape(self.stylesheet.url_relative_to(page.file))}">'
-        return output.replace("</head>", links + "</head>", 1)
-
-    def _spot(self, page: JournalPage, output: str) -> None:
-        """Where the page's content stands in the file MkDocs writes (`output`, as UTF-8), when it is the
-        content we made, once: no other plugin changed it, no banner or comments were added."""
-        self.spots.pop(page.file.src_uri, None)
-        made = page.made
-        if made is None or page.content != made or output.count(made) != 1:
-            return
-        start, content = len(output[: output.index(made)].encode("utf-8")), made.encode("utf-8")
-        self.spots[page.file.src_uri] = _Spot(page.file.abs_dest_path, start, len(content), _digest(content))
+        output = output.replace("</head>", links + "</head>", 1)
+        if self.dirty:
+            ours = page.made is not None and page.made == page.content
+            self.spots[page.file.src_uri] = Spot.of(page.file.abs_dest_path, output, page.made) if ours else None
+        return output
 
     def show_edited_sessions(self) -> list[str]:
         """In `pjournal serve`, after an edit that changed only some sessions' records: their pages'
@@ -301,27 +293,20 @@ class JournalPlugin(BasePlugin[PluginConfig]):
         if update is None:
             return []
         journal, pages = update
-        writes, shown = [], []
+        writes = []
         for page in pages:
-            file, spot = self.files.get_file_from_path(self._uri(page.src_uri)), self.spots.get(self._uri(page.src_uri))
-            if file is None or spot is None:
+            uri = self._uri(page.src_uri)
+            file, spot = self.files.get_file_from_path(uri), self.spots.get(uri)
+            built = spot.built() if spot is not None else None
+            if file is None or spot is None or built is None:
                 return []
-            try:
-                built = Path(spot.path).read_bytes()
-            except OSError:
-                return []
-            if _digest(built[spot.start : spot.start + spot.length]) != spot.digest:
-                return []
-            content = with_permalinks(_linked(page.body, page.source, file, self.files), self.toc_options).encode("utf-8")
-            writes.append((spot, built[: spot.start] + content + built[spot.start + spot.length :], content))
-            shown.append(file.url)
-        for spot, data, content in writes:
-            _replace(Path(spot.path), data)
-            spot.length, spot.digest = len(content), _digest(content)
+            writes.append((file, spot, built, _content(page, file, self.files, self.toc_options)))
+        for _, spot, built, content in writes:
+            spot.put(built, content)
         self.published = (options, journal)
         edited = {page.src_uri: page for page in pages}  # the last good pages, should the next edit break a record
         self.pages = [edited.get(page.src_uri, page) for page in self.pages]
-        return shown
+        return [file.url for file, *_ in writes]
 
     def on_page_content(self, html: str, *, page: MkPage, config: MkDocsConfig, files: Files) -> str:
         """While the journal or the site's config has errors (in `serve`), every page says so at the top;
@@ -392,7 +377,7 @@ class JournalPage(MkPage):
     def render(self, config: MkDocsConfig, files: Files) -> None:
         assert self.markdown is not None
         ours = self.journal_page
-        body = with_permalinks(_linked(ours.body, ours.source, self.file, files), _toc_options(config))
+        body = _content(ours, self.file, files, _toc_options(config))
         before, found, after = self.markdown.partition(ours.body)
         if found and not before.strip() and not after.strip():
             self.content, self.toc, self.made = body, get_toc(toc_tokens(ours.headings)), body
@@ -408,6 +393,11 @@ class JournalPage(MkPage):
             self.toc = get_toc([*toc_tokens(ours.headings), *_tokens(self.toc)])
             self.present_anchor_ids = (self.present_anchor_ids or set()) | _ids(body)
 
+
+
+def _content(page: Page, file: File, files: Files, toc_options: dict[str, Any]) -> str:
+    """A journal page's body as the site shows it: its links to the site's pages resolved, permalinks added."""
+    return with_permalinks(_linked(page.body, page.source, file, files), toc_options)
 
 
 def _linked(html: str, source: Path | None, page: File, files: Files) -> str:
@@ -433,28 +423,6 @@ def _toc_options(config: MkDocsConfig) -> dict[str, Any]:
     return config.mdx_configs.get("toc") or config.mdx_configs.get("markdown.extensions.toc") or {}
 
 
-@dataclass
-class _Spot:
-    """Where a journal page's content stands in its built file: the path, the first byte, the length
-    and a digest of the bytes there as built (a file changed since is left alone)."""
-
-    path: str
-    start: int
-    length: int
-    digest: bytes
-
-
-def _digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
-
-
-def _replace(path: Path, data: bytes) -> None:
-    """The file's bytes replaced at once (the server may be reading it): written beside it, then moved."""
-    temporary = path.with_name(path.name + ".pjournal-new")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
-
-
 #: A relative link to a Markdown file, as a record's text is rendered (`markup`): never our own links,
 #: which point at pages' final addresses.
 _MD_LINK = re.compile(r'href="(?![a-z][a-z0-9+.-]*:|/|#)([^"#?]*\.md(?:#[^"]*)?)"')
@@ -463,40 +431,8 @@ _BODY = "pjournal-page-body-b8c1f0"
 _ID = re.compile(r'\sid="([^"]+)"')
 
 
-def _partners_file(journal_dir: Path) -> Path | None:
-    """The file a page made of the whole journal (the overview, the ledger, ...) names as its source:
-    partners.yaml, the one record every page shows. A plugin that reads each page's source file (git
-    authors' blame) reads it; the page stays generated, with no edit link."""
-    found = [journal_dir / name for name in ("partners.yaml", "partners.yml") if (journal_dir / name).is_file()]
-    return found[0].absolute() if found else None
-
-
-def _made_of(page: Page) -> tuple[Any, ...]:
-    """What a journal page's output is made of besides what every page carries: its front matter, body and record."""
-    return repr(page.meta), hash(page.body), len(page.body), str(page.source)
-
-
-def _carried(pages: list[Page], problems: list[LocatedError], overrides: Overrides) -> tuple[Any, ...]:
-    """What every page of the site carries from the journal: the sidebar's journal pages with their
-    titles, the errors shown at the top of every page, and the pages' tags (a tags index gathers them)."""
-    return (tuple((p.src_uri, p.meta.get("title"), p.nav) for p in pages if p.nav is not None),
-            tuple(map(str, problems)), overrides.config_problems,
-            tuple((p.src_uri, tuple(p.meta["tags"])) for p in pages if p.meta.get("tags")))  # fmt: skip
-
-
 #: The exports a journal page's head links to: (MIME type, title) by file name.
 _FEEDS = {routes.FEED: ("application/atom+xml", "journal feed"), routes.JOURNAL_JSON: ("application/json", "journal.json")}
-
-
-def _config_mentions(config: MkDocsConfig, partners: dict[str, Partner]) -> list[LocatedError]:
-    """The site's own texts in its config (its name, description, author, copyright) that name an anonymous partner."""
-    name = shown(Path(config.config_file_path)) if config.config_file_path else "mkdocs.yml"
-    found = []
-    for key in ("site_name", "site_description", "site_author", "copyright"):
-        if isinstance(config.get(key), str):
-            found += [dataclasses.replace(w, line=0, col=0, message=f"{key}: {w.message}")
-                      for w in page_warnings(name, config[key], partners)]
-    return found
 
 
 def _ids(html: str) -> set[str]:
@@ -516,30 +452,6 @@ def _log(problems: list[LocatedError]) -> None:
 def _tokens(toc: Any) -> list[dict[str, Any]]:
     """A table of contents back as `toc` tokens, to join it with another."""
     return [{"level": i.level, "id": i.id, "name": i.title, "children": _tokens(i.children)} for i in toc]
-
-
-def _titled(nav: Any) -> Iterator[tuple[str, str]]:
-    """(title, path) of every page a site's `nav` names with a title of its own."""
-    if isinstance(nav, list):
-        for item in nav:
-            yield from _titled(item)
-    elif isinstance(nav, dict):
-        for title, value in nav.items():
-            if isinstance(value, str):
-                yield title, value
-            else:
-                yield from _titled(value)
-
-
-def _renamed(nav: Any, names: dict[str, str]) -> Any:
-    """A site's `nav` with each page path in `names` replaced by its value, every other entry as it was."""
-    if isinstance(nav, str):
-        return names.get(nav, nav)
-    if isinstance(nav, list):
-        return [_renamed(item, names) for item in nav]
-    if isinstance(nav, dict):
-        return {title: _renamed(value, names) for title, value in nav.items()}
-    return nav
 
 
 def _mentions(item: Any, uris: set[str]) -> bool:

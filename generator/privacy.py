@@ -29,7 +29,7 @@ import unicodedata
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Literal, get_origin
+from typing import TYPE_CHECKING, Any, Callable, Literal, Mapping, get_origin
 
 import regex
 from pydantic import BaseModel
@@ -524,6 +524,17 @@ def anonymous_mentions(text: str, partners: dict[str, Partner]) -> list[Mention]
     if not _last or _last[0][0] != key:
         _last[:] = [(key, Anonymity(partners))]
     return _last[0][1].mentions(text)
+
+
+def config_warnings(shown: str, config: Mapping[str, Any], partners: dict[str, Partner]) -> list[LocatedError]:
+    """The site's own texts in its config (its name, description, author, copyright) that name an
+    anonymous partner, each a warning naming the key."""
+    found = []
+    for key in ("site_name", "site_description", "site_author", "copyright"):
+        if isinstance(config.get(key), str):
+            found += [dataclasses.replace(w, line=0, col=0, message=f"{key}: {w.message}")
+                      for w in page_warnings(shown, config[key], partners)]  # fmt: skip
+    return found
 
 
 def page_warnings(shown: str, text: str, partners: dict[str, Partner]) -> list[LocatedError]:

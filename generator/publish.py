@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 from jinja2.bccache import Bucket, BytecodeCache
 
@@ -133,3 +133,18 @@ def edited_sessions(options: Options, kept: Kept, last: Journal) -> tuple[Journa
     if not changed or len(changed) > MAX_EDITED:
         return None
     return journal, own_pages(journal, changed, directory_urls=options.directory_urls)
+
+
+def made_of(page: Page) -> tuple[Any, ...]:
+    """What a journal page's output is made of besides what every page carries: its front matter,
+    body and record (`serve` builds a page again when this changed)."""
+    return repr(page.meta), hash(page.body), len(page.body), str(page.source)
+
+
+def carried_by_every_page(pages: list[Page], problems: list[LocatedError]) -> tuple[Any, ...]:
+    """What every page of a site carries from the journal: the sidebar's journal pages with their
+    titles, the errors shown at the top of every page, and the pages' tags (a tags index gathers
+    them). When it changed, `serve` builds every page again."""
+    return (tuple((p.src_uri, p.meta.get("title"), p.nav) for p in pages if p.nav is not None),
+            tuple(map(str, problems)),
+            tuple((p.src_uri, tuple(p.meta["tags"])) for p in pages if p.meta.get("tags")))  # fmt: skip
