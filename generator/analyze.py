@@ -218,7 +218,19 @@ def count_sets(journal: Journal) -> dict[str, CountSet]:
     for o in OUTCOMES:
         sets.append(CountSet(f"outcome-{o}", f"Disagreements that ended: {o}",
                              [Counted(r.session, routes.anchor("disagreement", r.number), r.disagreement.topic)
-                              for r in rows if r.outcome == o]))  # fmt: skip
+                              for r in rows if r.outcome == o], "outcomes", "Disagreements by how they ended"))  # fmt: skip
+    sets += _handoff_sets(journal, names)
+    sets += _period_sets(journal)
+    sets += _case_sets(journal, names)
+    sets += _partner_sets(journal, names)
+    sets += _position_sets(journal, names, rows)
+    return {c.key: replace(c, items=newest_first(c.items)) for c in sets}
+
+
+def _position_sets(journal: Journal, names: dict[str, PublicPartner], rows: list[LedgerRow]) -> list[CountSet]:
+    """The positions each side and each partner took in disagreements, had adopted, and how those
+    decisions held up: a partner's on its page of records (`_partner_sets`), the sides' on one page.
+    The adopted ones are listed as the three sets they split into, not a second time."""
     of_kind: dict[str, list[tuple[LedgerRow, Position]]] = defaultdict(list)
     of_partner: dict[str, list[tuple[LedgerRow, Position]]] = defaultdict(list)
     for r in rows:
@@ -226,24 +238,26 @@ def count_sets(journal: Journal) -> dict[str, CountSet]:
             if p.by in journal.partners:
                 of_kind[journal.partners[p.by].kind].append((r, p))
                 of_partner[p.by].append((r, p))
-    groups = [(f"{kind}-partners", f"{label} partners", of_kind[kind]) for kind, label in (("human", "Human"), ("ai", "AI"))]
-    groups += [(f"partner-{names[id].slug}", names[id].name, of_partner[id]) for id in journal.partners]
-    for key, label, taken in groups:
+    sides = ("positions-by-side", "Positions in disagreements, of human and of AI partners")
+    groups = [(f"{kind}-partners", f"{label} partners", of_kind[kind], sides) for kind, label in (("human", "Human"), ("ai", "AI"))]
+    groups += [(f"partner-{names[id].slug}", names[id].name, of_partner[id],
+                (f"partner-{names[id].slug}", f"The records behind {names[id].name}'s page")) for id in journal.partners]
+    sets = []
+    for key, label, taken, (page, title) in groups:
         sets.append(CountSet(f"positions-{key}", f"Positions taken: {label}",
-                             [Counted(r.session, routes.anchor("disagreement", r.number), p.stance) for r, p in taken]))
+                             [Counted(r.session, routes.anchor("disagreement", r.number), p.stance) for r, p in taken], page, title))
+        adopted = [(r, p) for r, p in taken if r.adopted == p.by]
+        ended = [(name, [(r, p) for r, p in adopted if r.disagreement.held_up is held], words)
+                 for name, held, words in (("held", True, "and the decision held up"), ("failed", False, "and the decision did not hold up"),
+                                           ("unverified", None, "the decision not verified"))]  # fmt: skip
         sets.append(CountSet(f"adopted-{key}", f"Positions adopted: {label}",
-                             [Counted(r.session, routes.anchor("disagreement", r.number), p.stance) for r, p in taken
-                              if r.adopted == p.by]))  # fmt: skip
-        for name, held, words in (("held", True, "and the decision held up"), ("failed", False, "and the decision did not hold up"),
-                                  ("unverified", None, "the decision not verified")):
+                             [Counted(r.session, routes.anchor("disagreement", r.number), p.stance) for r, p in adopted],
+                             page, title, tuple(f"{name}-{key}" for name, these, _ in ended if these)))  # fmt: skip
+        for name, these, words in ended:
             sets.append(CountSet(f"{name}-{key}", f"Positions adopted, {words}: {label}",
-                                 [Counted(r.session, routes.anchor("disagreement", r.number), p.stance) for r, p in taken
-                                  if r.adopted == p.by and r.disagreement.held_up is held]))  # fmt: skip
-    sets += _handoff_sets(journal, names)
-    sets += _period_sets(journal)
-    sets += _case_sets(journal, names)
-    sets += _partner_sets(journal, names)
-    return {c.key: replace(c, items=newest_first(c.items)) for c in sets}
+                                 [Counted(r.session, routes.anchor("disagreement", r.number), p.stance) for r, p in these],
+                                 page, title))  # fmt: skip
+    return sets
 
 
 @dataclass(frozen=True)
