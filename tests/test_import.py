@@ -323,6 +323,43 @@ def test_a_codex_rollout(runner, site):
     assert check(runner).exit_code == 0
 
 
+def sub_agent_rollout(folder: Path, source: object, name: str = "0199a3b2-0000-7000-8000-00000000c0de") -> Path:
+    """A Codex sub-agent's rollout beside the fixture's: its parent's instructions, one search, one reply."""
+    lines = [
+        {"type": "session_meta", "payload": {"id": name, "cwd": "/Users/bob/src/api", "source": source}},
+        {"type": "event_msg", "payload": {"type": "user_message", "message": "Find every caller of login"}},
+        {"type": "response_item", "payload": {"type": "function_call", "name": "shell", "call_id": "c1",
+                                              "arguments": json.dumps({"command": ["bash", "-lc", "rg -n login src"]})}},
+        {"type": "response_item", "payload": {"type": "message", "role": "assistant",
+                                              "content": [{"type": "output_text", "text": "Two callers."}]}},
+    ]  # fmt: skip
+    path = folder / f"rollout-2026-01-14T09-05-00-{name}.jsonl"
+    path.write_text("".join(json.dumps({"timestamp": "2026-01-14T09:05:00.000Z", **line}) + "\n" for line in lines))
+    return path
+
+
+def test_a_codex_sub_agents_rollout_is_read_as_its_session_never_as_one_of_its_own(runner, site):
+    folder = site / "rollouts"
+    folder.mkdir()
+    parent = shutil.copy(ROLLOUT, folder)
+    spawned = {"subagent": {"thread_spawn": {"parent_thread_id": ROLLOUT.stem[-36:], "depth": 1}}}
+    child = sub_agent_rollout(folder, spawned)
+    listed = run(runner, str(folder), "--list")
+    assert listed.exit_code == 0, listed.output
+    assert [line.split()[1] for line in listed.stdout.splitlines()[1:]] == [ROLLOUT.stem[-36:]]  # the parent alone
+    alone = run(runner, str(child), "--human", "alice")
+    assert alone.exit_code == 0, alone.output
+    assert f"a Codex sub-agent's rollout: read as part of its session, {Path(parent).name}" in alone.stderr
+    (text,) = drafts(site).values()
+    work = {(c["by"], c["kind"]): c["summary"] for c in body(text)["contributions"]}
+    assert work[("claude", "exploration")] == "Searched the code twice"  # once of them the sub-agent
+    assert work[("alice", "direction")] == "Made 2 requests, 1 of them a correction"  # not the parent agent's words
+    review = sub_agent_rollout(site, {"subagent": "review"}, "0199a3b2-0000-7000-8000-0000000feed5")
+    orphan = run(runner, str(review), "--human", "alice", "--dry-run")
+    assert "a Codex sub-agent's rollout (review), and the rollout of the session that spawned it is not beside " \
+           "it; skipped" in orphan.stderr
+
+
 def test_an_aider_history(runner, site):
     result = run(runner, str(AIDER), "--human", "alice")
     assert result.exit_code == 0, result.output

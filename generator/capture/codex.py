@@ -12,6 +12,11 @@ A person's messages are taken from `event_msg`/`user_message` where the rollout 
 without that context. A call's output is read only for how it ended: its exit code, or the
 fixed words Codex writes when a person declines a command or a patch ("exec command
 rejected by user", "patch rejected by user"). Reasoning is never read.
+
+A sub-agent's rollout (its `session_meta` says `"source": {"subagent": ...}`: a review, or a
+thread another one spawned) is never a session of its own. A spawned thread names its parent
+(`thread_spawn.parent_thread_id`): its work is read as part of the parent's session, whose
+rollout is in the same folder; the parent's instructions to it are not a person's words.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from .normalise import Session, Status, ToolKind, ToolUse, Turn, Where, command_kind, first_line, interrupt, parse_time
-from .read import JsonLines, Problems, text_of
+from .read import JsonLines, Problems, head_objects, text_of
 
 LINE_TYPES = frozenset({"session_meta", "response_item", "event_msg", "turn_context", "compacted"})
 REJECTED = frozenset({"exec command rejected by user", "patch rejected by user"})
@@ -37,11 +42,61 @@ _EXIT = re.compile(r"^(?:Exit code:|Process exited with code)\s*(-?\d+)")
 _FUNCTIONS: dict[str, ToolKind] = {"update_plan": "plan", "view_image": "read", "web_search": "search"}
 
 
+def subagent_of(path: Path) -> tuple[str, str | None] | None:
+    """When a rollout is a sub-agent's: which kind ("review", "thread_spawn", ...) and the id of the
+    thread that spawned it, where the rollout names one; None for a person's own session."""
+    meta = next((o["payload"] for o in head_objects(path, 1)
+                 if o.get("type") == "session_meta" and isinstance(o.get("payload"), dict)), {})  # fmt: skip
+    source = meta.get("source")
+    if not isinstance(source, dict) or "subagent" not in source:
+        return None
+    agent = source["subagent"]
+    if isinstance(agent, dict) and len(agent) == 1:
+        (kind, detail), = agent.items()
+        parent = detail.get("parent_thread_id") if isinstance(detail, dict) else None
+        return str(kind), parent if isinstance(parent, str) else None
+    return (agent if isinstance(agent, str) else "sub-agent"), None
+
+
+def parent_of(path: Path) -> Path | None:
+    """The rollout of the thread that spawned a sub-agent's, when it is in the same folder."""
+    found = subagent_of(path)
+    parent = found[1] if found is not None else None
+    if parent is None:
+        return None
+    return next((p for p in sorted(path.parent.glob(f"rollout-*-{parent}.jsonl")) if p != path), None)
+
+
 def read(path: Path, shown: str, problems: Problems) -> list[Session]:
-    """The session of one rollout."""
+    """The session of one rollout, with the work of the sub-agents it spawned; a sub-agent's own
+    rollout is read as its parent's session, or reported when that is not beside it."""
+    found = subagent_of(path)
+    if found is not None:
+        parent = parent_of(path)
+        if parent is None:
+            problems.add(shown, 0, f"a Codex sub-agent's rollout ({found[0]}), and the rollout of the session "
+                                   "that spawned it is not beside it; skipped")  # fmt: skip
+            return []
+        problems.add(shown, 0, f"a Codex sub-agent's rollout: read as part of its session, {parent.name}")
+        path, shown = parent, str(parent)
     session = Session("codex", path.stem.removeprefix("rollout-"), shown)
-    reader = _Reader(session)
     lines = JsonLines(path, shown, problems)
+    _read(lines, _Reader(session), "rollout", problems)
+    for child in children(path, session.id):
+        _read(JsonLines(child, str(child), problems), _Reader(session, sidechain=True), f"sub-agent {child.stem}", problems)
+    session.digest = lines.digest
+    return [session]
+
+
+def children(path: Path, id: str) -> list[Path]:
+    """The rollouts beside a session's of the sub-agents it spawned."""
+    return [p for p in sorted(path.parent.glob("rollout-*.jsonl"))
+            if p != path and (found := subagent_of(p)) is not None and found[1] == id]  # fmt: skip
+
+
+def _read(lines: JsonLines, reader: _Reader, source: str, problems: Problems) -> None:
+    """A rollout's lines into the reader's session."""
+    session, shown = reader.session, lines.shown
     for number, obj in lines:
         kind = obj.get("type")
         if kind not in LINE_TYPES:
@@ -51,7 +106,11 @@ def read(path: Path, shown: str, problems: Problems) -> list[Session]:
         if not isinstance(payload, dict):
             problems.add(shown, number, f"a '{kind}' line without its payload; skipped")
             continue
-        where = Where("rollout", number, at=parse_time(obj.get("timestamp")))
+        where = Where(source, number, at=parse_time(obj.get("timestamp")))
+        if reader.sidechain:  # the sub-agent's work: not the session's time, folder or model
+            if kind in ("response_item", "event_msg"):
+                (reader.item if kind == "response_item" else reader.event)(payload, where)
+            continue
         session.time(where.at)
         if kind == "session_meta":
             reader.meta(payload)
@@ -62,13 +121,14 @@ def read(path: Path, shown: str, problems: Problems) -> list[Session]:
         elif kind == "event_msg":
             reader.event(payload, where)
     reader.finish()
-    session.digest = lines.digest
-    return [session]
 
 
 class _Reader:
-    def __init__(self, session: Session):
-        self.session = session
+    """A rollout's lines as events of `session`; a sub-agent's (`sidechain`) without the turns that
+    stand for a person's, which are the parent agent's instructions."""
+
+    def __init__(self, session: Session, sidechain: bool = False):
+        self.session, self.sidechain = session, sidechain
         self.calls: dict[str, list[int]] = {}
         self.from_items: list[int] = []  # the person's turns taken from response_item
         self.from_events: list[int] = []  # ... and from event_msg
@@ -80,14 +140,16 @@ class _Reader:
             self.session.cwd = payload["cwd"]
         self.session.time(parse_time(payload.get("timestamp")))
 
-    def add(self, event: Any) -> None:
+    def add(self, event: Turn | ToolUse) -> None:
+        if self.sidechain:
+            event = dataclasses.replace(event, sidechain=True)
         self.session.events.append(event)
 
     def item(self, payload: dict[str, Any], where: Where) -> None:
         kind = payload.get("type")
         if kind == "message":
             text = text_of(payload.get("content")).strip()
-            if payload.get("role") == "user" and text and not text.startswith(INJECTED):
+            if payload.get("role") == "user" and text and not text.startswith(INJECTED) and not self.sidechain:
                 self.from_items.append(len(self.session.events))
                 self.add(Turn("human", text, where))
             elif payload.get("role") == "assistant":
@@ -106,10 +168,10 @@ class _Reader:
         kind = payload.get("type")
         if kind == "user_message" and isinstance(payload.get("message"), str):
             text = payload["message"].strip()
-            if text and not text.startswith(INJECTED):
+            if text and not text.startswith(INJECTED) and not self.sidechain:
                 self.from_events.append(len(self.session.events))
                 self.add(Turn("human", text, where))
-        elif kind == "turn_aborted" and payload.get("reason") == "interrupted":
+        elif kind == "turn_aborted" and payload.get("reason") == "interrupted" and not self.sidechain:
             interrupt(self.session.events, where)
         elif kind == "exec_command_end" and isinstance(payload.get("exit_code"), int):
             self.ended(payload.get("call_id"), "ok" if payload["exit_code"] == 0 else "failed", where)

@@ -79,6 +79,8 @@ def sources(paths: list[Path], chosen: ImportTool | None, problems: Problems) ->
                 tool = chosen or detect(inner)
                 if tool is None:
                     skipped += 1
+                elif tool == "codex" and codex.parent_of(inner) is not None:
+                    continue  # a sub-agent's rollout: its session's, beside it, reads it
                 else:
                     found.append(Source(inner, str(inner), tool))
             if skipped:
