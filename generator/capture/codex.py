@@ -24,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,7 @@ _EXIT = re.compile(r"^(?:Exit code:|Process exited with code)\s*(-?\d+)")
 _FUNCTIONS: dict[str, ToolKind] = {"update_plan": "plan", "view_image": "read", "web_search": "search"}
 
 
+@lru_cache(maxsize=4096)  # a folder's rollouts are each asked once by every session beside them
 def subagent_of(path: Path) -> tuple[str, str | None] | None:
     """When a rollout is a sub-agent's: which kind ("review", "thread_spawn", ...) and the id of the
     thread that spawned it, where the rollout names one; None for a person's own session."""
