@@ -242,21 +242,21 @@ def _position_sets(journal: Journal, names: dict[str, PublicPartner], rows: list
     groups = [(f"{kind}-partners", f"{label} partners", of_kind[kind], sides) for kind, label in (("human", "Human"), ("ai", "AI"))]
     groups += [(f"partner-{names[id].slug}", names[id].name, of_partner[id],
                 (f"partner-{names[id].slug}", f"The records behind {names[id].name}'s page")) for id in journal.partners]
+
+    def listed(pairs: list[tuple[LedgerRow, Position]]) -> list[Counted]:
+        return [Counted(r.session, routes.anchor("disagreement", r.number), p.stance) for r, p in pairs]
+
     sets = []
     for key, label, taken, (page, title) in groups:
-        sets.append(CountSet(f"positions-{key}", f"Positions taken: {label}",
-                             [Counted(r.session, routes.anchor("disagreement", r.number), p.stance) for r, p in taken], page, title))
+        sets.append(CountSet(f"positions-{key}", f"Positions taken: {label}", listed(taken), page, title))
         adopted = [(r, p) for r, p in taken if r.adopted == p.by]
         ended = [(name, [(r, p) for r, p in adopted if r.disagreement.held_up is held], words)
                  for name, held, words in (("held", True, "and the decision held up"), ("failed", False, "and the decision did not hold up"),
                                            ("unverified", None, "the decision not verified"))]  # fmt: skip
-        sets.append(CountSet(f"adopted-{key}", f"Positions adopted: {label}",
-                             [Counted(r.session, routes.anchor("disagreement", r.number), p.stance) for r, p in adopted],
-                             page, title, tuple(f"{name}-{key}" for name, these, _ in ended if these)))  # fmt: skip
-        for name, these, words in ended:
-            sets.append(CountSet(f"{name}-{key}", f"Positions adopted, {words}: {label}",
-                                 [Counted(r.session, routes.anchor("disagreement", r.number), p.stance) for r, p in these],
-                                 page, title))  # fmt: skip
+        sets.append(CountSet(f"adopted-{key}", f"Positions adopted: {label}", listed(adopted), page, title,
+                             tuple(f"{name}-{key}" for name, these, _ in ended if these)))  # fmt: skip
+        sets += [CountSet(f"{name}-{key}", f"Positions adopted, {words}: {label}", listed(these), page, title)
+                 for name, these, words in ended]  # fmt: skip
     return sets
 
 
