@@ -3,6 +3,7 @@ shapes) through the command line into a journal in tmp_path, and what the drafts
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -354,6 +355,8 @@ def test_a_codex_sub_agents_rollout_is_read_as_its_session_never_as_one_of_its_o
     work = {(c["by"], c["kind"]): c["summary"] for c in body(text)["contributions"]}
     assert work[("claude", "exploration")] == "Searched the code twice"  # once of them the sub-agent
     assert work[("alice", "direction")] == "Made 2 requests, 1 of them a correction"  # not the parent agent's words
+    read = hashlib.sha256(Path(parent).read_bytes() + child.read_bytes()).hexdigest()
+    assert body(text)["imported_from"]["digest"] == f"sha256:{read}"  # a sub-agent still writing changes it
     review = sub_agent_rollout(site, {"subagent": "review"}, "0199a3b2-0000-7000-8000-0000000feed5")
     orphan = run(runner, str(review), "--human", "alice", "--dry-run")
     assert "a Codex sub-agent's rollout (review), and the rollout of the session that spawned it is not beside " \

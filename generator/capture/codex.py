@@ -85,7 +85,8 @@ def read(path: Path, shown: str, problems: Problems) -> list[Session]:
     lines = JsonLines(path, shown, problems)
     _read(lines, _Reader(session), "rollout", problems)
     for child in children(path, session.id):
-        _read(JsonLines(child, str(child), problems), _Reader(session, sidechain=True), f"sub-agent {child.stem}", problems)
+        _read(JsonLines(child, str(child), problems, lines.hashed), _Reader(session, sidechain=True),
+              f"sub-agent {child.stem}", problems)  # its lines in the session's digest
     session.digest = lines.digest
     return [session]
 
