@@ -110,16 +110,13 @@ def _read(lines: JsonLines, reader: _Reader, source: str, problems: Problems) ->
             problems.add(shown, number, f"a '{kind}' line without its payload; skipped")
             continue
         where = Where(source, number, at=parse_time(obj.get("timestamp")))
-        if reader.sidechain:  # the sub-agent's work: not the session's time, folder or model
-            if kind in ("response_item", "event_msg"):
-                (reader.item if kind == "response_item" else reader.event)(payload, where)
-            continue
-        session.time(where.at)
-        if kind == "session_meta":
-            reader.meta(payload)
-        elif kind == "turn_context" and isinstance(payload.get("model"), str):
-            session.models[payload["model"]] += 1
-        elif kind == "response_item":
+        if not reader.sidechain:  # a sub-agent's time, folder and model are not the session's
+            session.time(where.at)
+            if kind == "session_meta":
+                reader.meta(payload)
+            elif kind == "turn_context" and isinstance(payload.get("model"), str):
+                session.models[payload["model"]] += 1
+        if kind == "response_item":
             reader.item(payload, where)
         elif kind == "event_msg":
             reader.event(payload, where)
