@@ -26,10 +26,11 @@ class Spot:
     @classmethod
     def of(cls, path: str, output: str, content: str) -> Spot | None:
         """Where `content` stands in `output` (the page as the file holds it, in UTF-8): None unless once."""
-        if output.count(content) != 1:
+        at = output.find(content)
+        if at < 0 or output.find(content, at + 1) >= 0:
             return None
         data = content.encode("utf-8")
-        return cls(Path(path), len(output[: output.index(content)].encode("utf-8")), len(data), hash_of(data))
+        return cls(Path(path), len(output[:at].encode("utf-8")), len(data), hash_of(data))
 
     def built(self) -> bytes | None:
         """The file's bytes, while they hold the content as it was built; else None."""
